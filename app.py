@@ -1,0 +1,24 @@
+"""Township Atlas: page config and navigation. Nothing else lives here."""
+
+import streamlit as st
+
+from township_atlas.labels import tr
+from township_atlas.ui.chrome import current_lang, language_switch
+
+lang = current_lang()
+st.set_page_config(page_title=tr("app_title", lang), page_icon=":material/map:", layout="wide")
+
+PAGES = [
+    st.Page(
+        "pages/overview.py",
+        title=tr("page_overview", lang),
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+    ),
+]
+
+page = st.navigation(PAGES)
+st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
+language_switch()
+page.run()

@@ -1,0 +1,144 @@
+"""数据概况: headline figures computed from the geodata, and the data-check report."""
+
+import pandas as pd
+import streamlit as st
+
+from township_atlas.errors import AtlasError
+from township_atlas.labels import tr
+from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.summary import headline, kind_table, reported_comparison, village_table
+from township_atlas.ui.chrome import current_lang, page_header, show_error
+from township_atlas.ui.data import current_store, load_current
+
+lang = current_lang()
+try:
+    result = load_current()
+except AtlasError as exc:
+    st.title(tr("page_overview", lang))
+    show_error(exc, lang, "data_folder_error")
+    st.stop()
+
+bundle = result.bundle
+props = bundle.township_props
+name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
+page_header(f"{name} · {tr('page_overview', lang)}", sample=bool(props.get("sample")), lang=lang)
+
+head = headline(bundle)
+st.subheader(tr("headline", lang))
+cols = st.columns(4)
+cols[0].metric(
+    tr("area", lang),
+    f"{head.area_km2:.1f} {tr('unit_km2', lang)}",
+    help=tr("area_help", lang) + f" ≈ {head.area_mu:,.0f} {tr('unit_mu', lang)}",
+    border=True,
+)
+cols[1].metric(tr("villages", lang), f"{head.villages} {tr('unit_count', lang)}", border=True)
+cols[2].metric(tr("branches", lang), f"{head.branches} {tr('unit_count', lang)}", border=True)
+cols[3].metric(tr("members", lang), f"{head.members} {tr('unit_people', lang)}", border=True)
+cols = st.columns(4)
+cols[0].metric(
+    tr("rural_branches", lang), f"{head.rural_branches} {tr('unit_count', lang)}", border=True
+)
+cols[1].metric(
+    tr("rural_members", lang), f"{head.rural_members} {tr('unit_people', lang)}", border=True
+)
+cols[2].metric(tr("groups", lang), f"{head.groups} {tr('unit_count', lang)}", border=True)
+cols[3].metric(tr("sites", lang), f"{head.sites} {tr('unit_count', lang)}", border=True)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(tr("computed_vs_reported", lang))
+    rows = reported_comparison(bundle, head)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("figure", lang): [tr(key, lang) for key, *_ in rows],
+                tr("computed", lang): [
+                    f"{c:.2f}" if key == "area" else f"{c:.0f}" for key, c, *_ in rows
+                ],
+                tr("reported", lang): ["—" if r is None else f"{r:g}" for _, _, r, _ in rows],
+                tr("agrees", lang): [
+                    "—" if a is None else tr("yes" if a else "no", lang) for *_, a in rows
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+with right:
+    st.subheader(tr("sites_by_kind", lang))
+    kinds = kind_table(head, lang)
+    st.bar_chart(
+        kinds,
+        x="kind",
+        y="count",
+        x_label="",
+        y_label=tr("count", lang),
+        horizontal=True,
+        color="#C8161D",
+        height=230,
+    )
+
+st.subheader(tr("village_table", lang))
+villages = village_table(bundle, lang)
+st.dataframe(
+    villages.rename(
+        columns={
+            "code": tr("village", lang) + " ID",
+            "name": tr("village", lang),
+            "area_km2": f"{tr('area', lang)}({tr('unit_km2', lang)})",
+            "area_mu": f"{tr('area', lang)}({tr('unit_mu', lang)})",
+            "population": tr("population", lang),
+            "households": tr("households", lang),
+            "leading_industry": tr("leading_industry", lang),
+            "members": tr("members", lang),
+            "sites": tr("sites", lang),
+            "groups": tr("groups", lang),
+            "support_unit": tr("support_unit", lang),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader(tr("data_check", lang))
+errors = [f for f in result.findings if f.severity == "error"]
+warnings = [f for f in result.findings if f.severity == "warning"]
+if not result.findings:
+    st.success(tr("data_sound", lang), icon=":material/check_circle:")
+else:
+    (st.error if errors else st.warning)(
+        tr("data_problems", lang).format(errors=len(errors), warnings=len(warnings))
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("severity", lang): [tr(f"severity_{f.severity}", lang) for f in result.findings],
+                tr("layer", lang): [
+                    LAYERS_BY_NAME[f.layer].label(lang) if f.layer in LAYERS_BY_NAME else f.layer
+                    for f in result.findings
+                ],
+                tr("feature", lang): [f.feature or "" for f in result.findings],
+                tr("message", lang): [f.message(lang) for f in result.findings],
+                tr("location", lang): [
+                    f"{f.location[0]:.5f}, {f.location[1]:.5f}" if f.location else ""
+                    for f in result.findings
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+report = bundle.report
+st.caption(
+    f"{tr('data_folder', lang)}: `{current_store().path}` · {tr('data_version', lang)}: "
+    f"`{result.fingerprint}`"
+    + (
+        " · "
+        + tr("source_report", lang).format(
+            title=report.get("title_zh" if lang == "zh" else "title_en", "")
+        )
+        if report
+        else ""
+    )
+)

@@ -1,0 +1,251 @@
+"""Reading and writing the data folder's own files: GeoJSON layers, CSV tables, YAML documents.
+
+The store's files are read strictly, feature by feature, so an error names the file and
+the feature ("sites.geojson, feature 12 (S-012): …"). GeoJSON is written one feature per
+line with 7-decimal coordinates (about 1 cm), so a change shows as a small diff in git.
+Importing other people's files (Shapefile, KML, Excel …) is a different job, done with
+pyogrio elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import yaml
+from shapely.geometry import mapping, shape
+
+from township_atlas.errors import DataFileError
+from township_atlas.schema import Field, LayerSpec
+
+COORD_DECIMALS = 7
+
+
+def _coerce(value: Any, fld: Field) -> Any:
+    """Convert one raw value to the field's type; raises ValueError with the reason."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str) and value.strip() == "" and fld.dtype != "str":
+        return None
+    if fld.dtype == "str":
+        if isinstance(value, (dict, list)):
+            raise ValueError("expected text")
+        return str(value)
+    if fld.dtype == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "是"):
+            return True
+        if text in ("false", "0", "no", "否"):
+            return False
+        raise ValueError(f"expected true/false, got {value!r}")
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if fld.dtype == "int":
+        number = float(value)
+        if not number.is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(number)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _column_dtype(fld: Field) -> str:
+    return {"str": "object", "int": "Int64", "float": "Float64", "bool": "boolean"}[fld.dtype]
+
+
+def _typed_frame(records: list[dict[str, Any]], spec: LayerSpec) -> pd.DataFrame:
+    columns = spec.field_names()
+    frame = (
+        pd.DataFrame.from_records(records, columns=columns)
+        if records
+        else pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    )
+    for fld in spec.fields:
+        frame[fld.name] = frame[fld.name].astype(_column_dtype(fld))
+    return frame
+
+
+def _coerce_record(
+    raw: dict[str, Any], spec: LayerSpec, path: Path, feature_label: str
+) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for fld in spec.fields:
+        try:
+            record[fld.name] = _coerce(raw.get(fld.name), fld)
+        except (TypeError, ValueError) as exc:
+            raise DataFileError(
+                path.name,
+                f"字段 {fld.name}({fld.label_zh})的值无法识别:{exc}",
+                f"field {fld.name} ({fld.label_en}) has an unreadable value: {exc}",
+                feature=feature_label,
+            ) from exc
+    return record
+
+
+def empty_layer(spec: LayerSpec) -> pd.DataFrame:
+    """An empty frame (GeoDataFrame for spatial layers) with the layer's typed columns."""
+    frame = _typed_frame([], spec)
+    if spec.is_spatial:
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+    return frame
+
+
+def read_geojson(path: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
+    """Read a GeoJSON FeatureCollection of the store (WGS84 lon/lat) strictly.
+
+    Unknown properties are ignored; missing ones become null (the checks report required
+    fields). Raises DataFileError naming the file and feature on anything unreadable.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataFileError(path.name, "文件不存在", "file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            path.name,
+            f"JSON 格式错误(第 {exc.lineno} 行第 {exc.colno} 列):{exc.msg}",
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise DataFileError(
+            path.name,
+            "不是 GeoJSON 要素集合(FeatureCollection)",
+            "is not a GeoJSON FeatureCollection",
+        )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise DataFileError(path.name, "缺少 features 列表", "has no list of features")
+    records: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    for index, feat in enumerate(features, start=1):
+        if not isinstance(feat, dict):
+            raise DataFileError(path.name, "要素不是对象", "feature is not an object", str(index))
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            props = {}
+        fid = props.get(spec.id_field) if spec.id_field else None
+        label = f"{index}" + (f" ({fid})" if fid not in (None, "") else "")
+        try:
+            geom = shape(feat["geometry"]) if feat.get("geometry") else None
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            shapely.errors.GEOSException,
+        ) as exc:
+            raise DataFileError(
+                path.name, f"几何无法读取:{exc}", f"unreadable geometry: {exc}", label
+            ) from exc
+        records.append(_coerce_record(props, spec, path, label))
+        geoms.append(geom)
+    frame = _typed_frame(records, spec)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
+
+
+def read_csv_table(path: Path, spec: LayerSpec) -> pd.DataFrame:
+    """Read a UTF-8 CSV table (a BOM, as Excel writes, is accepted) with typed columns."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise DataFileError(path.name, "文件不存在", "file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            path.name,
+            "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
+            "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
+        ) from exc
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DataFileError(path.name, f"CSV 格式错误:{exc}", f"invalid CSV: {exc}") from exc
+    records = []
+    for index, row in enumerate(rows, start=2):  # row 1 is the header
+        fid = row.get(spec.id_field) if spec.id_field else None
+        label = f"第{index}行" if not fid else f"第{index}行 ({fid})"
+        records.append(_coerce_record(row, spec, path, label))
+    return _typed_frame(records, spec)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML document with the safe loader; an empty file is an empty mapping."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataFileError(path.name, "文件不存在", "file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
+    except yaml.YAMLError as exc:
+        raise DataFileError(path.name, f"YAML 格式错误:{exc}", f"invalid YAML: {exc}") from exc
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise DataFileError(path.name, "顶层应为键值映射", "top level must be a mapping")
+    return doc
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/CSV-ready Python value: no numpy scalars, no pandas NA."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _round_coords(geom):
+    return shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def geojson_text(frame: gpd.GeoDataFrame, spec: LayerSpec) -> str:
+    """RFC 7946 GeoJSON text, one feature per line, properties in schema order."""
+    lines = []
+    for row in frame.itertuples(index=False):
+        props = {f.name: _plain(getattr(row, f.name)) for f in spec.fields}
+        geom = row.geometry
+        geometry = mapping(_round_coords(geom)) if geom is not None and not geom.is_empty else None
+        feature = {"type": "Feature", "properties": props, "geometry": geometry}
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+
+
+def csv_text(frame: pd.DataFrame, spec: LayerSpec) -> str:
+    """CSV text with the schema's columns; numbers without trailing '.0' where whole."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(spec.field_names())
+    for row in frame[spec.field_names()].itertuples(index=False):
+        cells = []
+        for fld, value in zip(spec.fields, row, strict=True):
+            value = _plain(value)
+            if value is None:
+                cells.append("")
+            elif fld.dtype == "float" and float(value).is_integer():
+                cells.append(str(int(value)))
+            elif fld.dtype == "bool":
+                cells.append("true" if value else "false")
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def yaml_text(doc: dict[str, Any]) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)

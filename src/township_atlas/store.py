@@ -1,0 +1,99 @@
+"""The one way into the data folder: load it into a Bundle, check it, fingerprint it.
+
+Pages and map builders receive a Bundle; they never open files. A file that cannot be
+read becomes an error finding (naming file and feature) and an empty layer, so the app
+still starts and can say what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from township_atlas.bundle import Bundle, Finding, LoadResult
+from township_atlas.checks import run_checks
+from township_atlas.errors import DataFileError, DataFolderError
+from township_atlas.layers_io import empty_layer, read_csv_table, read_geojson, read_yaml
+from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
+
+DATA_FILES: tuple[str, ...] = (*tuple(s.filename for s in LAYERS), PLANS_FILE, REPORT_FILE)
+
+
+class Store:
+    """A data folder of GeoJSON layers, CSV tables and YAML documents."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def fingerprint(self) -> str:
+        """A cheap token that changes when any data file changes (name, size, mtime).
+
+        It only stats files, so it can be called on every page run.
+        """
+        digest = hashlib.blake2b(digest_size=12)
+        for name in DATA_FILES:
+            try:
+                st = (self.path / name).stat()
+                digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+            except FileNotFoundError:
+                digest.update(f"{name}:-;".encode())
+        return digest.hexdigest()
+
+    def load(self, *, strict: bool = False) -> LoadResult:
+        """Read and check every file of the folder.
+
+        Parameters
+        ----------
+        strict : raise the first DataFileError instead of reporting it as a finding
+
+        Raises
+        ------
+        DataFolderError : the folder does not exist or holds none of our files
+        """
+        if not self.path.is_dir():
+            raise DataFolderError(
+                f"数据文件夹 {self.path} 不存在。请检查设置 TOWNSHIP_ATLAS_DATA_DIR。",
+                f"The data folder {self.path} does not exist. Check TOWNSHIP_ATLAS_DATA_DIR.",
+            )
+        if not any((self.path / name).exists() for name in DATA_FILES):
+            raise DataFolderError(
+                f"文件夹 {self.path} 中没有乡镇数据文件(如 township.geojson)。",
+                f"The folder {self.path} holds no township data files (e.g. township.geojson).",
+            )
+        fingerprint = self.fingerprint()
+        findings: list[Finding] = []
+        layers = {}
+        for spec in LAYERS:
+            file = self.path / spec.filename
+            try:
+                reader = read_geojson if spec.is_spatial else read_csv_table
+                layers[spec.name] = reader(file, spec)
+            except DataFileError as exc:
+                if strict:
+                    raise
+                findings.append(_file_finding(spec.name, exc))
+                layers[spec.name] = empty_layer(spec)
+        documents = {}
+        for key, name in (("plans", PLANS_FILE), ("report", REPORT_FILE)):
+            try:
+                documents[key] = read_yaml(self.path / name)
+            except DataFileError as exc:
+                if strict:
+                    raise
+                findings.append(_file_finding(key, exc))
+                documents[key] = {}
+        bundle = Bundle(**layers, **documents)
+        findings.extend(run_checks(bundle))
+        findings.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
+        return LoadResult(bundle, findings, fingerprint)
+
+
+def _file_finding(layer: str, exc: DataFileError) -> Finding:
+    return Finding(
+        "error",
+        "file_unreadable",
+        layer,
+        f"{exc.message_zh}。该图层暂按空图层处理,请修复文件后刷新。",
+        f"{exc.message_en}. The layer is treated as empty until the file is fixed.",
+        exc.feature,
+    )

@@ -1,0 +1,51 @@
+"""Shared page chrome: language, title, sample-data notice, and errors shown plainly."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas import settings
+from township_atlas.errors import AtlasError
+from township_atlas.labels import tr
+
+LANGS = {"zh": "中文", "en": "English"}
+
+
+def current_lang() -> str:
+    """The session's language: from the URL (?lang=en), else the session, else the setting."""
+    if "lang" not in st.session_state:
+        from_url = st.query_params.get("lang")
+        st.session_state["lang"] = from_url if from_url in LANGS else settings.default_lang()
+    return st.session_state["lang"]
+
+
+def language_switch() -> None:
+    """A sidebar control to switch language; the choice is kept in the URL for sharing."""
+    lang = current_lang()
+    choice = st.sidebar.segmented_control(
+        tr("language", lang),
+        options=list(LANGS),
+        format_func=LANGS.get,
+        default=lang,
+        key="lang_switch",
+    )
+    if choice and choice != lang:
+        st.session_state["lang"] = choice
+        if choice == "zh":
+            st.query_params.pop("lang", None)
+        else:
+            st.query_params["lang"] = choice
+        st.rerun()
+
+
+def page_header(title: str, *, sample: bool, lang: str) -> None:
+    """Title and, for sample data, a notice that the figures are fictional."""
+    st.title(title)
+    if sample:
+        st.info(tr("sample_notice", lang), icon=":material/info:")
+
+
+def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None:
+    """An error for the user: Chinese first, what is wrong and what to do."""
+    title = tr(title_key, lang) + ":" if title_key else ""
+    st.error(title + exc.message(lang), icon=":material/error:")
