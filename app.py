@@ -6,7 +6,8 @@ from township_atlas.labels import tr
 from township_atlas.ui.chrome import current_lang, language_switch
 
 lang = current_lang()
-st.set_page_config(page_title=tr("app_title", lang), page_icon=":material/map:", layout="wide")
+# An emoji favicon is drawn inline; a ":material/...:" one would be fetched from Google.
+st.set_page_config(page_title=tr("app_title", lang), page_icon="🗺️", layout="wide")
 
 PAGES = [
     st.Page(

@@ -24,26 +24,31 @@ name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", la
 page_header(f"{name} · {tr('page_overview', lang)}", sample=bool(props.get("sample")), lang=lang)
 
 head = headline(bundle)
+
+
+def with_unit(value: object, unit_key: str) -> str:
+    return f"{value} {tr(unit_key, lang)}".strip()
+
+
 st.subheader(tr("headline", lang))
-cols = st.columns(4)
-cols[0].metric(
-    tr("area", lang),
-    f"{head.area_km2:.1f} {tr('unit_km2', lang)}",
-    help=tr("area_help", lang) + f" ≈ {head.area_mu:,.0f} {tr('unit_mu', lang)}",
-    border=True,
-)
-cols[1].metric(tr("villages", lang), f"{head.villages} {tr('unit_count', lang)}", border=True)
-cols[2].metric(tr("branches", lang), f"{head.branches} {tr('unit_count', lang)}", border=True)
-cols[3].metric(tr("members", lang), f"{head.members} {tr('unit_people', lang)}", border=True)
-cols = st.columns(4)
-cols[0].metric(
-    tr("rural_branches", lang), f"{head.rural_branches} {tr('unit_count', lang)}", border=True
-)
-cols[1].metric(
-    tr("rural_members", lang), f"{head.rural_members} {tr('unit_people', lang)}", border=True
-)
-cols[2].metric(tr("groups", lang), f"{head.groups} {tr('unit_count', lang)}", border=True)
-cols[3].metric(tr("sites", lang), f"{head.sites} {tr('unit_count', lang)}", border=True)
+# A wrapping row: four or eight cards across on a projector, two across on a phone.
+with st.container(horizontal=True, wrap=True, gap="small"):
+    for label_key, value, help_text in (
+        (
+            # The unit goes in the label so the card stays narrow enough for a phone.
+            "area_km2",
+            f"{head.area_km2:.1f}",
+            tr("area_help", lang) + f" ≈ {head.area_mu:,.0f} {tr('unit_mu', lang)}",
+        ),
+        ("villages", with_unit(head.villages, "unit_count"), None),
+        ("branches", with_unit(head.branches, "unit_count"), None),
+        ("members", with_unit(head.members, "unit_people"), None),
+        ("rural_branches", with_unit(head.rural_branches, "unit_count"), None),
+        ("rural_members", with_unit(head.rural_members, "unit_people"), None),
+        ("groups", with_unit(head.groups, "unit_count"), None),
+        ("sites", with_unit(head.sites, "unit_count"), None),
+    ):
+        st.metric(tr(label_key, lang), value, help=help_text, border=True, width=170)
 
 left, right = st.columns([3, 2])
 with left:
@@ -77,6 +82,7 @@ with right:
         horizontal=True,
         color="#C8161D",
         height=230,
+        sort="-count",
     )
 
 st.subheader(tr("village_table", lang))

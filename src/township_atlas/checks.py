@@ -31,6 +31,11 @@ def _valid(geom) -> bool:
     return geom is not None and not geom.is_empty and geom.is_valid
 
 
+def _index(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows keyed by ``column``; duplicates (reported by the schema check) keep the first."""
+    return frame[frame[column].notna()].drop_duplicates(column).set_index(column, drop=False)
+
+
 def _usable(bundle: Bundle, *layers: str) -> bool:
     bad = unusable_spatial_layers(bundle)
     return not any(name in bad for name in layers)
@@ -231,7 +236,7 @@ def check_org_counts(bundle: Bundle) -> list[Finding]:
 def check_org_tree(bundle: Bundle) -> list[Finding]:
     """Parents resolve: committee → branches → groups, with no cycles."""
     orgs = bundle.party_orgs
-    level = dict(zip(orgs["org_id"], orgs["level"], strict=True))
+    level = dict(zip(orgs["org_id"], orgs["level"], strict=True))  # duplicates: last wins
     expected_parent = {"branch": "committee", "group": "branch"}
     out = []
     for org_id, lvl, parent in zip(orgs["org_id"], orgs["level"], orgs["parent_id"], strict=True):
@@ -267,9 +272,9 @@ def check_groups(bundle: Bundle) -> list[Finding]:
     """Every group is built on a wealth project or demo base in its branch's village, lies
     in that village, and groups do not hold more members than their branch."""
     orgs = bundle.party_orgs
-    sites = bundle.sites.set_index("site_id", drop=False)
-    villages = bundle.villages.set_index("code", drop=False)
-    branches = orgs[orgs["level"] == "branch"].set_index("org_id", drop=False)
+    sites = _index(bundle.sites, "site_id")
+    villages = _index(bundle.villages, "code")
+    branches = _index(orgs[orgs["level"] == "branch"], "org_id")
     spatial = _usable(bundle, "party_orgs", "villages")
     out = []
     groups = orgs[orgs["level"] == "group"]
@@ -353,7 +358,7 @@ def check_sites(bundle: Bundle) -> list[Finding]:
     """Every site lies inside the township and inside the village it names."""
     if not _usable(bundle, "sites", "villages", "township"):
         return []
-    villages = bundle.villages.set_index("code", drop=False)
+    villages = _index(bundle.villages, "code")
     township = bundle.township.geometry.iloc[0] if len(bundle.township) == 1 else None
     out = []
     for s in bundle.sites.itertuples(index=False):
@@ -562,7 +567,7 @@ def check_member_indicator(bundle: Bundle) -> list[Finding]:
         return []
     latest = ind.sort_values("year").groupby("place_code").last()
     branches = _branches(bundle)
-    rural = branches[branches["branch_kind"] == "rural"].set_index("village_code")
+    rural = _index(branches[branches["branch_kind"] == "rural"], "village_code")
     out = []
     for code, row in latest.iterrows():
         if code in rural.index and rural.loc[code, "members"] != row["value"]:

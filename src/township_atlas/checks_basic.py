@@ -109,13 +109,6 @@ def coordinate_problem(geoms) -> tuple[str, str] | None:
         return None
     xy = shapely.get_coordinates(arr)
     x, y = xy[:, 0], xy[:, 1]
-    if (np.abs(x) > 180).any() or (np.abs(y) > 90).any():
-        return (
-            f"坐标值(如 {x[0]:.0f}, {y[0]:.0f})不是经纬度,像是以米为单位的投影坐标。"
-            "请在导入时选择正确的坐标系(如 CGCS2000 高斯-克吕格),或在 QGIS 中转换为 WGS84 后再保存。",
-            f"coordinates (e.g. {x[0]:.0f}, {y[0]:.0f}) are not longitude/latitude: they look "
-            "like projected metres. Choose the right CRS on import, or reproject to WGS84.",
-        )
     in_china = (x > 73) & (x < 135) & (y > 18) & (y < 54)
     swapped = (y > 73) & (y < 135) & (x > 18) & (x < 54)
     if swapped.mean() > 0.5 and in_china.mean() < 0.5:
@@ -123,6 +116,13 @@ def coordinate_problem(geoms) -> tuple[str, str] | None:
             "坐标的经度和纬度顺序颠倒了(纬度在前)。GeoJSON 要求经度在前、纬度在后,请交换两列后再保存。",
             "longitude and latitude are swapped (latitude first). GeoJSON puts longitude "
             "first: swap the two and save again.",
+        )
+    if (np.abs(x) > 180).any() or (np.abs(y) > 90).any():
+        return (
+            f"坐标值(如 {x[0]:.0f}, {y[0]:.0f})不是经纬度,像是以米为单位的投影坐标。"
+            "请在导入时选择正确的坐标系(如 CGCS2000 高斯-克吕格),或在 QGIS 中转换为 WGS84 后再保存。",
+            f"coordinates (e.g. {x[0]:.0f}, {y[0]:.0f}) are not longitude/latitude: they look "
+            "like projected metres. Choose the right CRS on import, or reproject to WGS84.",
         )
     return None
 

@@ -17,6 +17,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_overview": ("数据概况", "Data overview"),
     "headline": ("核心数据", "Headline figures"),
     "area": ("乡域面积", "Area"),
+    "area_km2": ("乡域面积(平方公里)", "Area (km²)"),
     "area_help": ("按乡镇边界在 WGS84 椭球面上计算的面积。", "Geodesic area of the boundary."),
     "villages": ("行政村", "Villages"),
     "branches": ("党支部", "Party branches"),
@@ -70,4 +71,4 @@ TEXT: dict[str, tuple[str, str]] = {
 def tr(key: str, lang: str = "zh") -> str:
     """The text for ``key`` in ``lang`` ("zh" or "en")."""
     zh, en = TEXT[key]
-    return zh if lang == "zh" else (en or zh)
+    return zh if lang == "zh" else en

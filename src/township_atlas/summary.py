@@ -105,10 +105,15 @@ def village_table(bundle: Bundle, lang: str) -> pd.DataFrame:
                 "members": members.get(v.code),
                 "sites": int(sites.get(v.code, 0)),
                 "groups": int(groups.get(v.code, 0)),
-                "support_unit": (v.support_unit_zh if lang == "zh" else v.support_unit_en) or "",
+                "support_unit": _text(v.support_unit_zh if lang == "zh" else v.support_unit_en),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _text(value: object) -> str:
+    """Text for display: missing values (None, NaN, NA) become an empty string."""
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def kind_table(head: Headline, lang: str) -> pd.DataFrame:

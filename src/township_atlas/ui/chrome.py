@@ -19,23 +19,30 @@ def current_lang() -> str:
     return st.session_state["lang"]
 
 
+def _on_language_change() -> None:
+    choice = st.session_state.get("lang_switch")
+    if choice not in LANGS:  # clicking the selected option again clears it: keep the language
+        st.session_state["lang_switch"] = st.session_state["lang"]
+        return
+    st.session_state["lang"] = choice
+    if choice == "zh":
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = choice
+
+
 def language_switch() -> None:
     """A sidebar control to switch language; the choice is kept in the URL for sharing."""
     lang = current_lang()
-    choice = st.sidebar.segmented_control(
+    if st.session_state.get("lang_switch") not in LANGS:
+        st.session_state["lang_switch"] = lang
+    st.sidebar.segmented_control(
         tr("language", lang),
         options=list(LANGS),
         format_func=LANGS.get,
-        default=lang,
         key="lang_switch",
+        on_change=_on_language_change,
     )
-    if choice and choice != lang:
-        st.session_state["lang"] = choice
-        if choice == "zh":
-            st.query_params.pop("lang", None)
-        else:
-            st.query_params["lang"] = choice
-        st.rerun()
 
 
 def page_header(title: str, *, sample: bool, lang: str) -> None:

@@ -1,0 +1,88 @@
+"""AppTest: every page runs without an exception; the overview shows computed figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def run_app(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_runs_without_exception(data_env, page, lang):
+    at = run_app(page, lang=lang)
+    assert not at.exception, at.exception
+
+
+def test_overview_shows_the_report_figures_computed_from_data(data_env):
+    shown = metrics(run_app())
+    assert shown["乡域面积(平方公里)"] == "42.5"
+    assert shown["行政村"] == "7 个"
+    assert shown["党支部"] == "10 个"
+    assert shown["党员"] == "353 名"
+    assert shown["农村党支部"] == "7 个"
+    assert shown["农村党员"] == "301 名"
+    at = run_app()
+    assert "数据检查通过" in at.success[0].value
+
+
+def test_overview_follows_the_data_when_a_branch_changes(data_env):
+    path = data_env / "party_orgs.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    branch = next(f for f in doc["features"] if f["properties"]["org_id"] == "B01")
+    branch["properties"]["members"] += 5
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    at = run_app()
+    shown = metrics(at)
+    assert shown["党员"] == "358 名" and shown["农村党员"] == "306 名"
+    # The data check now says the members no longer match the report.
+    messages = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    assert "按组织数据计算的党员总数为 358,报告为 353" in messages
+    assert "数据检查发现" in at.error[0].value
+
+
+def test_overview_in_english(data_env):
+    at = run_app(lang="en")
+    assert metrics(at)["Party members"] == "353"
+    assert "Sample data" in at.info[0].value
+
+
+def test_broken_file_is_shown_and_the_page_still_runs(data_env):
+    (data_env / "sites.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
+    at = run_app()
+    assert not at.exception
+    text = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    assert "sites.geojson" in text
+    assert metrics(at)["产业点位"] == "0 个"
+
+
+def test_missing_data_folder_is_a_plain_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(tmp_path / "nowhere"))
+    at = run_app()
+    assert not at.exception
+    assert "数据文件夹" in at.error[0].value and "TOWNSHIP_ATLAS_DATA_DIR" in at.error[0].value
+
+
+def test_language_switch_changes_the_labels(data_env):
+    at = run_app()
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert "Party members" in metrics(at)
