@@ -11,11 +11,35 @@ st.set_page_config(page_title=tr("app_title", lang), page_icon="🗺️", layout
 
 PAGES = [
     st.Page(
+        "pages/map.py",
+        title=tr("page_map", lang),
+        icon=":material/map:",
+        url_path="map",
+        default=True,
+    ),
+    st.Page(
         "pages/overview.py",
         title=tr("page_overview", lang),
         icon=":material/dashboard:",
         url_path="overview",
-        default=True,
+    ),
+    st.Page(
+        "pages/village.py",
+        title=tr("page_village", lang),
+        icon=":material/home_work:",
+        url_path="village",
+    ),
+    st.Page(
+        "pages/indicators.py",
+        title=tr("page_indicators", lang),
+        icon=":material/leaderboard:",
+        url_path="indicators",
+    ),
+    st.Page(
+        "pages/organisation.py",
+        title=tr("page_organisation", lang),
+        icon=":material/account_tree:",
+        url_path="organisation",
     ),
 ]
 

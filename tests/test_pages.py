@@ -22,6 +22,9 @@ def run_app(page: str | None = None, **query) -> AppTest:
     return at
 
 
+OVERVIEW = "pages/overview.py"
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -34,14 +37,14 @@ def test_every_page_runs_without_exception(data_env, page, lang):
 
 
 def test_overview_shows_the_report_figures_computed_from_data(data_env):
-    shown = metrics(run_app())
+    shown = metrics(run_app(OVERVIEW))
     assert shown["乡域面积(平方公里)"] == "42.5"
     assert shown["行政村"] == "7 个"
     assert shown["党支部"] == "10 个"
     assert shown["党员"] == "353 名"
     assert shown["农村党支部"] == "7 个"
     assert shown["农村党员"] == "301 名"
-    at = run_app()
+    at = run_app(OVERVIEW)
     assert "数据检查通过" in at.success[0].value
 
 
@@ -51,7 +54,7 @@ def test_overview_follows_the_data_when_a_branch_changes(data_env):
     branch = next(f for f in doc["features"] if f["properties"]["org_id"] == "B01")
     branch["properties"]["members"] += 5
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    at = run_app()
+    at = run_app(OVERVIEW)
     shown = metrics(at)
     assert shown["党员"] == "358 名" and shown["农村党员"] == "306 名"
     # The data check now says the members no longer match the report.
@@ -61,14 +64,14 @@ def test_overview_follows_the_data_when_a_branch_changes(data_env):
 
 
 def test_overview_in_english(data_env):
-    at = run_app(lang="en")
+    at = run_app(OVERVIEW, lang="en")
     assert metrics(at)["Party members"] == "353"
     assert "Sample data" in at.info[0].value
 
 
 def test_broken_file_is_shown_and_the_page_still_runs(data_env):
     (data_env / "sites.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
-    at = run_app()
+    at = run_app(OVERVIEW)
     assert not at.exception
     text = " ".join(str(df.value.to_dict()) for df in at.dataframe)
     assert "sites.geojson" in text
@@ -77,12 +80,15 @@ def test_broken_file_is_shown_and_the_page_still_runs(data_env):
 
 def test_missing_data_folder_is_a_plain_error(tmp_path, monkeypatch):
     monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(tmp_path / "nowhere"))
-    at = run_app()
+    at = run_app(OVERVIEW)
     assert not at.exception
     assert "数据文件夹" in at.error[0].value and "TOWNSHIP_ATLAS_DATA_DIR" in at.error[0].value
 
 
 def test_language_switch_changes_the_labels(data_env):
+    # AppTest shows the sidebar only for the default page (the map).
     at = run_app()
+    assert at.selectbox[0].label == "查找村、点位或党组织"
     at.sidebar.segmented_control[0].set_value("en").run()
-    assert "Party members" in metrics(at)
+    assert at.selectbox[0].label == "Find a village, site or Party organisation"
+    assert at.query_params["lang"] == "en"

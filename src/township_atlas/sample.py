@@ -326,8 +326,14 @@ def generate(
     )
     catalogue = pd.DataFrame(
         [
-            dict(zip(CATALOGUE.field_names(), (k, zh, en, uzh, uen, hib, grp, src), strict=True))
-            for k, zh, en, uzh, uen, hib, grp, _has_target, src in content.CATALOGUE
+            dict(
+                zip(
+                    CATALOGUE.field_names(),
+                    (k, zh, en, uzh, uen, hib, grp, src, agg),
+                    strict=True,
+                )
+            )
+            for k, zh, en, uzh, uen, hib, grp, _has_target, src, agg in content.CATALOGUE
         ]
     )
     write(CATALOGUE.filename, csv_text(catalogue, CATALOGUE))
@@ -578,7 +584,10 @@ def _make_indicators(rng, villages, profiles, orgs, sites) -> list[dict[str, Any
             round((300 + 1800 * s) * (1.08 + 0.07 * s) ** i) for i in range(5)
         ]
         series["office_funds"] = [round(2.0 + 1.5 * s + 0.2 * i, 1) for i in range(5)]
-        need = [round(12 + 10 * (1 - s) + rng.uniform(-2, 2), 1) for _ in YEARS]
+        need = [
+            round((12 + 10 * (1 - s)) * (1 - 0.1 * s) ** i + rng.uniform(-1, 1), 1)
+            for i in range(len(YEARS))
+        ]
         shortfall = [
             max(0.0, round(n - series["office_funds"][i] - 0.3 * series["collective_income"][i], 1))
             for i, n in enumerate(need)
@@ -634,16 +643,15 @@ def _targets(series, s, cadres) -> dict[str, list[float | None]]:
         return [None] + [round(first * rate**i, digits) for i in range(1, 7)]
 
     return {
-        "collective_income": grow("collective_income", 1.18),
-        "per_capita_income": grow("per_capita_income", 1.09, -1),
-        "land_transferred": grow("land_transferred", 1.15, 0),
+        # Targets grow a little faster for weak villages' plans than they manage, and a
+        # little slower for strong ones: the map then shows green, amber and red.
+        "collective_income": grow("collective_income", 1.06 + 0.1 * s + (0.55 - s) * 0.12),
+        "per_capita_income": grow("per_capita_income", 1.07 + 0.02 * s + (0.55 - s) * 0.04, -1),
+        "land_transferred": grow("land_transferred", 1.1 + 0.1 * s + (0.55 - s) * 0.1, 0),
         "cooperatives": [None] + [series["cooperatives"][0] + min(i, 3) for i in range(1, 7)],
         "industry_output": grow("industry_output", 1.14, 0),
         "funding_shortfall": [None]
-        + [
-            round(series["funding_shortfall"][0] * (1 - 0.15 * i), 1) if i < 6 else 0.0
-            for i in range(1, 7)
-        ],
+        + [round(series["funding_shortfall"][0] * (1 - 0.06 * i), 1) for i in range(1, 7)],
         "paid_by_cadres": [None] + [0.0] * 6,
         "unfunded_projects": [None]
         + [max(0, series["unfunded_projects"][0] - i) for i in range(1, 7)],

@@ -287,7 +287,8 @@ REPORT = {
     ],
 }
 
-# key, zh, en, unit zh, unit en, higher is better, group, has target, report basis
+# key, zh, en, unit zh, unit en, higher is better, group, has target, report basis,
+# township aggregate ("sum" over villages, or "mean" for per-capita figures and scores)
 CATALOGUE = [
     (
         "collective_income",
@@ -299,6 +300,7 @@ CATALOGUE = [
         "economy",
         True,
         "壮大村级经济",
+        "sum",
     ),
     (
         "per_capita_income",
@@ -310,6 +312,7 @@ CATALOGUE = [
         "economy",
         True,
         "增加群众收入",
+        "mean",
     ),
     (
         "land_transferred",
@@ -321,6 +324,7 @@ CATALOGUE = [
         "economy",
         True,
         "通过土地流转实行集约和规模经营",
+        "sum",
     ),
     (
         "cooperatives",
@@ -332,6 +336,7 @@ CATALOGUE = [
         "economy",
         True,
         "走专业合作化的道路",
+        "sum",
     ),
     (
         "market_turnover",
@@ -343,6 +348,7 @@ CATALOGUE = [
         "economy",
         False,
         "建立和培育农畜产品流通市场",
+        "sum",
     ),
     (
         "industry_output",
@@ -354,6 +360,7 @@ CATALOGUE = [
         "economy",
         True,
         "一村一业",
+        "sum",
     ),
     (
         "office_funds",
@@ -365,6 +372,7 @@ CATALOGUE = [
         "funding",
         False,
         "村办公经费紧张",
+        "sum",
     ),
     (
         "funding_shortfall",
@@ -376,6 +384,7 @@ CATALOGUE = [
         "funding",
         True,
         "无钱办事",
+        "sum",
     ),
     (
         "paid_by_higher_level",
@@ -387,6 +396,7 @@ CATALOGUE = [
         "funding",
         False,
         "向市直有关部门或乡里请求解决",
+        "sum",
     ),
     (
         "paid_by_donors",
@@ -398,6 +408,7 @@ CATALOGUE = [
         "funding",
         False,
         "争取企业家、有钱人捐助",
+        "sum",
     ),
     (
         "paid_by_cadres",
@@ -409,6 +420,7 @@ CATALOGUE = [
         "funding",
         True,
         "村干部自己掏腰包垫付",
+        "sum",
     ),
     (
         "unfunded_projects",
@@ -420,6 +432,7 @@ CATALOGUE = [
         "funding",
         True,
         "修缮水渠、修路养路没有资金",
+        "sum",
     ),
     (
         "fixed_subsidy",
@@ -431,6 +444,7 @@ CATALOGUE = [
         "funding",
         False,
         "固定补贴+绩效奖励",
+        "sum",
     ),
     (
         "performance_bonus",
@@ -442,6 +456,7 @@ CATALOGUE = [
         "funding",
         False,
         "固定补贴+绩效奖励",
+        "sum",
     ),
     (
         "year_end_reward",
@@ -453,6 +468,7 @@ CATALOGUE = [
         "funding",
         False,
         "安排专项资金兑现考核",
+        "sum",
     ),
     (
         "performance_pay",
@@ -464,6 +480,7 @@ CATALOGUE = [
         "cadre",
         True,
         "有条件的要实行绩效工资制",
+        "sum",
     ),
     (
         "assessment_score",
@@ -475,8 +492,20 @@ CATALOGUE = [
         "cadre",
         True,
         "每年对村干部进行年度考核",
+        "mean",
     ),
-    ("cadres", "村干部人数", "Village cadres", "人", "people", True, "cadre", False, "村干部"),
+    (
+        "cadres",
+        "村干部人数",
+        "Village cadres",
+        "人",
+        "people",
+        True,
+        "cadre",
+        False,
+        "村干部",
+        "sum",
+    ),
     (
         "cadres_trained",
         "村干部轮训人次",
@@ -487,6 +516,7 @@ CATALOGUE = [
         "cadre",
         True,
         "坚持每年对村干部轮训一次",
+        "sum",
     ),
     (
         "cadres_trained_away",
@@ -498,6 +528,7 @@ CATALOGUE = [
         "cadre",
         True,
         "每年选派一部分优秀村干部“走出去”培训",
+        "sum",
     ),
     (
         "responsibility_signed",
@@ -509,6 +540,7 @@ CATALOGUE = [
         "party",
         True,
         "每年乡党委与村党组织签订目标责任书",
+        "sum",
     ),
     (
         "party_members",
@@ -520,6 +552,7 @@ CATALOGUE = [
         "party",
         False,
         "共有党员353名,农村党员301名",
+        "sum",
     ),
-    ("new_members", "发展党员", "New members", "名", "", True, "party", True, "创先争优"),
+    ("new_members", "发展党员", "New members", "名", "", True, "party", True, "创先争优", "sum"),
 ]

@@ -23,6 +23,8 @@ GROUP_SITE_KINDS: tuple[str, ...] = ("wealth_project", "demo_base")
 ORG_LEVELS: tuple[str, ...] = ("committee", "branch", "group")
 BRANCH_KINDS: tuple[str, ...] = ("rural", "organ", "institution", "enterprise")
 MILESTONE_STATUSES: tuple[str, ...] = ("done", "in_progress", "not_started", "delayed")
+# How an indicator's village values make the township figure (indicator_catalogue.aggregate).
+INDICATOR_AGGREGATES: tuple[str, ...] = ("sum", "mean")
 
 # 1 mu (亩) is 1/15 hectare: 666.67 m², so 1 km² = 1500 亩.
 M2_PER_MU = 10_000 / 15
@@ -205,6 +207,16 @@ CATALOGUE = LayerSpec(
         Field("higher_is_better", "bool", "越高越好", "Higher is better"),
         Field("group", "str", "类别", "Group"),
         Field("source_zh", "str", "报告依据", "Source in the report", required=False),
+        # How villages add up to the township: "sum" (incomes, areas, counts) or "mean"
+        # (per-capita figures, scores). Blank means "sum".
+        Field(
+            "aggregate",
+            "str",
+            "全乡合计方式",
+            "Township total",
+            required=False,
+            allowed=INDICATOR_AGGREGATES,
+        ),
     ),
     "指标目录",
     "Indicator catalogue",

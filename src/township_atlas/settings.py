@@ -35,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Path of the data folder (relative paths are from the working directory).",
     ),
     Setting("default_lang", "zh", "默认界面语言:zh 或 en。", "Default language: zh or en."),
+    Setting(
+        "tianditu_token",
+        "",
+        "天地图开发者密钥(浏览器端);为空时不提供天地图底图。",
+        "Tianditu API key (browser type); without it the Tianditu basemaps are hidden.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -129,12 +129,14 @@ def streamlit_server(
 
 def require_browser() -> Any:
     """Return ``playwright.sync_api.sync_playwright``, or skip if chromium/playwright is absent."""
+    # CI sets TOWNSHIP_ATLAS_REQUIRE_BROWSER=1: there a missing browser fails, never skips.
+    absent = pytest.fail if os.environ.get("TOWNSHIP_ATLAS_REQUIRE_BROWSER") == "1" else pytest.skip
     if not Path(CHROMIUM_PATH).exists():
-        pytest.skip(f"{CHROMIUM_PATH} not installed")
+        absent(f"{CHROMIUM_PATH} not installed (apt-get install chromium fonts-noto-cjk)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("playwright not installed")
+        absent("playwright not installed")
     return sync_playwright
 
 

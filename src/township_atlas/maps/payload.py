@@ -1,0 +1,227 @@
+"""The map's data, as plain JSON-ready dicts built from a Bundle.
+
+Every feature carries ``sel`` ("village:V01", "site:S001", "org:B01"): a click returns the
+feature to Python (st_folium's ``last_active_drawing``) and ``sel`` says what was clicked.
+Coordinates may be shifted for display (GCJ-02 for AMap tiles) by ``shift``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, mapping
+
+from township_atlas.bundle import Bundle
+from township_atlas.schema import (
+    BRANCH_KIND_LABELS,
+    ORG_LEVEL_LABELS,
+    SITE_KIND_LABELS,
+    code_label,
+)
+
+Shift = Callable[[np.ndarray], np.ndarray] | None
+DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
+    if geom is None or geom.is_empty:
+        return None
+    if simplify_m:
+        # Degrees per metre at mid latitudes; only for display of large areas.
+        geom = shapely.simplify(geom, simplify_m / 111_000, preserve_topology=True)
+    if shift is not None:
+        geom = shapely.transform(geom, shift)
+    geom = shapely.transform(geom, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+    return mapping(geom)
+
+
+def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(geom, props: dict[str, Any], shift: Shift, simplify_m: float = 0.0):
+    geometry = _geometry(geom, shift, simplify_m)
+    if geometry is None:
+        return None
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def _anchor(geom):
+    """Where a symbol sits: the point itself, or a point inside a polygon."""
+    return geom if geom.geom_type == "Point" else geom.representative_point()
+
+
+def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
+    props = bundle.township_props
+    feats = [
+        _feature(
+            g,
+            {"sel": "", "name": _text(props.get("name_zh" if lang == "zh" else "name_en"))},
+            shift,
+        )
+        for g in bundle.township.geometry
+    ]
+    return _fc([f for f in feats if f])
+
+
+def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float = 0.0):
+    """Village polygons with name and industry (styling is added by the choropleth)."""
+    out = []
+    for v in bundle.villages.itertuples(index=False):
+        name = v.name_zh if lang == "zh" else v.name_en
+        industry = v.leading_industry_zh if lang == "zh" else v.leading_industry_en
+        feat = _feature(
+            v.geometry,
+            {
+                "sel": f"village:{_text(v.code)}",
+                "code": _text(v.code),
+                "name": _text(name),
+                "sub": _text(industry),
+            },
+            shift,
+            simplify_m,
+        )
+        if feat:
+            out.append(feat)
+    return out
+
+
+def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
+    feats = []
+    for v in bundle.villages.itertuples(index=False):
+        if v.geometry is None or v.geometry.is_empty:
+            continue
+        feats.append(
+            _feature(
+                v.geometry.representative_point(),
+                {"name": _text(v.name_zh if lang == "zh" else v.name_en)},
+                shift,
+            )
+        )
+    return _fc([f for f in feats if f])
+
+
+def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
+    """(points, footprints): a symbol for every site, and the outline of sites with an area."""
+    groups = bundle.party_orgs[bundle.party_orgs["level"] == "group"]
+    group_of = dict(
+        zip(groups["site_id"], groups["name_zh" if lang == "zh" else "name_en"], strict=True)
+    )
+    points, footprints = [], []
+    for s in bundle.sites.itertuples(index=False):
+        if s.geometry is None or s.geometry.is_empty:
+            continue
+        props = {
+            "sel": f"site:{_text(s.site_id)}",
+            "kind": _text(s.kind),
+            "name": _text(s.name_zh if lang == "zh" or not _text(s.name_en) else s.name_en),
+            "sub": code_label(SITE_KIND_LABELS, _text(s.kind), lang),
+            "group": _text(group_of.get(s.site_id)),
+        }
+        points.append(_feature(_anchor(s.geometry), props, shift))
+        if s.geometry.geom_type != "Point":
+            footprints.append(_feature(s.geometry, dict(props), shift))
+    return _fc([p for p in points if p]), _fc([f for f in footprints if f])
+
+
+def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
+    feats = []
+    for o in bundle.party_orgs.itertuples(index=False):
+        if o.geometry is None or o.geometry.is_empty:
+            continue
+        kind = _text(o.branch_kind)
+        sub = (
+            code_label(BRANCH_KIND_LABELS, kind, lang)
+            if kind
+            else code_label(ORG_LEVEL_LABELS, _text(o.level), lang)
+        )
+        members = "" if pd.isna(o.members) else int(o.members)
+        feats.append(
+            _feature(
+                o.geometry,
+                {
+                    "sel": f"org:{_text(o.org_id)}",
+                    "level": _text(o.level),
+                    "name": _text(o.name_zh if lang == "zh" or not _text(o.name_en) else o.name_en),
+                    "sub": sub,
+                    "members": members,
+                },
+                shift,
+            )
+        )
+    return _fc([f for f in feats if f])
+
+
+def _point_of(frame: pd.DataFrame, key: str, value: Any):
+    match = frame[frame[key] == value]
+    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
+        return None
+    return _anchor(match.geometry.iloc[0])
+
+
+def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
+    """(chains, links): each chain as a line through its stages in order; the links
+    group → site it is built on, and branch → the first stage of its chain."""
+    sites = bundle.sites
+    chains, links = [], []
+    names = dict(
+        zip(
+            bundle.chains["chain_id"],
+            bundle.chains["name_zh" if lang == "zh" else "name_en"],
+            strict=True,
+        )
+    )
+    first_stage = {}
+    for chain_id, stages in bundle.chain_stages.sort_values("seq").groupby("chain_id"):
+        pts = [p for p in (_point_of(sites, "site_id", s) for s in stages["site_id"]) if p]
+        if pts:
+            first_stage[chain_id] = pts[0]
+        if len(pts) >= 2:
+            chains.append(
+                _feature(
+                    LineString(pts),
+                    {
+                        "sel": "",
+                        "name": _text(names.get(chain_id, chain_id)),
+                        "sub": " → ".join(
+                            _text(s) for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                        ),
+                    },
+                    shift,
+                )
+            )
+    orgs = bundle.party_orgs
+    for o in orgs.itertuples(index=False):
+        if o.geometry is None or o.geometry.is_empty:
+            continue
+        target, kind = None, ""
+        if o.level == "group" and _text(o.site_id):
+            target, kind = _point_of(sites, "site_id", o.site_id), "group_site"
+        elif o.level == "branch" and _text(o.chain_id):
+            target, kind = first_stage.get(o.chain_id), "branch_chain"
+        if target is not None:
+            links.append(
+                _feature(LineString([o.geometry, target]), {"sel": "", "kind": kind}, shift)
+            )
+    return _fc([c for c in chains if c]), _fc([link for link in links if link])
+
+
+def bounds(bundle: Bundle, shift: Shift) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the township (or of the villages)."""
+    geoms = [g for g in bundle.township.geometry if g is not None and not g.is_empty]
+    geoms = geoms or [g for g in bundle.villages.geometry if g is not None and not g.is_empty]
+    if not geoms:
+        return None
+    union = shapely.union_all(geoms)
+    if shift is not None:
+        union = shapely.transform(union, shift)
+    minx, miny, maxx, maxy = union.bounds
+    return [[miny, minx], [maxy, maxx]]

@@ -1,0 +1,298 @@
+"""What can be selected on the map ("village:V01", "site:S001", "org:B01"), how to find it
+by name, and the details shown beside the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import mapping
+
+from township_atlas.bundle import Bundle
+from township_atlas.geo import geodesic_area_m2, m2_to_mu
+from township_atlas.schema import (
+    BRANCH_KIND_LABELS,
+    MILESTONE_STATUS_LABELS,
+    ORG_LEVEL_LABELS,
+    SITE_KIND_LABELS,
+    code_label,
+)
+from township_atlas.targets import status_against_target
+
+KINDS = ("village", "site", "org")
+KEY_FIGURES = (
+    "collective_income",
+    "per_capita_income",
+    "land_transferred",
+    "funding_shortfall",
+    "assessment_score",
+)
+
+
+def parse(sel: str | None) -> tuple[str, str] | None:
+    """("site", "S001") from "site:S001"; None for anything else."""
+    if not sel or ":" not in sel:
+        return None
+    kind, _, ident = sel.partition(":")
+    return (kind, ident) if kind in KINDS and ident else None
+
+
+def _name(row: Any, lang: str) -> str:
+    en = getattr(row, "name_en", None)
+    if lang == "en" and isinstance(en, str) and en:
+        return en
+    return str(row.name_zh)
+
+
+def search_options(bundle: Bundle, lang: str) -> dict[str, str]:
+    """Every selectable feature: selection key -> "name · kind", villages first."""
+    out: dict[str, str] = {}
+    for v in bundle.villages.itertuples(index=False):
+        out[f"village:{v.code}"] = f"{_name(v, lang)} · {'行政村' if lang == 'zh' else 'village'}"
+    for o in bundle.party_orgs.itertuples(index=False):
+        out[f"org:{o.org_id}"] = f"{_name(o, lang)} · {code_label(ORG_LEVEL_LABELS, o.level, lang)}"
+    for s in bundle.sites.itertuples(index=False):
+        out[f"site:{s.site_id}"] = (
+            f"{_name(s, lang)} · {code_label(SITE_KIND_LABELS, s.kind, lang)}"
+        )
+    return out
+
+
+def _row(frame: pd.DataFrame, column: str, ident: str):
+    match = frame[frame[column] == ident]
+    return None if match.empty else match.iloc[0]
+
+
+def geometry_of(bundle: Bundle, sel: str | None):
+    """The shapely geometry of a selection, or None."""
+    parsed = parse(sel)
+    if parsed is None:
+        return None
+    kind, ident = parsed
+    frame, column = {
+        "village": (bundle.villages, "code"),
+        "site": (bundle.sites, "site_id"),
+        "org": (bundle.party_orgs, "org_id"),
+    }[kind]
+    row = _row(frame, column, ident)
+    if row is None or row.geometry is None or row.geometry.is_empty:
+        return None
+    return row.geometry
+
+
+def _shifted(geom, shift):
+    if shift is None:
+        return geom
+    import shapely
+
+    return shapely.transform(geom, shift)
+
+
+def highlight(bundle: Bundle, sels: list[str] | None, shift=None) -> dict[str, Any] | None:
+    """GeoJSON of the selected features, for the selection outline; None if nothing."""
+    geoms = [g for g in (geometry_of(bundle, s) for s in sels or []) if g is not None]
+    if not geoms:
+        return None
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": mapping(_shifted(g, shift))}
+            for g in geoms
+        ],
+    }
+
+
+def fly_bounds(bundle: Bundle, sels: list[str] | None, shift=None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the selections (a lone point gets ~300 m)."""
+    import shapely
+
+    geoms = [g for g in (geometry_of(bundle, s) for s in sels or []) if g is not None]
+    if not geoms:
+        return None
+    union = _shifted(shapely.union_all(geoms), shift)
+    if union.geom_type == "Point":
+        union = union.buffer(0.003)
+    minx, miny, maxx, maxy = union.bounds
+    return [[miny, minx], [maxy, maxx]]
+
+
+@dataclass
+class Details:
+    """What the panel beside the map shows for a selection."""
+
+    kind: str
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (label key, value)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    lists: list[tuple[str, list[str]]] = field(default_factory=list)  # (label key, items)
+    village_code: str | None = None
+
+
+def _latest(bundle: Bundle, code: str, key: str) -> dict[str, Any] | None:
+    ind = bundle.indicators
+    rows = ind[(ind["place_code"] == code) & (ind["indicator"] == key) & ind["value"].notna()]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    cat = bundle.indicator_catalogue
+    meta = cat[cat["key"] == key]
+    meta = meta.iloc[0] if not meta.empty else None
+    target = None if pd.isna(row["target"]) else float(row["target"])
+    higher = True if meta is None else bool(meta["higher_is_better"])
+    return {
+        "key": key,
+        "year": int(row["year"]),
+        "value": float(row["value"]),
+        "target": target,
+        "label_zh": key if meta is None else meta["label_zh"],
+        "label_en": key if meta is None else meta["label_en"],
+        "unit_zh": "" if meta is None or pd.isna(meta["unit_zh"]) else meta["unit_zh"],
+        "unit_en": "" if meta is None or pd.isna(meta["unit_en"]) else meta["unit_en"],
+        "status": status_against_target(float(row["value"]), target, higher),
+    }
+
+
+def details(bundle: Bundle, sel: str | None, lang: str) -> Details | None:
+    """The details of a selection, or None if it does not exist (any more)."""
+    parsed = parse(sel)
+    if parsed is None:
+        return None
+    kind, ident = parsed
+    if kind == "village":
+        return _village(bundle, ident, lang)
+    if kind == "site":
+        return _site(bundle, ident, lang)
+    return _org(bundle, ident, lang)
+
+
+def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
+    v = _row(bundle.villages, "code", code)
+    if v is None:
+        return None
+    orgs = bundle.party_orgs
+    branch = orgs[(orgs["level"] == "branch") & (orgs["village_code"] == code)]
+    groups = orgs[(orgs["level"] == "group") & (orgs["village_code"] == code)]
+    m2 = geodesic_area_m2(v.geometry)
+    industry = v.leading_industry_zh if lang == "zh" else v.leading_industry_en
+    d = Details("village", _name(v, lang), str(industry), village_code=code)
+    d.facts = [
+        ("area", f"{m2 / 1e6:.2f} km² / {m2_to_mu(m2):,.0f} 亩"),
+        ("population", f"{int(v.population):,}" if not pd.isna(v.population) else "—"),
+        ("households", f"{int(v.households):,}" if not pd.isna(v.households) else "—"),
+        (
+            "branches",
+            ", ".join(f"{_name(b, lang)}({int(b.members)})" for b in branch.itertuples(index=False))
+            or "—",
+        ),
+        ("sites", str(int((bundle.sites["village_code"] == code).sum()))),
+        ("groups", str(len(groups))),
+    ]
+    support = v.support_unit_zh if lang == "zh" else v.support_unit_en
+    if isinstance(support, str) and support:
+        d.facts.append(("support_unit", support))
+    d.figures = [f for f in (_latest(bundle, code, k) for k in KEY_FIGURES) if f]
+    plan = (bundle.plans.get("villages") or {}).get(code)
+    if isinstance(plan, dict):
+        if plan.get("summary_zh") and lang == "zh":
+            d.lists.append(("plan", [str(plan["summary_zh"])]))
+        stones = [m for m in plan.get("milestones") or [] if isinstance(m, dict)]
+        if stones:
+            d.lists.append(
+                (
+                    "milestones",
+                    [
+                        f"{m.get('name_zh', '')} · {m.get('due', '')} · "
+                        f"{code_label(MILESTONE_STATUS_LABELS, str(m.get('status')), lang)}"
+                        for m in stones
+                    ],
+                )
+            )
+    return d
+
+
+def _site(bundle: Bundle, site_id: str, lang: str) -> Details | None:
+    s = _row(bundle.sites, "site_id", site_id)
+    if s is None:
+        return None
+    d = Details(
+        "site",
+        _name(s, lang),
+        code_label(SITE_KIND_LABELS, s.kind, lang),
+        village_code=s.village_code,
+    )
+    d.facts = [
+        ("village", bundle.village_name(s.village_code, lang)),
+        ("industry", str(s.industry_zh)),
+    ]
+    if not pd.isna(s.area_mu):
+        d.facts.append(("area", f"{s.area_mu:,.0f} 亩"))
+    if not pd.isna(s.households):
+        d.facts.append(("households_involved", f"{int(s.households):,}"))
+    if not pd.isna(s.output_wan):
+        d.facts.append(("output", f"{s.output_wan:,.1f} 万元"))
+    if not pd.isna(s.established):
+        d.facts.append(("established", str(int(s.established))))
+    orgs = bundle.party_orgs
+    groups = orgs[(orgs["level"] == "group") & (orgs["site_id"] == site_id)]
+    d.facts.append(
+        (
+            "party_group",
+            ", ".join(f"{_name(g, lang)}({int(g.members)})" for g in groups.itertuples(index=False))
+            or ("尚无党小组" if lang == "zh" else "no Party group yet"),
+        )
+    )
+    stages = bundle.chain_stages[bundle.chain_stages["site_id"] == site_id]
+    if not stages.empty:
+        names = dict(zip(bundle.chains["chain_id"], bundle.chains["name_zh"], strict=True))
+        d.facts.append(
+            (
+                "chain",
+                ", ".join(
+                    f"{names.get(r.chain_id, r.chain_id)} · {r.stage_zh}"
+                    for r in stages.itertuples(index=False)
+                ),
+            )
+        )
+    return d
+
+
+def _org(bundle: Bundle, org_id: str, lang: str) -> Details | None:
+    orgs = bundle.party_orgs
+    o = _row(orgs, "org_id", org_id)
+    if o is None:
+        return None
+    sub = (
+        code_label(BRANCH_KIND_LABELS, o.branch_kind, lang)
+        if isinstance(o.branch_kind, str)
+        else code_label(ORG_LEVEL_LABELS, o.level, lang)
+    )
+    d = Details(
+        "org",
+        _name(o, lang),
+        sub,
+        village_code=o.village_code if isinstance(o.village_code, str) else None,
+    )
+    parent = _row(orgs, "org_id", o.parent_id) if isinstance(o.parent_id, str) else None
+    d.facts = [
+        ("members", str(int(o.members)) if not pd.isna(o.members) else "—"),
+        ("parent", _name(parent, lang) if parent is not None else "—"),
+    ]
+    if isinstance(o.leader_role_zh, str) and o.leader_role_zh:
+        d.facts.append(("leader_role", o.leader_role_zh))
+    if isinstance(o.site_id, str) and o.site_id:
+        site = _row(bundle.sites, "site_id", o.site_id)
+        d.facts.append(("built_on", _name(site, lang) if site is not None else o.site_id))
+    if isinstance(o.chain_id, str) and o.chain_id:
+        chain = _row(bundle.chains, "chain_id", o.chain_id)
+        d.facts.append(("built_on_chain", str(chain.name_zh) if chain is not None else o.chain_id))
+    children = orgs[orgs["parent_id"] == org_id]
+    if not children.empty:
+        d.lists.append(
+            (
+                "children",
+                [f"{_name(c, lang)}({int(c.members)})" for c in children.itertuples(index=False)],
+            )
+        )
+    return d

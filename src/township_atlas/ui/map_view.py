@@ -1,0 +1,129 @@
+"""The map on a page: render with st_folium, return clicks only, keep the view.
+
+Only ``last_active_drawing`` comes back from the browser, so panning and zooming cause no
+rerun. The static map's content (and so the component key) changes only with the data,
+language or basemap; colours and the selection travel in ``feature_group_to_add``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from township_atlas import settings
+from township_atlas.assets import install_assets, missing_assets_message
+from township_atlas.basemaps import Basemap, available_basemaps
+from township_atlas.bundle import Bundle
+from township_atlas.labels import tr
+from township_atlas.maps.build import display_shift, dynamic_layer, static_data, static_map
+from township_atlas.maps.choropleth import Choropleth
+from township_atlas.selection import fly_bounds, highlight, parse
+
+STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
+RETURNED = ["last_active_drawing"]
+
+
+@st.cache_resource(show_spinner=False)
+def _install_assets_once(static_dir: str):
+    # Once per process: copying is idempotent, but a stat of every file per run is waste.
+    return install_assets(Path(static_dir))
+
+
+def assets_ready(lang: str) -> bool:
+    """Install the map's files; if any is missing, say what and how to fix it."""
+    report = _install_assets_once(str(STATIC_DIR))
+    if not report.ok:
+        st.error(
+            f"{tr('map_assets_missing', lang)}:{missing_assets_message(report, lang)}",
+            icon=":material/error:",
+        )
+    return report.ok
+
+
+def basemaps() -> list[Basemap]:
+    return available_basemaps(settings.get("tianditu_token"), STATIC_DIR / "tiles")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _static_data(_bundle: Bundle, fingerprint: str, lang: str, basemap_key: str):
+    # Keyed by the data's fingerprint: built once per data version, language and basemap,
+    # and shared (read-only) by every session.
+    basemap = next(b for b in basemaps() if b.key == basemap_key)
+    return static_data(_bundle, lang, basemap)
+
+
+def clicked_selection(map_key: str) -> str | None:
+    """The selection key of the feature last clicked on map ``map_key``, if any."""
+    state = st.session_state.get(map_key) or {}
+    drawing = state.get("last_active_drawing") or {}
+    sel = (drawing.get("properties") or {}).get("sel")
+    return sel if parse(sel) else None
+
+
+def show_map(
+    bundle: Bundle,
+    fingerprint: str,
+    lang: str,
+    *,
+    key: str,
+    basemap_key: str = "none",
+    choro: Choropleth | None = None,
+    selections: list[str] | None = None,
+    fly: bool = False,
+    height: int = 620,
+    on_click=None,
+) -> None:
+    """Render the township map with ``selections`` outlined (and flown to if ``fly``).
+    ``on_click`` runs (as a callback, before the next run)
+    when a feature is clicked; read it with :func:`clicked_selection`."""
+    if not assets_ready(lang):
+        return
+    basemap = next((b for b in basemaps() if b.key == basemap_key), basemaps()[0])
+    shift = display_shift(basemap)
+    m = static_map(_static_data(bundle, fingerprint, lang, basemap.key), lang, basemap)
+    dynamic = dynamic_layer(
+        bundle,
+        lang,
+        basemap,
+        choro=choro,
+        selection=highlight(bundle, selections, shift),
+        fly_to=fly_bounds(bundle, selections, shift) if fly else None,
+    )
+    st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=dynamic,
+        on_change=on_click,
+    )
+
+
+def map_panel(
+    bundle: Bundle,
+    lang: str,
+    *,
+    key: str,
+    focus_village: str | None = None,
+    highlight_sites: list[str] | None = None,
+    height: int = 420,
+) -> None:
+    """A smaller map for other pages: the township, flown to a village, with one village
+    or a set of sites outlined."""
+    from township_atlas.ui.data import load_current
+
+    fingerprint = load_current().fingerprint
+    selections = [f"village:{focus_village}"] if focus_village else []
+    selections += [f"site:{s}" for s in highlight_sites or []]
+    show_map(
+        bundle,
+        fingerprint,
+        lang,
+        key=key,
+        selections=selections,
+        fly=bool(selections),
+        height=height,
+    )

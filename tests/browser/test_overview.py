@@ -1,0 +1,13 @@
+"""The overview page in real Chromium shows the headline figures computed from the data."""
+
+from __future__ import annotations
+
+
+def test_overview_shows_the_headline_figures(browser, app_url):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(app_url + "/overview")
+    page.get_by_text("数据检查通过").wait_for(timeout=45_000)
+    body = page.locator("[data-testid=stMain]").inner_text()
+    for figure in ("42.5", "353 名", "301 名", "10 个", "7 个"):
+        assert figure in body, figure
+    page.close()

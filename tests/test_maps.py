@@ -1,0 +1,183 @@
+"""Map building without a browser: payload, choropleth, selection details, basemaps, and the
+generated script (escaping), through AppTest where a page is involved."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import SAMPLE_DIR
+from tests.factory import make_bundle
+from township_atlas.basemaps import available_basemaps
+from township_atlas.crs import wgs84_to_gcj02
+from township_atlas.maps import payload
+from township_atlas.maps.build import display_shift, dynamic_layer, static_data, static_map
+from township_atlas.maps.choropleth import choropleth
+from township_atlas.maps.style import RAG, SEQUENTIAL
+from township_atlas.selection import details, fly_bounds, parse, search_options
+from township_atlas.store import Store
+from township_atlas.targets import status_against_target
+
+NONE = available_basemaps()[0]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return Store(SAMPLE_DIR).load().bundle
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "higher", "status"),
+    [
+        (10, 10, True, "green"),
+        (9.5, 10, True, "amber"),
+        (8.9, 10, True, "red"),
+        (10, 10, False, "green"),
+        (10.5, 10, False, "amber"),
+        (11.5, 10, False, "red"),
+        (0, 0, False, "green"),
+        (0.5, 0, False, "amber"),
+        (2, 0, False, "red"),
+        (None, 10, True, "none"),
+        (5, None, True, "none"),
+    ],
+)
+def test_status_against_target(value, target, higher, status):
+    assert status_against_target(value, target, higher) == status
+
+
+def test_every_feature_carries_a_selection_key(sample):
+    sites, footprints = payload.site_layers(sample, "zh", None)
+    orgs = payload.org_layer(sample, "zh", None)
+    villages = payload.village_features(sample, "zh", None)
+    assert len(sites["features"]) == len(sample.sites)
+    assert len(footprints["features"]) == int((sample.sites.geom_type != "Point").sum())
+    assert len(orgs["features"]) == len(sample.party_orgs)
+    for feat in sites["features"] + orgs["features"] + villages:
+        assert parse(feat["properties"]["sel"]) is not None
+
+
+def test_links_tie_each_group_to_its_site_and_chain_branches_to_their_chain(sample):
+    chains, links = payload.chain_layers(sample, "zh", None)
+    groups = (sample.party_orgs["level"] == "group").sum()
+    on_chains = sample.party_orgs["chain_id"].notna().sum()
+    kinds = [f["properties"]["kind"] for f in links["features"]]
+    assert kinds.count("group_site") == groups
+    assert kinds.count("branch_chain") == on_chains
+    assert len(chains["features"]) == len(sample.chains)
+
+
+def test_choropleth_against_targets_uses_red_amber_green(sample):
+    choro = choropleth(sample, "collective_income", 2025, "zh")
+    ind = sample.indicators
+    rows = ind[(ind["indicator"] == "collective_income") & (ind["year"] == 2025)]
+    for r in rows.itertuples():
+        expected = status_against_target(r.value, r.target, True)
+        assert choro.fills[r.place_code] == RAG[expected]
+    assert "2025" in choro.title and "万元" in choro.title
+    assert {label for _, label in choro.rows} == {"达到目标", "接近目标", "落后于目标"}
+
+
+def test_choropleth_without_targets_uses_value_classes_and_says_no_data(sample):
+    choro = choropleth(sample, "market_turnover", 2025, "en")
+    assert set(choro.fills.values()) <= set(SEQUENTIAL) | {RAG["none"]}
+    assert choro.rows and "10k yuan" in choro.rows[0][1]
+    empty = choropleth(sample, "market_turnover", 1999, "en")
+    assert set(empty.fills.values()) == {RAG["none"]} and empty.rows == [(RAG["none"], "no data")]
+
+
+def test_details_of_a_village_site_and_organisation(sample):
+    village = details(sample, "village:V03", "zh")
+    assert village.title == "杏树坪村" and dict(village.facts)["branches"] == "杏树坪村党支部(43)"
+    site_id = sample.sites.iloc[0]["site_id"]
+    site = details(sample, f"site:{site_id}", "zh")
+    group = sample.party_orgs[sample.party_orgs["site_id"] == site_id]
+    assert dict(site.facts)["party_group"] == (
+        "尚无党小组" if group.empty else f"{group.iloc[0]['name_zh']}({group.iloc[0]['members']})"
+    )
+    branch = details(sample, "org:B01", "en")
+    assert dict(branch.facts)["members"] == "52" and dict(branch.facts)["parent"]
+    assert details(sample, "site:NOPE", "zh") is None
+    assert details(sample, "garbage", "zh") is None
+
+
+def test_search_lists_every_feature(sample):
+    options = search_options(sample, "zh")
+    assert len(options) == len(sample.villages) + len(sample.sites) + len(sample.party_orgs)
+    assert options["village:V01"].startswith("上庄村")
+
+
+def test_amap_shifts_overlays_to_gcj02(sample):
+    amap = next(b for b in available_basemaps() if b.key == "amap")
+    shifted = payload.bounds(sample, display_shift(amap))
+    plain = payload.bounds(sample, None)
+    lon, lat = wgs84_to_gcj02(np.array(plain[0][1]), np.array(plain[0][0]))
+    # GCJ-02 moves points here by a few hundred metres; the bounds move by about as much.
+    assert shifted[0] == pytest.approx([float(lat), float(lon)], abs=2e-4)
+    assert abs(shifted[0][1] - plain[0][1]) > 1e-3
+
+
+def test_tianditu_needs_a_token_and_local_tiles_need_the_folder(tmp_path):
+    keys = {b.key for b in available_basemaps()}
+    assert "tianditu_vec" not in keys and "local" not in keys
+    keys = {b.key for b in available_basemaps("abc", tmp_path)}
+    assert {"tianditu_vec", "tianditu_img", "local"} <= keys
+    tdt = next(b for b in available_basemaps("abc") if b.key == "tianditu_vec")
+    assert len(tdt.tiles) == 2 and all("tk=abc" in t.url for t in tdt.tiles)
+
+
+def test_hostile_names_reach_the_script_only_as_escaped_json():
+    bundle = make_bundle()
+    bundle.villages.loc[0, "name_zh"] = "<img src=x onerror=alert(1)>`${alert(2)}`</script>"
+    m = static_map(static_data(bundle, "zh", NONE), "zh", NONE)
+    html = m.get_root().render()
+    assert "<img src=x" not in html and "</script>`" not in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    with_fill = static_map(static_data(bundle, "zh", NONE), "zh", NONE)
+    dynamic_layer(
+        bundle,
+        "zh",
+        NONE,
+        choro=choropleth(bundle, "collective_income", 2024, "zh"),
+        selection=None,
+    ).add_to(with_fill)
+    html = with_fill.get_root().render()
+    assert "<img" not in html and r"\u003cimg" in html
+
+
+def test_fly_bounds_cover_the_selection(sample):
+    (south, west), (north, east) = fly_bounds(sample, ["village:V02"])
+    minx, miny, maxx, maxy = sample.villages[sample.villages.code == "V02"].total_bounds
+    assert (west, south, east, north) == pytest.approx((minx, miny, maxx, maxy))
+
+
+def _map_args(at: AppTest) -> dict:
+    element = next(e for e in at.main if type(e).__name__ == "UnknownElement")
+    return json.loads(element.proto.json_args)
+
+
+def test_map_page_search_selects_and_shows_details(data_env):
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    assert "点击地图" in at.caption[-1].value
+    at.selectbox(key="sel").set_value("village:V03").run()
+    assert "杏树坪村" in " ".join(m.value for m in at.markdown)
+    assert at.query_params["sel"] == "village:V03"
+    args = _map_args(at)
+    assert '"fly": [[' in args["feature_group"].replace("\n", "")
+
+
+def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    key_before = _map_args(at)["script"]
+    at.selectbox(key="ind").set_value("collective_income").run()
+    at.selectbox(key="year").set_value(2024).run()
+    args = _map_args(at)
+    assert json.dumps("村集体经济收入(2024年, 万元)")[1:-1] in args["feature_group"]
+    assert RAG["green"] in args["feature_group"]
+    # Colours travel in the feature group: the map script (and its component key) is unchanged.
+    assert args["script"] == key_before
+    assert at.query_params["ind"] == "collective_income" and at.query_params["year"] == "2024"
