@@ -107,8 +107,7 @@ fly = bool(st.session_state.pop("fly", False))
 left, right = st.columns([7, 3], gap="medium")
 with left:
     show_map(
-        bundle,
-        result.fingerprint,
+        result,
         lang,
         key=MAP_KEY,
         basemap_key=basemap_key,

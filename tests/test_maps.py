@@ -181,3 +181,38 @@ def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
     # Colours travel in the feature group: the map script (and its component key) is unchanged.
     assert args["script"] == key_before
     assert at.query_params["ind"] == "collective_income" and at.query_params["year"] == "2024"
+
+
+def test_findings_with_a_location_are_drawn_on_the_map():
+    bundle = make_bundle()
+    from township_atlas.checks import run_checks
+
+    bundle.sites.loc[bundle.sites.site_id == "S4", "village_code"] = "V1"
+    findings = run_checks(bundle)
+    data = static_data(bundle, "zh", NONE, findings)
+    marks = data["findings"]["features"]
+    assert marks and all(m["properties"]["severity"] == "error" for m in marks)
+    assert any("S4" in m["properties"]["name"] for m in marks)
+
+
+def test_map_page_says_when_map_files_are_missing(data_env, monkeypatch):
+    from pathlib import Path
+
+    from township_atlas import assets
+    from township_atlas.ui import map_view
+
+    report = assets.install_assets(Path(data_env) / "static", specs=())
+    missing = assets.AssetReport(
+        static_dir=report.static_dir,
+        assets=(assets.AssetStatus(assets.ASSETS[0], None, "not_installed"),),
+    )
+    monkeypatch.setattr(map_view, "_install_assets_once", lambda _dir: missing)
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    assert "地图组件文件缺失" in at.error[0].value and "XStatic-Leaflet" in at.error[0].value
+    assert not [e for e in at.main if type(e).__name__ == "UnknownElement"]
+
+
+def test_every_tile_url_is_https():
+    for basemap in available_basemaps("abc"):
+        assert all(t.url.startswith("https://") for t in basemap.tiles), basemap.key

@@ -52,8 +52,10 @@ def _tianditu(layer: str, token: str) -> TileSpec:
 
 
 def _xyz(provider) -> TileSpec:
+    # xyzservices lists AMap over http; its hosts serve https too, and a page served over
+    # https may not load http tiles (mixed content).
     return TileSpec(
-        provider.build_url(),
+        provider.build_url().replace("http://", "https://", 1),
         provider.html_attribution,
         max_zoom=int(provider.get("max_zoom", 18)),
         max_native_zoom=int(provider.get("max_zoom", 18)),

@@ -223,6 +223,18 @@ window.Atlas = window.Atlas || (function () {
     }).addTo(map);
     overlays[T.orgs] = orgs;
 
+    if (D.findings && D.findings.features.length) {
+      var problems = L.geoJSON(D.findings, {
+        pointToLayer: function (f, latlng) {
+          var fill = f.properties.severity === "error" ? "#C62828" : "#F9A825";
+          return L.marker(latlng, { icon: icon(symbol("triangle", fill, 26, "!"), 26), pane: "atlasLabels",
+                                    interactive: true, keyboard: false });
+        },
+        onEachFeature: function (f, layer) { layer.bindTooltip(tip({ name: f.properties.name }, T)); }
+      }).addTo(map);
+      overlays[T.findings] = problems;
+    }
+
     L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
 

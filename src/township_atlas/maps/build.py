@@ -14,7 +14,7 @@ from folium.template import Template
 
 from township_atlas.assets import FullscreenControl, make_map
 from township_atlas.basemaps import Basemap
-from township_atlas.bundle import Bundle
+from township_atlas.bundle import Bundle, Finding
 from township_atlas.crs import wgs84_to_gcj02
 from township_atlas.labels import tr
 from township_atlas.maps import payload
@@ -106,6 +106,7 @@ def _text(lang: str) -> dict[str, Any]:
         "members": tr("members", lang),
         "group_site": tr("map_group_site", lang),
         "branch_chain": tr("map_branch_chain", lang),
+        "findings": tr("map_findings", lang),
         "kinds": {k: code_label(SITE_KIND_LABELS, k, lang) for k in SITE_SYMBOLS},
         "levels": {k: code_label(ORG_LEVEL_LABELS, k, lang) for k in ORG_SYMBOLS},
     }
@@ -122,8 +123,12 @@ STYLE = {
 }
 
 
-def static_data(bundle: Bundle, lang: str, basemap: Basemap) -> dict[str, Any]:
-    """Everything the static map draws, as JSON-ready data (the expensive part: cache it)."""
+def static_data(
+    bundle: Bundle, lang: str, basemap: Basemap, findings: list[Finding] | None = None
+) -> dict[str, Any]:
+    """Everything the static map draws, as JSON-ready data (the expensive part: cache it).
+    ``findings`` with a location are drawn as warning marks, so data problems show where
+    they are."""
     shift = display_shift(basemap)
     sites, footprints = payload.site_layers(bundle, lang, shift)
     chains, links = payload.chain_layers(bundle, lang, shift)
@@ -149,6 +154,7 @@ def static_data(bundle: Bundle, lang: str, basemap: Basemap) -> dict[str, Any]:
         "orgs": payload.org_layer(bundle, lang, shift),
         "cluster": len(bundle.sites) > CLUSTER_THRESHOLD,
         "bounds": payload.bounds(bundle, shift),
+        "findings": payload.finding_layer(findings or [], lang, shift),
     }
     return data
 

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping
 
-from township_atlas.bundle import Bundle
+from township_atlas.bundle import Bundle, Finding
 from township_atlas.schema import (
     BRANCH_KIND_LABELS,
     ORG_LEVEL_LABELS,
@@ -225,3 +225,15 @@ def bounds(bundle: Bundle, shift: Shift) -> list[list[float]] | None:
         union = shapely.transform(union, shift)
     minx, miny, maxx, maxy = union.bounds
     return [[miny, minx], [maxy, maxx]]
+
+
+def finding_layer(findings: list[Finding], lang: str, shift: Shift) -> dict[str, Any]:
+    """Data-check findings that have a location, as points with their message."""
+    feats = []
+    for f in findings:
+        if f.location is None:
+            continue
+        feats.append(_feature(shapely.Point(f.location), {
+            "sel": "", "name": f.message(lang), "sub": f.severity, "severity": f.severity,
+        }, shift))
+    return _fc([f for f in feats if f])

@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from township_atlas import settings
 from township_atlas.assets import install_assets, missing_assets_message
 from township_atlas.basemaps import Basemap, available_basemaps
-from township_atlas.bundle import Bundle
+from township_atlas.bundle import Bundle, LoadResult
 from township_atlas.labels import tr
 from township_atlas.maps.build import display_shift, dynamic_layer, static_data, static_map
 from township_atlas.maps.choropleth import Choropleth
@@ -47,11 +47,11 @@ def basemaps() -> list[Basemap]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _static_data(_bundle: Bundle, fingerprint: str, lang: str, basemap_key: str):
+def _static_data(_result: LoadResult, fingerprint: str, lang: str, basemap_key: str):
     # Keyed by the data's fingerprint: built once per data version, language and basemap,
     # and shared (read-only) by every session.
     basemap = next(b for b in basemaps() if b.key == basemap_key)
-    return static_data(_bundle, lang, basemap)
+    return static_data(_result.bundle, lang, basemap, _result.findings)
 
 
 def clicked_selection(map_key: str) -> str | None:
@@ -63,8 +63,7 @@ def clicked_selection(map_key: str) -> str | None:
 
 
 def show_map(
-    bundle: Bundle,
-    fingerprint: str,
+    result: LoadResult,
     lang: str,
     *,
     key: str,
@@ -80,9 +79,10 @@ def show_map(
     when a feature is clicked; read it with :func:`clicked_selection`."""
     if not assets_ready(lang):
         return
+    bundle = result.bundle
     basemap = next((b for b in basemaps() if b.key == basemap_key), basemaps()[0])
     shift = display_shift(basemap)
-    m = static_map(_static_data(bundle, fingerprint, lang, basemap.key), lang, basemap)
+    m = static_map(_static_data(result, result.fingerprint, lang, basemap.key), lang, basemap)
     dynamic = dynamic_layer(
         bundle,
         lang,
@@ -115,12 +115,13 @@ def map_panel(
     or a set of sites outlined."""
     from township_atlas.ui.data import load_current
 
-    fingerprint = load_current().fingerprint
+    result = load_current()
     selections = [f"village:{focus_village}"] if focus_village else []
     selections += [f"site:{s}" for s in highlight_sites or []]
+    # ``bundle`` is the page's copy of the current data; the map needs the whole load result
+    # (fingerprint and findings), which is the same cached object.
     show_map(
-        bundle,
-        fingerprint,
+        result,
         lang,
         key=key,
         selections=selections,
