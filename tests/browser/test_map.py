@@ -19,6 +19,7 @@ HOSTILE = {
     "village": '<img src=x onerror="window.__pwned=1">',
     "site": "${window.__pwned=2}`; window.__pwned=3; `",
     "org": "</script><script>window.__pwned=4</script>\"'",
+    "legend": "<b onmouseover=window.__pwned=5>${window.__pwned=6}</b>",
 }
 
 
@@ -111,6 +112,12 @@ def _hostile_copy(root: Path) -> Path:
         doc = json.loads(path.read_text(encoding="utf-8"))
         doc["features"][index]["properties"]["name_zh"] = value
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    # The indicator label reaches the choropleth legend.
+    catalogue = data / "indicator_catalogue.csv"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(
+        text.replace("村集体经济收入", HOSTILE["legend"].replace(",", " ")), encoding="utf-8"
+    )
     return data
 
 
@@ -118,7 +125,7 @@ def test_hostile_names_show_literally_and_run_nothing(browser, tmp_path):
     data = _hostile_copy(tmp_path)
     with streamlit_server(ROOT / "app.py", env={"TOWNSHIP_ATLAS_DATA_DIR": str(data)}) as url:
         dialogs: list[str] = []
-        context, page, _, _ = _open(browser, url + "/?sel=village:V01")
+        context, page, _, _ = _open(browser, url + "/?sel=village:V01&ind=collective_income")
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         frame = page.frame_locator(FRAME)
         labels = frame.locator(".atlas-village-label").all_inner_texts()
@@ -128,6 +135,8 @@ def test_hostile_names_show_literally_and_run_nothing(browser, tmp_path):
         frame.locator(".atlas-tip", has_text="window.__pwned=2").wait_for(timeout=5_000)
         frame.locator(".leaflet-atlasOrgs-pane .atlas-sym").nth(2).hover(force=True)
         frame.locator(".atlas-tip", has_text="</script>").wait_for(timeout=5_000)
+        legend = frame.locator(".atlas-legend summary", has_text="window.__pwned=6")
+        assert HOSTILE["legend"] in legend.inner_text()
         # The details panel shows the village name literally.
         page.get_by_text(HOSTILE["village"]).first.wait_for(timeout=10_000)
         page.wait_for_timeout(500)
@@ -137,4 +146,5 @@ def test_hostile_names_show_literally_and_run_nothing(browser, tmp_path):
         assert pwned == [None] * len(pwned)
         assert dialogs == []
         assert frame.locator("img[src=x]").count() == 0
+        assert frame.locator(".atlas-legend b").count() == 0
         context.close()
