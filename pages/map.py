@@ -2,32 +2,17 @@
 
 import streamlit as st
 
-from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.maps.choropleth import choropleth
 from township_atlas.selection import search_options
-from township_atlas.ui.chrome import current_lang, page_header, show_error
-from township_atlas.ui.data import load_current
+from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
 from township_atlas.ui.url_state import init_from_url, write_to_url
 
 MAP_KEY = "atlas_map"
-lang = current_lang()
-try:
-    result = load_current()
-except AtlasError as exc:
-    st.title(tr("page_map", lang))
-    show_error(exc, lang, "data_folder_error")
-    st.stop()
+lang, result = start_page("page_map")
 bundle = result.bundle
-props = bundle.township_props
-page_header(
-    f"{props.get('name_zh' if lang == 'zh' else 'name_en') or tr('app_title', lang)}"
-    f" · {tr('page_map', lang)}",
-    sample=bool(props.get("sample")),
-    lang=lang,
-)
 
 
 def _on_map_click() -> None:

@@ -3,26 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME
 from township_atlas.summary import headline, kind_table, reported_comparison, village_table
-from township_atlas.ui.chrome import current_lang, page_header, show_error
-from township_atlas.ui.data import current_store, load_current
+from township_atlas.ui.chrome import start_page
+from township_atlas.ui.data import current_store
 
-lang = current_lang()
-try:
-    result = load_current()
-except AtlasError as exc:
-    st.title(tr("page_overview", lang))
-    show_error(exc, lang, "data_folder_error")
-    st.stop()
-
+lang, result = start_page("page_overview")
 bundle = result.bundle
-props = bundle.township_props
-name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
-page_header(f"{name} · {tr('page_overview', lang)}", sample=bool(props.get("sample")), lang=lang)
-
 head = headline(bundle)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas import settings
+from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
+from township_atlas.ui.data import load_current
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -56,3 +58,20 @@ def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None
     """An error for the user: Chinese first, what is wrong and what to do."""
     title = tr(title_key, lang) + ":" if title_key else ""
     st.error(title + exc.message(lang), icon=":material/error:")
+
+
+def start_page(title_key: str) -> tuple[str, LoadResult]:
+    """Every page's start: the language, the current data, and the title with the
+    township's name and the sample notice. If the data folder cannot be opened, the page
+    says why and stops."""
+    lang = current_lang()
+    try:
+        result = load_current()
+    except AtlasError as exc:
+        st.title(tr(title_key, lang))
+        show_error(exc, lang, "data_folder_error")
+        st.stop()
+    props = result.bundle.township_props
+    name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
+    page_header(f"{name} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang)
+    return lang, result
