@@ -23,24 +23,6 @@ PAGES = [
         icon=":material/dashboard:",
         url_path="overview",
     ),
-    st.Page(
-        "pages/village.py",
-        title=tr("page_village", lang),
-        icon=":material/home_work:",
-        url_path="village",
-    ),
-    st.Page(
-        "pages/indicators.py",
-        title=tr("page_indicators", lang),
-        icon=":material/leaderboard:",
-        url_path="indicators",
-    ),
-    st.Page(
-        "pages/organisation.py",
-        title=tr("page_organisation", lang),
-        icon=":material/account_tree:",
-        url_path="organisation",
-    ),
 ]
 
 page = st.navigation(PAGES)
