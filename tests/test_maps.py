@@ -176,7 +176,7 @@ def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
     at.selectbox(key="ind").set_value("collective_income").run()
     at.selectbox(key="year").set_value(2024).run()
     args = _map_args(at)
-    assert json.dumps("村集体经济收入(2024年, 万元)")[1:-1] in args["feature_group"]
+    assert json.dumps("村集体经济收入(2024年,万元)")[1:-1] in args["feature_group"]
     assert RAG["green"] in args["feature_group"]
     # Colours travel in the feature group: the map script (and its component key) is unchanged.
     assert args["script"] == key_before

@@ -56,7 +56,10 @@ def choropleth(bundle: Bundle, key: str, year: int, lang: str) -> Choropleth:
     targets = {c: by_code.loc[c, "target"] for c in values}
     with_target = all(not pd.isna(t) for t in targets.values()) and bool(values)
     unit_sfx = f" {unit}" if unit else ""
-    title = f"{label}({year}{'年' if lang == 'zh' else ''}{', ' + unit if unit else ''})"
+    if lang == "zh":
+        title = f"{label}({year}年{',' + unit if unit else ''})"
+    else:
+        title = f"{label} ({year}{', ' + unit if unit else ''})"
     if with_target:
         for code in codes:
             if code not in values:
