@@ -164,3 +164,17 @@ def test_fingerprint_changes_when_a_file_changes(sample_dir):
     )
     os.utime(path, ns=(1, 1))
     assert store.fingerprint() != before
+
+
+def test_a_half_written_file_is_served_from_the_last_good_load(sample_dir):
+    good = Store(sample_dir).load()
+    path = sample_dir / "sites.geojson"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")  # QGIS mid-write
+    result = Store(sample_dir).load(fallback=good)
+    assert len(result.bundle.sites) == len(good.bundle.sites)
+    stale = [f for f in result.findings if f.check == "file_stale"]
+    assert stale and stale[0].severity == "warning" and "QGIS" in stale[0].message_zh
+    assert not result.errors
+    path.write_text(text, encoding="utf-8")
+    assert Store(sample_dir).load(fallback=good).findings == []

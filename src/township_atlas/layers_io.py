@@ -109,11 +109,19 @@ def read_geojson(path: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
     fields). Raises DataFileError naming the file and feature on anything unreadable.
     """
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DataFileError(path.name, "文件不存在", "file not found") from exc
     except UnicodeDecodeError as exc:
         raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
+    return parse_geojson(text, spec, path.name)
+
+
+def parse_geojson(text: str, spec: LayerSpec, name: str) -> gpd.GeoDataFrame:
+    """Parse GeoJSON text strictly (see :func:`read_geojson`); ``name`` is for messages."""
+    path = Path(name)
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(
             path.name,

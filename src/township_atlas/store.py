@@ -39,12 +39,14 @@ class Store:
                 digest.update(f"{name}:-;".encode())
         return digest.hexdigest()
 
-    def load(self, *, strict: bool = False) -> LoadResult:
+    def load(self, *, strict: bool = False, fallback: LoadResult | None = None) -> LoadResult:
         """Read and check every file of the folder.
 
         Parameters
         ----------
         strict : raise the first DataFileError instead of reporting it as a finding
+        fallback : the last good load; a file that cannot be read now (half-written by
+            QGIS, or broken) is then served from it, with a warning, instead of as empty
 
         Raises
         ------
@@ -71,8 +73,13 @@ class Store:
             except DataFileError as exc:
                 if strict:
                     raise
-                findings.append(_file_finding(spec.name, exc))
-                layers[spec.name] = empty_layer(spec)
+                previous = _usable_fallback(fallback, spec.name)
+                if previous is not None:
+                    findings.append(_stale_finding(spec.name, exc))
+                    layers[spec.name] = previous
+                else:
+                    findings.append(_file_finding(spec.name, exc))
+                    layers[spec.name] = empty_layer(spec)
         documents = {}
         for key, name in (("plans", PLANS_FILE), ("report", REPORT_FILE)):
             try:
@@ -80,8 +87,12 @@ class Store:
             except DataFileError as exc:
                 if strict:
                     raise
-                findings.append(_file_finding(key, exc))
-                documents[key] = {}
+                if fallback is not None and getattr(fallback.bundle, key):
+                    findings.append(_stale_finding(key, exc))
+                    documents[key] = getattr(fallback.bundle, key)
+                else:
+                    findings.append(_file_finding(key, exc))
+                    documents[key] = {}
         bundle = Bundle(**layers, **documents)
         findings.extend(run_checks(bundle))
         findings.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
@@ -97,3 +108,21 @@ def _file_finding(layer: str, exc: DataFileError) -> Finding:
         f"{exc.message_en}. The layer is treated as empty until the file is fixed.",
         exc.feature,
     )
+
+
+def _usable_fallback(fallback: LoadResult | None, layer: str):
+    """The fallback's copy of ``layer`` if it was read fine there, else None."""
+    if fallback is None:
+        return None
+    if any(f.check == "file_unreadable" and f.layer == layer for f in fallback.findings):
+        return None
+    return fallback.bundle.layer(layer)
+
+
+def _stale_finding(layer: str, exc: DataFileError) -> Finding:
+    return Finding("warning", "file_stale", layer,
+                   f"{exc.message_zh}。可能正在被其他软件(如 QGIS)写入;"
+                   "在文件恢复正常之前,仍显示上一次读取的有效数据。",
+                   f"{exc.message_en}. It may be being written by another program (e.g. "
+                   "QGIS); the last good data is shown until the file is readable again.",
+                   exc.feature)

@@ -9,11 +9,18 @@ from township_atlas import settings
 from township_atlas.bundle import LoadResult
 from township_atlas.store import Store
 
+# The last load per folder with every file readable, shared by all sessions of the process:
+# a half-written file is then served from it instead of as an empty layer.
+_last_good: dict[str, LoadResult] = {}
+
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load(path: str, fingerprint: str) -> LoadResult:
     # The fingerprint is part of the cache key: a changed file gives a fresh load.
-    return Store(path).load()
+    result = Store(path).load(fallback=_last_good.get(path))
+    if not any(f.check in ("file_unreadable", "file_stale") for f in result.findings):
+        _last_good[path] = result
+    return result
 
 
 def current_store() -> Store:

@@ -1,0 +1,296 @@
+"""Saving changes to a layer safely: versions, conflicts, checks, atomic writes, history.
+
+A change names, for every feature it touches, the version it started from (a hash of the
+feature as it was read). Saving re-reads the file under a lock; a feature changed since is
+a conflict and nothing is written. Otherwise the new layer is checked (a change may not add
+errors), written to a temporary file, recorded in the history as *pending*, moved into place
+with ``os.replace`` (atomic), and the history entry is then marked done. A crash at any
+step leaves the old file or the new one, never a mix, and the history matches the file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import shape
+
+from township_atlas import history
+from township_atlas.bundle import Finding
+from township_atlas.checks import run_checks
+from township_atlas.errors import AtlasError
+from township_atlas.layers_io import geojson_text, parse_geojson, read_geojson
+from township_atlas.schema import LAYERS_BY_NAME, LayerSpec
+
+LOCK_FILE = ".atlas.lock"
+
+
+class ConflictError(AtlasError):
+    """Features were changed by someone else since this change started from them."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        ids = "、".join(c.feature_id for c in conflicts)
+        super().__init__(
+            f"要素 {ids} 在您编辑期间已被他人修改,未保存。请对照两个版本后选择保留哪一个。",
+            f"Features {ids.replace('、', ', ')} were changed by someone else while you "
+            "edited; nothing was saved. Compare both versions and choose.",
+        )
+        self.conflicts = conflicts
+
+
+class CheckFailedError(AtlasError):
+    """The change would break a rule of the data; nothing was saved."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        zh = ";".join(f.message_zh for f in findings[:5])
+        en = "; ".join(f.message_en for f in findings[:5])
+        super().__init__(
+            f"修改未保存,因为它会带来以下问题:{zh}",
+            f"Not saved: the change would cause these problems: {en}",
+        )
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One feature both sides changed: what the editor started from, what is stored now,
+    and what the editor wants to save (None = absent/deleted)."""
+
+    feature_id: str
+    base: dict[str, Any] | None
+    theirs: dict[str, Any] | None
+    mine: dict[str, Any] | None
+
+
+@dataclass
+class ChangeSet:
+    """Upserts and deletions in one layer, each with the version it started from.
+
+    ``base`` maps feature id -> version (from :func:`feature_version`) as read by the
+    editor, or None for a feature that did not exist (a new one).
+    """
+
+    layer: str
+    user: str
+    upserts: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)
+    base: dict[str, str | None] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    seq: int
+    versions: dict[str, str | None]
+
+
+def feature_version(feature: dict[str, Any] | None) -> str | None:
+    """A short hash of a feature's properties and geometry (None for no feature)."""
+    if feature is None:
+        return None
+    text = json.dumps(
+        {"p": feature.get("properties"), "g": feature.get("geometry")},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def frame_features(frame: gpd.GeoDataFrame, spec: LayerSpec) -> dict[str, dict[str, Any]]:
+    """Features of a layer frame as GeoJSON dicts keyed by id, exactly as the file holds them."""
+    doc = json.loads(geojson_text(frame, spec))
+    return {str(f["properties"][spec.id_field]): f for f in doc["features"]}
+
+
+def _frame_from(features: list[dict[str, Any]], spec: LayerSpec) -> gpd.GeoDataFrame:
+    rows = [dict(f.get("properties") or {}) for f in features]
+    geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
+    frame = pd.DataFrame(rows, columns=spec.field_names())
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
+
+
+def _fsync_write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the data folder, across processes (saves are serialised)."""
+    with open(folder / LOCK_FILE, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class FaultInjector:
+    """Tests set ``fail_at`` to a step name to simulate a crash there."""
+
+    fail_at: str | None = None
+
+    def step(self, name: str) -> None:
+        if self.fail_at == name:
+            raise OSError(f"injected failure at {name}")
+
+
+FAULTS = FaultInjector()
+STEPS = ("read", "check", "temp_written", "history_pending", "replaced", "history_done")
+
+
+def _finding_key(f: Finding) -> tuple:
+    return (f.check, f.layer, f.feature, f.message_en)
+
+
+def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
+    """Apply ``change`` to its layer file in ``folder``, or refuse it whole.
+
+    Raises
+    ------
+    ConflictError : a touched feature differs from the version the change started from
+    CheckFailedError : the new layer would add an error finding (see checks.py)
+    DataFileError : the layer file on disk cannot be read (fix it first)
+    """
+    from township_atlas.store import Store
+
+    spec = LAYERS_BY_NAME[change.layer]
+    if not spec.is_spatial or spec.id_field is None:
+        raise ValueError(f"{change.layer} is not an editable spatial layer")
+    folder = Path(folder)
+    path = folder / spec.filename
+    with folder_lock(folder):
+        history.recover(folder, {change.layer: path})
+        FAULTS.step("read")
+        before_text = path.read_text(encoding="utf-8")
+        current = frame_features(read_geojson(path, spec), spec)
+        mine = {str(f["properties"][spec.id_field]): f for f in change.upserts}
+        conflicts = []
+        for fid in [*mine, *change.deletes]:
+            base = change.base.get(fid)
+            now = feature_version(current.get(fid))
+            if now != base:
+                conflicts.append(Conflict(fid, None, current.get(fid), mine.get(fid)))
+        if conflicts:
+            raise ConflictError(conflicts)
+        after = dict(current)
+        for fid, feat in mine.items():
+            after[fid] = feat
+        for fid in change.deletes:
+            after.pop(fid, None)
+        new_frame = _frame_from(list(after.values()), spec)
+        new_text = geojson_text(new_frame, spec)
+        FAULTS.step("check")
+        old = (loader or Store(folder).load)()
+        bundle = old.bundle
+        setattr(bundle, change.layer, parse_geojson(new_text, spec, path.name))
+        old_keys = {_finding_key(f) for f in old.findings if f.severity == "error"}
+        added = [
+            f
+            for f in run_checks(bundle)
+            if f.severity == "error" and _finding_key(f) not in old_keys
+        ]
+        if added:
+            raise CheckFailedError(added)
+        seq = history.next_seq(folder)
+        tmp = Path(tempfile.mkstemp(dir=folder, prefix=f".{spec.filename}.", suffix=".tmp")[1])
+        try:
+            _fsync_write(tmp, new_text)
+            FAULTS.step("temp_written")
+            stored = json.loads(new_text)["features"]
+            stored_by_id = {str(f["properties"][spec.id_field]): f for f in stored}
+            doc = {
+                "seq": seq,
+                "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                "user": change.user,
+                "layer": change.layer,
+                "note": change.note,
+                "changes": [
+                    {"id": fid, "before": current.get(fid), "after": stored_by_id.get(fid)}
+                    for fid in [*mine, *change.deletes]
+                ],
+                "file_sha_before": hashlib.sha256(before_text.encode()).hexdigest(),
+                "file_sha_after": hashlib.sha256(new_text.encode()).hexdigest(),
+            }
+            pending = history.write_pending(folder, doc)
+            FAULTS.step("history_pending")
+            os.replace(tmp, path)
+            _fsync_dir(folder)
+            FAULTS.step("replaced")
+            history.mark_done(pending)
+            FAULTS.step("history_done")
+        finally:
+            tmp.unlink(missing_ok=True)
+        return SaveResult(
+            seq, {fid: feature_version(stored_by_id.get(fid)) for fid in [*mine, *change.deletes]}
+        )
+
+
+def undo(folder: Path, seq: int, user: str) -> SaveResult:
+    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
+    changed since."""
+    entry = history.entry(Path(folder), seq)
+    if entry is None:
+        raise AtlasError(f"没有编号为 {seq} 的修改记录。", f"There is no change number {seq}.")
+    change = ChangeSet(entry.layer, user, note=f"undo #{seq}")
+    for c in entry.changes:
+        change.base[c["id"]] = feature_version(c["after"])
+        if c["before"] is None:
+            change.deletes.append(c["id"])
+        else:
+            change.upserts.append(c["before"])
+    return save(folder, change)
+
+
+def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
+    """The layer's features as they were right after change ``seq`` (0: before any change
+    recorded), rebuilt from the current file by reversing later changes."""
+    spec = LAYERS_BY_NAME[layer]
+    features = frame_features(read_geojson(Path(folder) / spec.filename, spec), spec)
+    for entry in reversed(history.entries(Path(folder), layer)):
+        if entry.seq <= seq:
+            break
+        for c in entry.changes:
+            if c["before"] is None:
+                features.pop(c["id"], None)
+            else:
+                features[c["id"]] = c["before"]
+    return features
+
+
+def restore(folder: Path, layer: str, seq: int, user: str) -> SaveResult:
+    """Bring ``layer`` back to how it was after change ``seq``, as a new (undoable) change."""
+    spec = LAYERS_BY_NAME[layer]
+    target = layer_at(folder, layer, seq)
+    current = frame_features(read_geojson(Path(folder) / spec.filename, spec), spec)
+    change = ChangeSet(layer, user, note=f"restore to #{seq}")
+    for fid in set(current) | set(target):
+        if feature_version(current.get(fid)) != feature_version(target.get(fid)):
+            change.base[fid] = feature_version(current.get(fid))
+            if fid in target:
+                change.upserts.append(target[fid])
+            else:
+                change.deletes.append(fid)
+    return save(folder, change)
