@@ -3,9 +3,10 @@
 import streamlit as st
 
 from township_atlas.labels import tr
+from township_atlas.ui.auth import account_sidebar, menu_visibility, pages_for, session_user
 from township_atlas.ui.chrome import current_lang, language_switch
 
-lang = current_lang()
+lang = current_lang(in_app=True)
 # An emoji favicon is drawn inline; a ":material/...:" one would be fetched from Google.
 st.set_page_config(page_title=tr("app_title", lang), page_icon="🗺️", layout="wide")
 
@@ -23,9 +24,48 @@ PAGES = [
         icon=":material/dashboard:",
         url_path="overview",
     ),
+    st.Page(
+        "pages/village.py",
+        title=tr("page_village", lang),
+        icon=":material/home_work:",
+        url_path="village",
+    ),
+    st.Page(
+        "pages/indicators.py",
+        title=tr("page_indicators", lang),
+        icon=":material/leaderboard:",
+        url_path="indicators",
+    ),
+    st.Page(
+        "pages/organisation.py",
+        title=tr("page_organisation", lang),
+        icon=":material/account_tree:",
+        url_path="organisation",
+    ),
 ]
 
-page = st.navigation(PAGES)
+# Hidden from the menu (the sidebar links to it) but always reachable, also by URL.
+LOGIN = st.Page(
+    "pages/login.py",
+    title=tr("page_login", lang),
+    icon=":material/login:",
+    url_path="login",
+    visibility="hidden",
+)
+# With anonymous viewing off, nobody logged in sees only the login page.
+user = session_user(lang)
+# In the menu for administrators only; anyone else who opens it is told why not.
+ADMIN_PAGES = [
+    st.Page(
+        "pages/accounts.py",
+        title=tr("page_accounts", lang),
+        icon=":material/manage_accounts:",
+        url_path="accounts",
+        visibility=menu_visibility(user, "manage_accounts"),
+    ),
+]
+page = st.navigation(pages_for(user, PAGES, login_page=LOGIN, admin_pages=ADMIN_PAGES))
 st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
 language_switch()
+account_sidebar(user, lang, login_page=LOGIN)
 page.run()

@@ -8,7 +8,7 @@ from township_atlas.selection import search_options
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
-from township_atlas.ui.url_state import init_from_url, write_to_url
+from township_atlas.ui.url_choice import url_selectbox
 
 MAP_KEY = "atlas_map"
 lang, result = start_page("page_map")
@@ -16,15 +16,12 @@ bundle = result.bundle
 
 
 def _on_map_click() -> None:
-    # Runs before the next script run, so the bound "sel" widget may still be changed.
+    # Runs before the next script run: the click goes into the URL (which the selectbox
+    # follows) and is remembered, so the map does not fly to what the user just clicked.
     sel = clicked_selection(MAP_KEY)
     if sel:
-        st.session_state["sel"] = sel
-        st.session_state["fly"] = False
-
-
-def _on_search() -> None:
-    st.session_state["fly"] = True
+        st.query_params["sel"] = sel
+        st.session_state["map_clicked"] = sel
 
 
 options = search_options(bundle, lang)
@@ -34,60 +31,66 @@ indicator_labels = dict(
 )
 years = sorted({int(y) for y in bundle.indicators.dropna(subset=["value"])["year"]}) or [0]
 maps = {b.key: b for b in basemaps()}
-
 year_options = years[::-1]
-init_from_url("sel", list(options))
-init_from_url("ind", ["", *indicator_labels], default="")
-init_from_url("year", year_options, default=year_options[0])
-init_from_url("basemap", list(maps), default="none")
+
+
+def _from_url(param: str, choices: list, default):
+    raw = st.query_params.get(param)
+    return next((c for c in choices if str(c) == raw), default)
+
 
 # Search stays in view; colouring and basemap sit in a popover, so on a phone the map
-# comes right after the search box. The popover's label says what is shown.
+# comes right after the search box. The popover's label says what is shown (from the URL,
+# which is where the choices live).
 search_col, layers_col = st.columns([3, 2], vertical_alignment="bottom")
-search_col.selectbox(
+sel, _ = url_selectbox(
     tr("map_search", lang),
-    options=list(options),
-    format_func=options.get,
-    index=None,
-    key="sel",
-    placeholder=tr("map_search_placeholder", lang),
-    on_change=_on_search,
+    [None, *options],
+    param="sel",
+    default=None,
+    format_func=lambda k: options.get(k, tr("map_search_placeholder", lang)),
+    container=search_col,
 )
-current = st.session_state.get("ind")
+shown_ind = _from_url("ind", list(indicator_labels), None)
 summary = (
-    f"{indicator_labels[current]} · {st.session_state.get('year')}"
-    if current
+    f"{indicator_labels[shown_ind]} · {_from_url('year', year_options, year_options[0])}"
+    if shown_ind
     else tr("map_indicator_none", lang)
 )
 with layers_col.popover(
     f"{tr('map_layers', lang)}:{summary}", icon=":material/layers:", width="stretch"
 ):
-    indicator = st.selectbox(
+    indicator, _ = url_selectbox(
         tr("map_indicator", lang),
-        options=["", *indicator_labels],
+        ["", *indicator_labels],
+        param="ind",
+        default="",
         format_func=lambda k: indicator_labels.get(k) or tr("map_indicator_none", lang),
-        key="ind",
     )
-    year = st.selectbox(tr("map_year", lang), options=year_options, key="year")
-    basemap_key = st.selectbox(
+    year, _ = url_selectbox(
+        tr("map_year", lang), year_options, param="year", default=year_options[0]
+    )
+    basemap_key, _ = url_selectbox(
         tr("map_basemap", lang),
-        options=list(maps),
+        list(maps),
+        param="basemap",
+        default="none",
         format_func=lambda k: maps[k].label(lang),
-        key="basemap",
     )
-write_to_url("sel")
-write_to_url("ind", default="")
-write_to_url("year", default=year_options[0])
-write_to_url("basemap", default="none")
 if maps[basemap_key].needs_network:
     st.caption(
         tr("map_basemap_network", lang)
         + (" " + tr("map_basemap_gcj", lang) if maps[basemap_key].display_crs == "gcj02" else "")
     )
 
-sel = st.session_state.get("sel")
+# Fly to a feature chosen by name or opened from a link, not to one just clicked.
+fly = (
+    sel is not None
+    and sel != st.session_state.get("map_shown_sel")
+    and sel != (st.session_state.get("map_clicked"))
+)
+st.session_state["map_shown_sel"] = sel
 choro = choropleth(bundle, indicator, int(year), lang) if indicator else None
-fly = bool(st.session_state.pop("fly", False))
 
 left, right = st.columns([7, 3], gap="medium")
 with left:

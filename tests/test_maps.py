@@ -163,7 +163,7 @@ def test_map_page_search_selects_and_shows_details(data_env):
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     assert not at.exception
     assert "点击地图" in at.caption[-1].value
-    at.selectbox(key="sel").set_value("village:V03").run()
+    at.selectbox(key="url_sel").set_value("village:V03").run()
     assert "杏树坪村" in " ".join(m.value for m in at.markdown)
     assert at.query_params["sel"] == "village:V03"
     args = _map_args(at)
@@ -173,8 +173,8 @@ def test_map_page_search_selects_and_shows_details(data_env):
 def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     key_before = _map_args(at)["script"]
-    at.selectbox(key="ind").set_value("collective_income").run()
-    at.selectbox(key="year").set_value(2024).run()
+    at.selectbox(key="url_ind").set_value("collective_income").run()
+    at.selectbox(key="url_year").set_value(2024).run()
     args = _map_args(at)
     assert json.dumps("村集体经济收入(2024年,万元)")[1:-1] in args["feature_group"]
     assert RAG["green"] in args["feature_group"]

@@ -140,14 +140,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据中没有行政村,无法显示。请检查 villages.geojson。",
         "The data has no villages to show. Check villages.geojson.",
     ),
-    "village_area": ("村域面积", "Village area"),
+    "village_area_km2": ("村域面积(平方公里)", "Area (km²)"),
     "branch_members": ("村党支部党员", "Branch members"),
     "village_area_help": (
         "村域面积按村界在 WGS84 椭球面上计算,约 {mu}。",
         "Geodesic area of the village boundary, about {mu}.",
     ),
-    "unit_people_plain": ("人", "people"),
-    "unit_households": ("户", "households"),
+    "unit_people_plain": ("人", ""),
+    "unit_households": ("户", ""),
     "unit_wan": ("万元", "10k yuan"),
     "village_map": ("村域地图", "Village map"),
     "plan_heading": ("“一村一业”发展规划", "One village, one industry plan"),
@@ -170,7 +170,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "due": ("计划完成", "Due"),
     "done_on": ("实际完成", "Done"),
     "overdue": ("已逾期", "overdue"),
-    "indicator_cards": ("{year} 年指标(较上年变化)", "Indicators in {year} (change from the year before)"),
+    "indicator_cards": (
+        "{year} 年指标(较上年变化)",
+        "Indicators in {year} (change from the year before)",
+    ),
     "card_legend": (
         "指标名后的 ✓ 表示达到目标,! 表示接近目标(差距不超过目标的 10%),✗ 表示落后于目标;"
         "把鼠标移到“?”上可查看目标值和报告依据。",
@@ -220,6 +223,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "cadres out of pocket; the rest is unpaid.",
     ),
     "unpaid": ("尚无着落", "Unpaid"),
+    "funding_unit": ("{year} 年 · 单位:万元", "{year} · in 10k yuan"),
     "problems_heading": ("存在问题与对应措施", "Problems and measures"),
     "no_problems": ("规划中没有列出该村的问题。", "The plan lists no problems for this village."),
     "related_measures": ("对应措施", "Measures"),
@@ -276,6 +280,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "org_tree": ("组织架构:乡党委 → 党支部 → 党小组", "Committee → branches → groups"),
     "tree_focus": ("显示", "Show"),
     "tree_all": ("全部支部", "All branches"),
+    "tree_hint": (
+        "在“显示”中选择一个支部,可只看该支部及其党小组(在手机上更清楚)。",
+        "Choose one branch under “Show” to see only it and its groups (clearer on a phone).",
+    ),
     "members_n": ("{n} 名党员", "{n} members"),
     "committee_summary": ("{branches} 个支部 · {n} 名党员", "{branches} branches · {n} members"),
     "branch_table": ("各支部一览", "Branches at a glance"),
@@ -313,6 +321,129 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_orgs": (
         "数据中没有党组织记录。请检查 party_orgs.geojson。",
         "The data has no Party organisations. Check party_orgs.geojson.",
+    ),
+    # --- accounts ---
+    "export_needs_planner": (
+        "导出 Excel/CSV 需要规划员或管理员账户,请先登录。",
+        "Exporting Excel/CSV needs a planner or admin account: please log in.",
+    ),
+    "page_login": ("登录", "Log in"),
+    "page_accounts": ("账户管理", "Accounts"),
+    "role_viewer": ("浏览者", "Viewer"),
+    "role_planner": ("规划员", "Planner"),
+    "role_admin": ("管理员", "Administrator"),
+    "action_view": ("查看数据", "view the data"),
+    "action_edit": ("修改数据", "change the data"),
+    "action_import": ("导入数据", "import data"),
+    "action_export": ("导出数据", "export data"),
+    "action_manage_accounts": ("管理账户", "manage accounts"),
+    "action_restore_history": ("恢复历史版本", "restore an earlier version"),
+    "permission_denied": (
+        "“{user}”的角色是{role},不能{action}:需要{needed}或更高的角色。如需权限,请联系管理员。",
+        "{user} is a {role} and may not {action}: that needs the {needed} role or higher. "
+        "Ask an administrator if you need it.",
+    ),
+    "permission_needs_login": (
+        "{action}需要先登录,且账户角色为{needed}或更高。",
+        "To {action} you need to log in with the {needed} role or higher.",
+    ),
+    "login_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "login_throttled": (
+        "登录失败次数较多,请 {seconds} 秒后再试。",
+        "Too many failed logins: try again in {seconds} seconds.",
+    ),
+    "login_locked": (
+        "连续登录失败次数过多,此用户名已暂时锁定,请 {minutes} 分钟后再试,或请管理员重置密码。",
+        "Too many failed logins: this user name is locked. Try again in {minutes} minutes, "
+        "or ask an administrator to reset the password.",
+    ),
+    "login_disabled": (
+        "此账户已停用,请联系管理员。",
+        "This account is disabled; ask an administrator.",
+    ),
+    "account_bad_name": (
+        "用户名“{name}”不可用:用 1–64 个字母、数字、汉字或 . _ @ - 组成。",
+        "The user name '{name}' cannot be used: use 1–64 letters, digits, '.', '_', '@' or '-'.",
+    ),
+    "account_bad_role": (
+        "角色“{role}”不存在,只能是 viewer、planner 或 admin。",
+        "There is no role '{role}': use viewer, planner or admin.",
+    ),
+    "account_exists": ("账户“{name}”已存在。", "The account '{name}' already exists."),
+    "account_unknown": ("没有账户“{name}”。", "There is no account '{name}'."),
+    "password_too_short": (
+        "密码至少需要 {n} 个字符。",
+        "The password needs at least {n} characters.",
+    ),
+    "password_too_long": (
+        "密码不能超过 {n} 个字符。",
+        "The password may have at most {n} characters.",
+    ),
+    "password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "last_admin": (
+        "不能停用或降级最后一个可用的管理员账户:请先添加另一个管理员。",
+        "The last active administrator cannot be disabled or demoted: add another first.",
+    ),
+    "accounts_file_bad": (
+        "账户文件 {path} 无法读取:{reason}。请从备份恢复,或由管理员检查该文件。",
+        "The accounts file {path} cannot be read: {reason}. Restore it from a backup.",
+    ),
+    "user_name": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "password_again": ("再次输入密码", "Password again"),
+    "login_button": ("登录", "Log in"),
+    "logout_button": ("退出登录", "Log out"),
+    "login_heading": ("登录 · 乡村党建产业地图", "Log in · Township Atlas"),
+    "login_required_notice": (
+        "本系统需要登录后使用。",
+        "You need to log in to use this app.",
+    ),
+    "sso_button": ("单点登录", "Single sign-on"),
+    "sso_button_named": ("单点登录:{provider}", "Single sign-on: {provider}"),
+    "sso_missing_authlib": (
+        '已配置单点登录,但缺少 Authlib 软件包。请在服务器上运行:.venv/bin/pip install -e ".[sso]"',
+        "Single sign-on is configured but the Authlib package is missing. On the server run: "
+        '.venv/bin/pip install -e ".[sso]"',
+    ),
+    "local_login_heading": ("本地账户登录", "Local account"),
+    "no_accounts_yet": (
+        "还没有任何账户。请管理员在服务器上创建第一个管理员账户:",
+        "There are no accounts yet. On the server, an administrator creates the first one:",
+    ),
+    "session_expired": (
+        "长时间未操作,已自动退出登录。",
+        "You were logged out after a period without activity.",
+    ),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    "anonymous_user": ("访客(未登录)", "Guest (not logged in)"),
+    "accounts_list": ("账户列表", "Accounts"),
+    "account_status": ("状态", "Status"),
+    "status_active": ("正常", "Active"),
+    "status_disabled": ("已停用", "Disabled"),
+    "status_locked": ("已锁定", "Locked"),
+    "role": ("角色", "Role"),
+    "changed_at": ("最后修改", "Last changed"),
+    "changed_by": ("修改人", "Changed by"),
+    "add_account": ("添加账户", "Add an account"),
+    "add_account_button": ("添加", "Add"),
+    "edit_account": ("修改账户", "Change an account"),
+    "choose_account": ("选择账户", "Account"),
+    "disable_account": ("停用账户", "Disable"),
+    "enable_account": ("启用账户", "Enable"),
+    "reset_password": ("重置密码", "Reset password"),
+    "new_password": ("新密码", "New password"),
+    "change_role": ("更改角色", "Change role"),
+    "account_added": ("已添加账户“{name}”({role})。", "Added the account '{name}' ({role})."),
+    "account_disabled": ("已停用账户“{name}”。", "Disabled the account '{name}'."),
+    "account_enabled": ("已启用账户“{name}”。", "Enabled the account '{name}'."),
+    "password_was_reset": (
+        "已重置“{name}”的密码;该用户需用新密码重新登录。",
+        "Reset the password of '{name}'; they log in again with the new one.",
+    ),
+    "role_changed": ("“{name}”的角色已改为{role}。", "'{name}' is now a {role}."),
+    "password_rule": (
+        "密码至少 {n} 个字符;只以加盐慢哈希保存,任何人都无法查看。",
+        "At least {n} characters; stored only as a salted slow hash that nobody can read back.",
     ),
 }
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from township_atlas.authz import parse_role
 from township_atlas.errors import SettingError
 
 ENV_PREFIX = "TOWNSHIP_ATLAS_"
@@ -41,6 +42,49 @@ SETTINGS: tuple[Setting, ...] = (
         "天地图开发者密钥(浏览器端);为空时不提供天地图底图。",
         "Tianditu API key (browser type); without it the Tianditu basemaps are hidden.",
     ),
+    Setting(
+        "accounts_file",
+        "accounts/accounts.json",
+        "本地账户文件(密码只存加盐慢哈希);不要放进 git。",
+        "The local accounts file (passwords only as salted slow hashes); keep it out of git.",
+    ),
+    Setting(
+        "anonymous_viewing",
+        "true",
+        "是否允许不登录浏览(true/false);false 时一切都要先登录。",
+        "Whether people may look without logging in (true/false); false requires a login.",
+    ),
+    Setting(
+        "session_idle_minutes",
+        "60",
+        "登录后无操作多少分钟自动退出。",
+        "Minutes without activity after which a login expires.",
+    ),
+    Setting(
+        "login_max_failures",
+        "5",
+        "连续登录失败多少次后暂时锁定该用户名(之前每次失败后等待时间加倍)。",
+        "Failed logins in a row before the user name is locked (each failure doubles the wait).",
+    ),
+    Setting(
+        "login_lock_minutes",
+        "15",
+        "锁定持续的分钟数。",
+        "Minutes a locked user name stays locked.",
+    ),
+    Setting(
+        "oidc_role_claim",
+        "role",
+        "单点登录时从哪个声明(claim)读取角色:viewer、planner 或 admin。",
+        "The single sign-on claim that carries the role: viewer, planner or admin.",
+    ),
+    Setting(
+        "oidc_roles",
+        "",
+        "单点登录用户名到角色的对应,如 alice=planner,bob@example.org=admin;优先于声明。",
+        "Single sign-on user names to roles, e.g. alice=planner,bob@example.org=admin; "
+        "wins over the claim.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -64,3 +108,69 @@ def default_lang() -> str:
             f"{_BY_NAME['default_lang'].env_var} must be zh or en, not '{lang}'.",
         )
     return lang
+
+
+def _invalid(name: str, value: str, expected_zh: str, expected_en: str) -> SettingError:
+    env_var = _BY_NAME[name].env_var
+    return SettingError(
+        f"{env_var} 应为{expected_zh},现为“{value}”。",
+        f"{env_var} must be {expected_en}, not '{value}'.",
+    )
+
+
+def _positive_int(name: str) -> int:
+    value = get(name).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise _invalid(name, value, "正整数", "a positive whole number")
+    return int(value)
+
+
+def accounts_file() -> Path:
+    """The local accounts file as an absolute path."""
+    return Path(get("accounts_file")).expanduser().resolve()
+
+
+def anonymous_viewing() -> bool:
+    """Whether people may look at the data without logging in."""
+    value = get("anonymous_viewing").strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise _invalid("anonymous_viewing", value, " true 或 false", "true or false")
+
+
+def session_idle_minutes() -> int:
+    """Minutes of inactivity after which a login expires."""
+    return _positive_int("session_idle_minutes")
+
+
+def login_max_failures() -> int:
+    """Failed logins in a row before a user name is locked."""
+    return _positive_int("login_max_failures")
+
+
+def login_lock_minutes() -> int:
+    """Minutes a locked user name stays locked."""
+    return _positive_int("login_lock_minutes")
+
+
+def oidc_role_claim() -> str:
+    """The name of the identity-token claim that carries the role."""
+    return get("oidc_role_claim").strip()
+
+
+def oidc_roles() -> dict[str, str]:
+    """Single sign-on user names (lower case) mapped to role names, from ``name=role,...``."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in get("oidc_roles").split(","))):
+        name, sep, role = item.partition("=")
+        if not sep or not name.strip() or parse_role(role) is None:
+            raise _invalid(
+                "oidc_roles",
+                item,
+                "“用户名=角色”,角色为 viewer、planner 或 admin",
+                "'name=role' with role viewer, planner or admin",
+            )
+        mapping[name.strip().lower()] = parse_role(role) or "viewer"
+    return mapping

@@ -120,9 +120,13 @@ def _usable_fallback(fallback: LoadResult | None, layer: str):
 
 
 def _stale_finding(layer: str, exc: DataFileError) -> Finding:
-    return Finding("warning", "file_stale", layer,
-                   f"{exc.message_zh}。可能正在被其他软件(如 QGIS)写入;"
-                   "在文件恢复正常之前,仍显示上一次读取的有效数据。",
-                   f"{exc.message_en}. It may be being written by another program (e.g. "
-                   "QGIS); the last good data is shown until the file is readable again.",
-                   exc.feature)
+    return Finding(
+        "warning",
+        "file_stale",
+        layer,
+        f"{exc.message_zh}。可能正在被其他软件(如 QGIS)写入;"
+        "在文件恢复正常之前,仍显示上一次读取的有效数据。",
+        f"{exc.message_en}. It may be being written by another program (e.g. "
+        "QGIS); the last good data is shown until the file is readable again.",
+        exc.feature,
+    )

@@ -10,4 +10,9 @@ def test_overview_shows_the_headline_figures(browser, app_url):
     body = page.locator("[data-testid=stMain]").inner_text()
     for figure in ("42.5", "353 名", "301 名", "10 个", "7 个"):
         assert figure in body, figure
+    # This module's server is new and this was its first request: a deep link still gets
+    # app.py's navigation (page titles, language switch), not a menu of file names.
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert "总览地图" in nav and "数据概况" in nav and "overview" not in nav
+    assert page.get_by_text("语言 / Language").is_visible()
     page.close()

@@ -233,7 +233,16 @@ def finding_layer(findings: list[Finding], lang: str, shift: Shift) -> dict[str,
     for f in findings:
         if f.location is None:
             continue
-        feats.append(_feature(shapely.Point(f.location), {
-            "sel": "", "name": f.message(lang), "sub": f.severity, "severity": f.severity,
-        }, shift))
+        feats.append(
+            _feature(
+                shapely.Point(f.location),
+                {
+                    "sel": "",
+                    "name": f.message(lang),
+                    "sub": f.severity,
+                    "severity": f.severity,
+                },
+                shift,
+            )
+        )
     return _fc([f for f in feats if f])

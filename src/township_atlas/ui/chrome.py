@@ -13,8 +13,38 @@ from township_atlas.ui.data import load_current
 LANGS = {"zh": "中文", "en": "English"}
 
 
-def current_lang() -> str:
-    """The session's language: from the URL (?lang=en), else the session, else the setting."""
+_left_legacy_mode = False
+
+
+def ensure_app_navigation() -> None:
+    """Make sure app.py's navigation runs, not Streamlit's legacy multipage mode.
+
+    With a ``pages/`` folder beside app.py, Streamlit 1.67 starts in its v1 multipage mode
+    until some session calls st.navigation: a cold server whose first request is a shared
+    link like ``/map?sel=…`` runs the page file alone — no chrome, no login gate, a menu
+    of file names. Seeing that here, switch the mode off and rerun, which runs app.py and
+    opens the same page through our navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    global _left_legacy_mode
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # Once per process is enough on a server, where the flag then stays off. AppTest
+        # resets it before every run; rerunning each time would swallow button clicks.
+        if not _left_legacy_mode:
+            _left_legacy_mode = True
+            st.rerun()
+
+
+def current_lang(*, in_app: bool = False) -> str:
+    """The session's language: from the URL (?lang=en), else the session, else the setting.
+
+    Every page calls this first, so it also makes sure app.py's navigation is in charge
+    (see :func:`ensure_app_navigation`); app.py itself passes ``in_app=True``: its own
+    st.navigation call, later in the same run, takes care of that."""
+    if not in_app:
+        ensure_app_navigation()
     if "lang" not in st.session_state:
         from_url = st.query_params.get("lang")
         st.session_state["lang"] = from_url if from_url in LANGS else settings.default_lang()
@@ -48,7 +78,16 @@ def language_switch() -> None:
 
 
 def page_header(title: str, *, sample: bool, lang: str) -> None:
-    """Title and, for sample data, a notice that the figures are fictional."""
+    """Title and, for sample data, a notice that the figures are fictional.
+
+    First it checks that this session may view data at all, and stops the page if not:
+    app.py's navigation is not enough on its own, because while a ``pages/`` folder sits
+    beside app.py, Streamlit's legacy multipage mode can run a page script without app.py
+    (a cold server's first request for ``/overview``, say).
+    """
+    from township_atlas.ui.auth import require_action  # here: auth imports this module
+
+    require_action("view")
     st.title(title)
     if sample:
         st.info(tr("sample_notice", lang), icon=":material/info:")

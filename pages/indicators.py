@@ -1,0 +1,206 @@
+"""指标对比: every village on every indicator for one year — against targets, ranked, totalled
+for the township, over the years — and downloadable as Excel or CSV."""
+
+import pandas as pd
+import streamlit as st
+
+from township_atlas import charts
+from township_atlas.errors import AtlasError
+from township_atlas.exports import csv_bytes, indicator_sheet, indicator_workbook
+from township_atlas.formatting import signed_change
+from township_atlas.indicators import (
+    STATUSES,
+    catalogue,
+    latest_year,
+    rank_table,
+    ranking,
+    township_totals,
+    village_codes,
+    wide,
+    years,
+)
+from township_atlas.labels import tr
+from township_atlas.ui.auth import allowed
+from township_atlas.ui.chrome import current_lang, page_header, show_error
+from township_atlas.ui.data import load_current
+from township_atlas.ui.indicator_views import (
+    GROUP_ORDER,
+    group_label,
+    status_legend,
+    status_table,
+    status_text,
+    trend_chart,
+)
+from township_atlas.ui.url_choice import url_selectbox
+
+lang = current_lang()
+try:
+    result = load_current()
+except AtlasError as exc:
+    st.title(tr("page_indicators", lang))
+    show_error(exc, lang, "data_folder_error")
+    st.stop()
+bundle = result.bundle
+page_header(
+    tr("page_indicators", lang), sample=bool(bundle.township_props.get("sample")), lang=lang
+)
+
+cat = catalogue(bundle)
+all_years = years(bundle)
+if not all_years or not cat or not village_codes(bundle):
+    st.info(tr("no_indicators", lang), icon=":material/info:")
+    st.stop()
+
+groups = [g for g in GROUP_ORDER if any(i.group == g for i in cat.values())]
+groups += sorted({i.group for i in cat.values()} - set(groups))
+with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="bottom"):
+    year, bad_year = url_selectbox(
+        tr("choose_year", lang),
+        all_years,
+        param="year",
+        default=latest_year(bundle),
+        format_func=lambda y: tr("year_n", lang).format(year=y),
+        width=150,
+    )
+    # Pills wrap onto a second line on a phone instead of scrolling sideways.
+    group = st.pills(
+        tr("indicator_group", lang),
+        ["all", *groups],
+        default="all",
+        format_func=lambda g: tr("all_groups", lang) if g == "all" else group_label(g, lang),
+        key="indicators_group",
+        required=True,
+        wrap=True,
+    )
+    show_ranks = (
+        st.segmented_control(
+            tr("show_as", lang),
+            ["values", "ranks"],
+            default="values",
+            format_func=lambda v: tr(f"show_{v}", lang),
+            key="indicators_show",
+            required=True,
+            wrap=True,
+        )
+        == "ranks"
+    )
+keys = [k for k, i in cat.items() if group in (None, "all") or i.group == group]
+with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
+    key, bad_key = url_selectbox(
+        tr("ranking_indicator", lang),
+        keys,
+        param="indicator",
+        format_func=lambda k: cat[k].label(lang),
+        width=320,
+    )
+for param, value in (("year", bad_year), ("indicator", bad_key)):
+    if value is not None:
+        st.warning(
+            tr("url_rejected", lang).format(param=param, value=value), icon=":material/link_off:"
+        )
+ind = cat[key]
+
+values = wide(bundle, year)
+has_values = values.notna().any().any() if not values.empty else False
+if not has_values:
+    st.info(tr("no_values_year", lang).format(year=year), icon=":material/info:")
+else:
+    # --- the villages × indicators table ------------------------------------
+    st.subheader(tr("values_table", lang).format(year=year))
+    shown = [k for k in values.columns if k in keys]
+    statuses = wide(bundle, year, "status")[shown]
+    counts = statuses.stack().value_counts()
+    st.markdown(" · ".join(f"{status_text(s, lang)} **{int(counts.get(s, 0))}**" for s in STATUSES))
+    status_legend(lang)
+    table = rank_table(bundle, year)[shown] if show_ranks else values[shown]
+    st.dataframe(
+        status_table(bundle, table, statuses, cat, lang, as_ranks=show_ranks),
+        hide_index=True,
+        width="stretch",
+        key="indicators_table",
+    )
+
+    # --- township totals ----------------------------------------------------
+    st.subheader(tr("township_totals", lang).format(year=year))
+    totals = township_totals(bundle, year)
+    totals = totals[totals["indicator"].isin(keys)]
+    frame = pd.DataFrame(
+        {
+            tr("indicator", lang): [cat[k].label(lang) for k in totals["indicator"]],
+            tr("township_total", lang): [
+                cat[k].format(v, lang)
+                for k, v in zip(totals["indicator"], totals["value"], strict=True)
+            ],
+            tr("target", lang): [
+                cat[k].format(v, lang)
+                for k, v in zip(totals["indicator"], totals["target"], strict=True)
+            ],
+            tr("status", lang): [status_text(s, lang) for s in totals["status"]],
+            tr("change_from_previous", lang): [
+                signed_change(v, cat[k].unit_zh, cat[k].unit_en, lang)
+                for k, v in zip(totals["indicator"], totals["change"], strict=True)
+            ],
+            tr("aggregate", lang): [tr(f"aggregate_{a}", lang) for a in totals["aggregate"]],
+            tr("reporting_villages", lang): totals["villages"].to_numpy(),
+        }
+    )
+    if totals["township_record"].notna().any():
+        frame[tr("township_record", lang)] = [
+            cat[k].format(v, lang)
+            for k, v in zip(totals["indicator"], totals["township_record"], strict=True)
+        ]
+    # Tall enough for every row: the totals are read in full, not scrolled.
+    height = 38 + 35 * len(frame)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, key="indicators_totals")
+
+    # --- ranking ------------------------------------------------------------
+    st.subheader(tr("ranking_heading", lang).format(indicator=ind.label(lang), year=year))
+    ranked = ranking(bundle, year, key)
+    st.caption(tr("rank_higher" if ind.higher_is_better else "rank_lower", lang))
+    st.echarts_chart(
+        charts.ranking(
+            [bundle.village_name(c, lang) for c in ranked["place_code"]],
+            ranked["value"].tolist(),
+            ranked["status"].tolist(),
+            ranked["target"].tolist(),
+            value_name=ind.label(lang),
+            target_name=tr("target", lang),
+            unit=ind.unit(lang),
+        ),
+        height=60 + 34 * len(ranked),
+        key="indicators_ranking",
+        alt=tr("ranking_heading", lang).format(indicator=ind.label(lang), year=year),
+    )
+
+    # --- downloads: planners and admins only, checked here on the server -----
+    stem = tr("export_filename", lang).format(year=year)
+    if not allowed("export"):
+        st.caption(tr("export_needs_planner", lang))
+    else:
+        with st.container(horizontal=True, gap="small"):
+            st.download_button(
+                tr("download_xlsx", lang),
+                # Made only when clicked: building the workbook takes a moment.
+                lambda: indicator_workbook(bundle, year, lang),
+                file_name=f"{stem}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            st.download_button(
+                tr("download_csv", lang),
+                lambda: csv_bytes(indicator_sheet(bundle, year, lang)),
+                file_name=f"{stem}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+# --- small multiples: the township and every village over the years ---------
+st.subheader(tr("small_multiples", lang).format(indicator=ind.label(lang)))
+with st.container(horizontal=True, wrap=True, gap="small"):
+    places = [(None, tr("township_name_total", lang))]
+    places += [(c, bundle.village_name(c, lang)) for c in village_codes(bundle)]
+    for place, title in places:
+        with st.container(border=True, width=330):
+            trend_chart(bundle, place, ind, lang, title=title, compact=True, height=200)

@@ -1,0 +1,188 @@
+"""组织体系: committee → branches → groups, the report's counts checked, which wealth
+projects and demonstration bases still have no Party group, and the chains branches are
+built on."""
+
+import pandas as pd
+import streamlit as st
+
+from township_atlas.diagrams import chains_dot, org_tree_dot
+from township_atlas.errors import AtlasError
+from township_atlas.formatting import percent
+from township_atlas.labels import tr
+from township_atlas.organisation import (
+    chains,
+    count_checks,
+    coverage,
+    only_branch,
+    org_tree,
+    uncovered_sites,
+    walk,
+)
+from township_atlas.schema import BRANCH_KIND_LABELS, SITE_KIND_LABELS, code_label
+from township_atlas.ui.chrome import current_lang, page_header, show_error
+from township_atlas.ui.data import load_current
+from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.url_choice import url_selectbox
+
+lang = current_lang()
+try:
+    result = load_current()
+except AtlasError as exc:
+    st.title(tr("page_organisation", lang))
+    show_error(exc, lang, "data_folder_error")
+    st.stop()
+bundle = result.bundle
+page_header(
+    tr("page_organisation", lang), sample=bool(bundle.township_props.get("sample")), lang=lang
+)
+
+# --- the report's counts, computed ------------------------------------------
+st.subheader(tr("org_checks", lang))
+with st.container(horizontal=True, wrap=True, gap="small"):
+    for check in count_checks(bundle):
+        unit = tr("unit_people" if "members" in check.key else "unit_count", lang)
+        with st.container(border=True, width=170, gap="xxsmall"):
+            st.metric(tr(check.key, lang), f"{check.computed} {unit}".strip())
+            if check.passes is None:
+                st.badge(tr("not_reported", lang), color="gray")
+            else:
+                st.badge(
+                    tr("reported_n", lang).format(n=check.reported)
+                    + " · "
+                    + tr("yes" if check.passes else "no", lang),
+                    color="green" if check.passes else "red",
+                )
+
+# --- the tree ---------------------------------------------------------------
+st.subheader(tr("org_tree", lang))
+roots = org_tree(bundle)
+nodes = walk(roots)
+branches = [n for _, n in nodes if n.level == "branch"]
+if not nodes:
+    st.warning(tr("no_orgs", lang), icon=":material/warning:")
+else:
+    focus, bad_focus = url_selectbox(
+        tr("tree_focus", lang),
+        ["all", *[b.org_id for b in branches]],
+        param="branch",
+        format_func=lambda o: (
+            tr("tree_all", lang)
+            if o == "all"
+            else next(b.name(lang) for b in branches if b.org_id == o)
+        ),
+        width=320,
+    )
+    if bad_focus is not None:
+        st.warning(
+            tr("url_rejected", lang).format(param="branch", value=bad_focus),
+            icon=":material/link_off:",
+        )
+    shown_roots = roots if focus == "all" else only_branch(roots, focus)
+    dot = org_tree_dot(shown_roots, lang, tr("members_n", lang), tr("committee_summary", lang))
+    # Natural size: stretched to the page, the tall tree would be several screens high.
+    st.graphviz_chart(dot, width="content")
+    st.caption(tr("tree_hint", lang))
+    with st.expander(tr("branch_table", lang)):
+        chain_names = {c.chain_id: c.name(lang) for c in chains(bundle)}
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("branches", lang): [b.name(lang) for b in branches],
+                    tr("branch_kind", lang): [
+                        code_label(BRANCH_KIND_LABELS, b.branch_kind, lang) for b in branches
+                    ],
+                    tr("members", lang): [b.members for b in branches],
+                    tr("groups", lang): [len(b.children) for b in branches],
+                    tr("group_members", lang): [
+                        sum(g.members for g in b.children) for b in branches
+                    ],
+                    tr("built_on_chain", lang): [
+                        chain_names.get(b.chain_id, "—") for b in branches
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+# --- coverage ---------------------------------------------------------------
+st.subheader(tr("coverage_heading", lang))
+cover = coverage(bundle)
+missing = uncovered_sites(bundle)
+with st.container(horizontal=True, wrap=True, gap="small"):
+    for c in cover:
+        label = (
+            tr("coverage_all", lang)
+            if c.kind == "all"
+            else tr("coverage_kind", lang).format(kind=code_label(SITE_KIND_LABELS, c.kind, lang))
+        )
+        st.metric(
+            label,
+            percent(c.share),
+            delta=tr("coverage_counts", lang).format(covered=c.covered, total=c.total),
+            delta_arrow="off",
+            delta_color="off",
+            border=True,
+            width=170,
+        )
+left, right = st.columns([2, 3], gap="medium")
+with left:
+    st.markdown(f"**{tr('uncovered_heading', lang)}**")
+    if missing.empty:
+        st.success(tr("all_covered", lang), icon=":material/check_circle:")
+    else:
+        names = [
+            en if lang == "en" and isinstance(en, str) and en else zh
+            for zh, en in zip(missing["name_zh"], missing["name_en"], strict=True)
+        ]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("site", lang): names,
+                    tr("kind", lang): [
+                        code_label(SITE_KIND_LABELS, k, lang) for k in missing["kind"]
+                    ],
+                    tr("village", lang): [
+                        bundle.village_name(v, lang) for v in missing["village_code"]
+                    ],
+                    tr("households_involved", lang): missing["households"].to_numpy(),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with right:
+    map_panel(
+        bundle,
+        lang,
+        key="organisation_uncovered_map",
+        highlight_sites=[str(s) for s in missing["site_id"]],
+        height=360,
+    )
+    st.caption(tr("uncovered_map_caption", lang))
+
+# --- chains -----------------------------------------------------------------
+st.subheader(tr("chains_heading", lang))
+chain_list = chains(bundle)
+if not chain_list:
+    st.info(tr("no_chains", lang), icon=":material/info:")
+else:
+    st.graphviz_chart(
+        chains_dot(chain_list, lang, tr("built_on_chain_edge", lang)), width="content"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("chain", lang): [c.name(lang) for c in chain_list],
+                tr("stages", lang): [
+                    " → ".join(s.stage(lang) for s in c.stages) for c in chain_list
+                ],
+                tr("branches_on_chain", lang): [
+                    "、".join(b.name(lang) for b in c.branches) or tr("no_chain_branch", lang)
+                    for c in chain_list
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
