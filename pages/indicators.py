@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from township_atlas import charts
-from township_atlas.errors import AtlasError
 from township_atlas.exports import csv_bytes, indicator_sheet, indicator_workbook
 from township_atlas.formatting import signed_change
 from township_atlas.indicators import (
@@ -21,8 +20,7 @@ from township_atlas.indicators import (
 )
 from township_atlas.labels import tr
 from township_atlas.ui.auth import allowed
-from township_atlas.ui.chrome import current_lang, page_header, show_error
-from township_atlas.ui.data import load_current
+from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import (
     GROUP_ORDER,
     group_label,
@@ -33,17 +31,8 @@ from township_atlas.ui.indicator_views import (
 )
 from township_atlas.ui.url_choice import url_selectbox
 
-lang = current_lang()
-try:
-    result = load_current()
-except AtlasError as exc:
-    st.title(tr("page_indicators", lang))
-    show_error(exc, lang, "data_folder_error")
-    st.stop()
+lang, result = start_page("page_indicators")
 bundle = result.bundle
-page_header(
-    tr("page_indicators", lang), sample=bool(bundle.township_props.get("sample")), lang=lang
-)
 
 cat = catalogue(bundle)
 all_years = years(bundle)

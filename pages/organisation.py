@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from township_atlas.diagrams import chains_dot, org_tree_dot
-from township_atlas.errors import AtlasError
 from township_atlas.formatting import percent
 from township_atlas.labels import tr
 from township_atlas.organisation import (
@@ -19,22 +18,12 @@ from township_atlas.organisation import (
     walk,
 )
 from township_atlas.schema import BRANCH_KIND_LABELS, SITE_KIND_LABELS, code_label
-from township_atlas.ui.chrome import current_lang, page_header, show_error
-from township_atlas.ui.data import load_current
+from township_atlas.ui.chrome import start_page
 from township_atlas.ui.map_view import map_panel
 from township_atlas.ui.url_choice import url_selectbox
 
-lang = current_lang()
-try:
-    result = load_current()
-except AtlasError as exc:
-    st.title(tr("page_organisation", lang))
-    show_error(exc, lang, "data_folder_error")
-    st.stop()
+lang, result = start_page("page_organisation")
 bundle = result.bundle
-page_header(
-    tr("page_organisation", lang), sample=bool(bundle.township_props.get("sample")), lang=lang
-)
 
 # --- the report's counts, computed ------------------------------------------
 st.subheader(tr("org_checks", lang))

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from township_atlas import charts
-from township_atlas.errors import AtlasError
 from township_atlas.formatting import mu, number
 from township_atlas.funding import PAYER_KEYS, funding
 from township_atlas.indicators import catalogue, latest_year, year_table, years
@@ -17,8 +16,7 @@ from township_atlas.organisation import chains, village_branch
 from township_atlas.plans import problems_with_measures, village_plan
 from township_atlas.schema import MILESTONE_STATUS_LABELS, SITE_KIND_LABELS, code_label
 from township_atlas.summary import village_table
-from township_atlas.ui.chrome import current_lang, page_header, show_error
-from township_atlas.ui.data import load_current
+from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import (
     GROUP_ORDER,
     group_label,
@@ -30,18 +28,11 @@ from township_atlas.ui.map_view import map_panel
 from township_atlas.ui.text import md_escape
 from township_atlas.ui.url_choice import url_selectbox
 
-lang = current_lang()
-try:
-    result = load_current()
-except AtlasError as exc:
-    st.title(tr("page_village", lang))
-    show_error(exc, lang, "data_folder_error")
-    st.stop()
+lang, result = start_page("page_village")
 bundle = result.bundle
 props = bundle.township_props
 facts = village_table(bundle, lang).set_index("code")
 
-page_header(tr("page_village", lang), sample=bool(props.get("sample")), lang=lang)
 if facts.empty:
     st.warning(tr("no_villages", lang), icon=":material/warning:")
     st.stop()

@@ -397,4 +397,6 @@ def test_chains_table_lists_stages_and_branches(data_env):
 def test_pages_in_english(data_env, page):
     at = run_app(page, lang="en", village="V03")
     no_exception(at)
-    assert at.title[0].value in ("Village profile", "Indicator comparison", "Party organisation")
+    title = at.title[0].value
+    assert title.startswith("Qinghe Township (sample) · ")
+    assert title.endswith(("Village profile", "Indicator comparison", "Party organisation"))
