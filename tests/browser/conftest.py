@@ -31,5 +31,8 @@ def browser() -> Iterator[Any]:
 def app_url(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("app") / "geodata"
     shutil.copytree(ROOT / "geodata", data)
-    with streamlit_server(ROOT / "app.py", env={"TOWNSHIP_ATLAS_DATA_DIR": str(data)}) as url:
+    # Live refresh off: its timer sends a message every second, and test_map checks that
+    # panning and zooming send none (tests/browser/test_live.py runs with it on).
+    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "0"}
+    with streamlit_server(ROOT / "app.py", env=env) as url:
         yield url

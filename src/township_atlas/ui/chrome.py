@@ -9,6 +9,7 @@ from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.ui.data import load_current
+from township_atlas.ui.live import follow_data_changes
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -113,4 +114,5 @@ def start_page(title_key: str) -> tuple[str, LoadResult]:
     props = result.bundle.township_props
     name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
     page_header(f"{name} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang)
+    follow_data_changes(result.fingerprint)
     return lang, result
