@@ -42,7 +42,7 @@ def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_pat
         started = time.monotonic()
         _rename_village(data, "上庄新村")
         pages[0].frame_locator(FRAME).locator(".atlas-village-label", has_text="上庄新村").wait_for(
-            timeout=10_000
+            timeout=20_000
         )
         pages[1].get_by_text("上庄新村").first.wait_for(timeout=20_000)
         # The 2 s goal is measured in bench/; here: it shows up, with no reload.
