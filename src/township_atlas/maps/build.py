@@ -11,6 +11,7 @@ from typing import Any
 import folium
 import numpy as np
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from township_atlas.assets import FullscreenControl, make_map
 from township_atlas.basemaps import Basemap
@@ -62,14 +63,20 @@ class _AtlasStatic(folium.MacroElement):
     _template = Template(
         "{% macro header(this, kwargs) %}" + CSS + "{% endmacro %}"
         "{% macro script(this, kwargs) %}{{ this.js }}\n"
-        "Atlas.build({{ this._parent.get_name() }}, {{ this.data|tojson }});{% endmacro %}"
+        "Atlas.build({{ this._parent.get_name() }}, {{ this.data_json }});{% endmacro %}"
     )
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data_json: str) -> None:
         super().__init__()
         self._name = "AtlasStatic"
-        self.data = data
+        self.data_json = data_json
         self.js = _atlas_js()
+
+
+def data_json(data: dict[str, Any]) -> str:
+    """JSON safe to put inside a <script> (``<``, ``>``, ``&``, ``'`` escaped, as Jinja's
+    tojson does). Serialising a county takes most of a second: cache it with the data."""
+    return str(htmlsafe_json_dumps(data))
 
 
 class _AtlasDynamic(folium.MacroElement):
@@ -159,7 +166,9 @@ def static_data(
     return data
 
 
-def static_map(data: dict[str, Any], lang: str, basemap: Basemap) -> folium.Map:
+def static_map(
+    data: dict[str, Any], lang: str, basemap: Basemap, serialised: str | None = None
+) -> folium.Map:
     """The map with every layer but the village fill; its content changes only with the
     data, language or basemap, so panning and selecting never remount it. Cheap: a new
     Map each run, because st_folium adds the dynamic group to the map it is given."""
@@ -181,7 +190,7 @@ def static_map(data: dict[str, Any], lang: str, basemap: Basemap) -> folium.Map:
         from folium.plugins import MarkerCluster
 
         MarkerCluster(name="_cluster_assets", control=False).add_to(m)
-    m.add_child(_AtlasStatic(data))
+    m.add_child(_AtlasStatic(serialised if serialised is not None else data_json(data)))
     FullscreenControl(
         title=tr("map_fullscreen", lang), title_cancel=tr("map_fullscreen_exit", lang)
     ).add_to(m)

@@ -17,7 +17,13 @@ from township_atlas.assets import install_assets, missing_assets_message
 from township_atlas.basemaps import Basemap, available_basemaps
 from township_atlas.bundle import Bundle, LoadResult
 from township_atlas.labels import tr
-from township_atlas.maps.build import display_shift, dynamic_layer, static_data, static_map
+from township_atlas.maps.build import (
+    data_json,
+    display_shift,
+    dynamic_layer,
+    static_data,
+    static_map,
+)
 from township_atlas.maps.choropleth import Choropleth
 from township_atlas.selection import fly_bounds, highlight, parse
 
@@ -51,7 +57,8 @@ def _static_data(_result: LoadResult, fingerprint: str, lang: str, basemap_key: 
     # Keyed by the data's fingerprint: built once per data version, language and basemap,
     # and shared (read-only) by every session.
     basemap = next(b for b in basemaps() if b.key == basemap_key)
-    return static_data(_result.bundle, lang, basemap, _result.findings)
+    data = static_data(_result.bundle, lang, basemap, _result.findings)
+    return data, data_json(data)
 
 
 def clicked_selection(map_key: str) -> str | None:
@@ -82,7 +89,8 @@ def show_map(
     bundle = result.bundle
     basemap = next((b for b in basemaps() if b.key == basemap_key), basemaps()[0])
     shift = display_shift(basemap)
-    m = static_map(_static_data(result, result.fingerprint, lang, basemap.key), lang, basemap)
+    data, serialised = _static_data(result, result.fingerprint, lang, basemap.key)
+    m = static_map(data, lang, basemap, serialised)
     dynamic = dynamic_layer(
         bundle,
         lang,
