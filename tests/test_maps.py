@@ -216,3 +216,27 @@ def test_map_page_says_when_map_files_are_missing(data_env, monkeypatch):
 def test_every_tile_url_is_https():
     for basemap in available_basemaps("abc"):
         assert all(t.url.startswith("https://") for t in basemap.tiles), basemap.key
+
+
+@pytest.mark.parametrize("name", ["石{#岔村", "{{ 7*7 }}村", "{% raw %}村", "{{ lipsum.__globals__ }}"])
+def test_template_syntax_in_names_is_never_compiled_on_the_server(name):
+    # branca re-reads a MacroElement's output as a Jinja template; ours must not, or a
+    # name could crash the page or run code in the server process.
+    bundle = make_bundle()
+    bundle.villages.loc[0, "name_zh"] = name
+    m = static_map(static_data(bundle, "zh", NONE), "zh", NONE)
+    dynamic_layer(bundle, "zh", NONE).add_to(m)
+    html = m.get_root().render()
+    assert json.dumps(name)[1:-1] in html
+    assert "49村" not in html and "<function" not in html
+
+
+def test_map_page_survives_template_syntax_in_a_name(data_env):
+    path = data_env / "villages.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["name_zh"] = "{{ 7*7 }}石{#岔村"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    args = _map_args(at)
+    assert json.dumps("{{ 7*7 }}石{#岔村")[1:-1] in args["script"] + args["feature_group"]

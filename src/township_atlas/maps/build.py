@@ -10,6 +10,7 @@ from typing import Any
 
 import folium
 import numpy as np
+from branca.element import Element
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -59,7 +60,33 @@ def _atlas_js() -> str:
     return (Path(__file__).with_name("atlas.js")).read_text(encoding="utf-8")
 
 
-class _AtlasStatic(folium.MacroElement):
+class _Literal(Element):
+    """Text put into the page as it is. branca's MacroElement.render wraps each macro's
+    output in Element(output), which compiles that output as a Jinja template: data text
+    such as ``{{ ... }}`` would then run on the server and ``{#`` would crash the page."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class _LiteralMacro(folium.MacroElement):
+    """A MacroElement whose rendered header and script are never re-read as templates."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        if "header" in module:
+            figure.header.add_child(_Literal(module["header"](self, kwargs)), name=self.get_name())
+        if "script" in module:
+            figure.script.add_child(_Literal(module["script"](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _AtlasStatic(_LiteralMacro):
     _template = Template(
         "{% macro header(this, kwargs) %}" + CSS + "{% endmacro %}"
         "{% macro script(this, kwargs) %}{{ this.js }}\n"
@@ -79,7 +106,7 @@ def data_json(data: dict[str, Any]) -> str:
     return str(htmlsafe_json_dumps(data))
 
 
-class _AtlasDynamic(folium.MacroElement):
+class _AtlasDynamic(_LiteralMacro):
     # Runs inside st_folium's feature group string, where the map is called map_div.
     _template = Template(
         "{% macro script(this, kwargs) %}"
