@@ -153,7 +153,7 @@ def shell_baseline(tmp: Path, browser: Any, runs: int) -> dict[str, Any]:
 def machine(browser_version: str) -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")), "")
-    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu or platform.processor(),
@@ -207,8 +207,8 @@ def verdicts(results: dict[str, Any]) -> list[str]:
             out.append(
                 f"county: our map paints in {_fmt(paint)} s (< 3 s): {'PASS' if ok else 'FAIL'}"
             )
-        out.append(f"{data}: reruns on pan/zoom: ours {ours['pan_zoom_reruns']} (0)"
-                   + (f", naive {naive['pan_zoom_reruns']} (> 0)" if naive else ""))  # fmt: skip
+        out.append(f"{data}: reruns on pan/zoom: ours {ours['pan_zoom_reruns']} (want 0)"
+                   + (f", naive {naive['pan_zoom_reruns']} (want > 0)" if naive else ""))  # fmt: skip
         if naive and paint and naive["paint_median_s"]:
             ratio = naive["paint_median_s"] / paint
             results.setdefault("ratios", {})[data] = round(ratio, 1)
