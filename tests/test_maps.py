@@ -218,7 +218,9 @@ def test_every_tile_url_is_https():
         assert all(t.url.startswith("https://") for t in basemap.tiles), basemap.key
 
 
-@pytest.mark.parametrize("name", ["石{#岔村", "{{ 7*7 }}村", "{% raw %}村", "{{ lipsum.__globals__ }}"])
+@pytest.mark.parametrize(
+    "name", ["石{#岔村", "{{ 7*7 }}村", "{% raw %}村", "{{ lipsum.__globals__ }}"]
+)
 def test_template_syntax_in_names_is_never_compiled_on_the_server(name):
     # branca re-reads a MacroElement's output as a Jinja template; ours must not, or a
     # name could crash the page or run code in the server process.

@@ -29,6 +29,11 @@ def is_blank(value: Any) -> bool:
         return False
 
 
+def text(value: Any) -> str:
+    """A cell as display text: nothing (None, NaN, NA, blank) becomes ""."""
+    return "" if is_blank(value) else str(value)
+
+
 def is_missing(value: Any) -> bool:
     """True for a number that is not there: None, NaN, pandas' NA (and anything not a number)."""
     if value is None:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from township_atlas.bundle import Bundle
-from township_atlas.formatting import is_blank, is_missing, value_with_unit
+from township_atlas.formatting import is_blank, is_missing, text, value_with_unit
 from township_atlas.targets import status_against_target
 
 Status = str  # "green" | "amber" | "red"
@@ -59,28 +59,24 @@ class Indicator:
         return value_with_unit(value, self.unit_zh, self.unit_en, lang)
 
 
-def _text(value: object) -> str:
-    return "" if is_blank(value) else str(value)
-
-
 def catalogue(bundle: Bundle) -> dict[str, Indicator]:
     """The catalogue as ``{key: Indicator}``, in file order; a blank aggregate is "sum"."""
     out: dict[str, Indicator] = {}
     for row in bundle.indicator_catalogue.to_dict("records"):
-        key = _text(row.get("key"))
+        key = text(row.get("key"))
         if not key:
             continue
         hib = row.get("higher_is_better")
         out[key] = Indicator(
             key=key,
-            label_zh=_text(row.get("label_zh")) or key,
-            label_en=_text(row.get("label_en")),
-            unit_zh=_text(row.get("unit_zh")),
-            unit_en=_text(row.get("unit_en")),
+            label_zh=text(row.get("label_zh")) or key,
+            label_en=text(row.get("label_en")),
+            unit_zh=text(row.get("unit_zh")),
+            unit_en=text(row.get("unit_en")),
             higher_is_better=True if is_blank(hib) else bool(hib),
-            group=_text(row.get("group")),
-            aggregate=_text(row.get("aggregate")) or "sum",
-            source_zh=_text(row.get("source_zh")),
+            group=text(row.get("group")),
+            aggregate=text(row.get("aggregate")) or "sum",
+            source_zh=text(row.get("source_zh")),
         )
     return out
 

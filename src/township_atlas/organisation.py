@@ -14,7 +14,7 @@ import pandas as pd
 
 from township_atlas.bundle import Bundle
 from township_atlas.checks import org_counts
-from township_atlas.formatting import is_blank
+from township_atlas.formatting import is_blank, text
 from township_atlas.schema import GROUP_SITE_KINDS
 
 # (count key in checks.org_counts, township property holding the reported figure)
@@ -24,10 +24,6 @@ REPORTED_COUNTS: tuple[tuple[str, str], ...] = (
     ("rural_branches", "reported_rural_branches"),
     ("rural_members", "reported_rural_members"),
 )
-
-
-def _text(value: object) -> str:
-    return "" if is_blank(value) else str(value)
 
 
 @dataclass
@@ -57,16 +53,16 @@ def _nodes(bundle: Bundle) -> list[OrgNode]:
         members = row.get("members")
         out.append(
             OrgNode(
-                org_id=_text(row.get("org_id")),
-                name_zh=_text(row.get("name_zh")),
-                name_en=_text(row.get("name_en")),
-                level=_text(row.get("level")),
-                branch_kind=_text(row.get("branch_kind")),
+                org_id=text(row.get("org_id")),
+                name_zh=text(row.get("name_zh")),
+                name_en=text(row.get("name_en")),
+                level=text(row.get("level")),
+                branch_kind=text(row.get("branch_kind")),
                 members=0 if is_blank(members) else int(members),
-                village_code=_text(row.get("village_code")),
-                leader_role_zh=_text(row.get("leader_role_zh")),
-                site_id=_text(row.get("site_id")),
-                chain_id=_text(row.get("chain_id")),
+                village_code=text(row.get("village_code")),
+                leader_role_zh=text(row.get("leader_role_zh")),
+                site_id=text(row.get("site_id")),
+                chain_id=text(row.get("chain_id")),
             )
         )
     return out
@@ -84,7 +80,7 @@ def org_tree(bundle: Bundle) -> list[OrgNode]:
     parents = dict(
         zip(
             bundle.party_orgs["org_id"].astype(str),
-            bundle.party_orgs["parent_id"].map(_text),
+            bundle.party_orgs["parent_id"].map(text),
             strict=True,
         )
     )
@@ -261,30 +257,30 @@ def chains(bundle: Bundle) -> list[Chain]:
     nodes = _nodes(bundle)
     out = []
     for row in bundle.chains.to_dict("records"):
-        chain_id = _text(row.get("chain_id"))
+        chain_id = text(row.get("chain_id"))
         rows = bundle.chain_stages[bundle.chain_stages["chain_id"] == chain_id]
         stages = []
         for st in rows.sort_values("seq").to_dict("records"):
-            site_id = _text(st.get("site_id"))
+            site_id = text(st.get("site_id"))
             site = sites.loc[site_id] if site_id in sites.index else None
             stages.append(
                 ChainStage(
                     seq=int(st["seq"]),
-                    stage_zh=_text(st.get("stage_zh")),
-                    stage_en=_text(st.get("stage_en")),
+                    stage_zh=text(st.get("stage_zh")),
+                    stage_en=text(st.get("stage_en")),
                     site_id=site_id,
-                    site_name_zh=_text(site["name_zh"]) if site is not None else site_id,
-                    site_name_en=_text(site["name_en"]) if site is not None else "",
-                    village_code=_text(site["village_code"]) if site is not None else "",
+                    site_name_zh=text(site["name_zh"]) if site is not None else site_id,
+                    site_name_en=text(site["name_en"]) if site is not None else "",
+                    village_code=text(site["village_code"]) if site is not None else "",
                 )
             )
         branches = tuple(n for n in nodes if n.level == "branch" and n.chain_id == chain_id)
         out.append(
             Chain(
                 chain_id=chain_id,
-                name_zh=_text(row.get("name_zh")) or chain_id,
-                name_en=_text(row.get("name_en")),
-                industry_zh=_text(row.get("industry_zh")),
+                name_zh=text(row.get("name_zh")) or chain_id,
+                name_en=text(row.get("name_en")),
+                industry_zh=text(row.get("industry_zh")),
                 stages=tuple(stages),
                 branches=branches,
             )

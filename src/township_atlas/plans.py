@@ -15,12 +15,8 @@ from typing import Any
 import numpy as np
 
 from township_atlas.bundle import Bundle
-from township_atlas.formatting import is_blank
+from township_atlas.formatting import is_blank, text
 from township_atlas.indicators import catalogue, records, status
-
-
-def _text(value: Any) -> str:
-    return "" if is_blank(value) else str(value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -116,7 +112,7 @@ def village_plan(bundle: Bundle, code: str, today: dt.date | None = None) -> Vil
     for goal in _list(plan.get("goals")):
         if not isinstance(goal, dict) or not isinstance(goal.get("year"), int):
             continue
-        key = _text(goal.get("indicator"))
+        key = text(goal.get("indicator"))
         value = target = None
         if (goal["year"], key) in rec.index:
             row = rec.loc[(goal["year"], key)]
@@ -127,8 +123,8 @@ def village_plan(bundle: Bundle, code: str, today: dt.date | None = None) -> Vil
             Goal(
                 year=goal["year"],
                 indicator=key,
-                text_zh=_text(goal.get("text_zh")),
-                text_en=_text(goal.get("text_en")),
+                text_zh=text(goal.get("text_zh")),
+                text_en=text(goal.get("text_en")),
                 value=value,
                 target=target,
                 status=status(value, target, hib),
@@ -139,11 +135,11 @@ def village_plan(bundle: Bundle, code: str, today: dt.date | None = None) -> Vil
         if not isinstance(ms, dict):
             continue
         due, done = _date(ms.get("due")), _date(ms.get("done"))
-        state = _text(ms.get("status"))
+        state = text(ms.get("status"))
         milestones.append(
             Milestone(
-                name_zh=_text(ms.get("name_zh")),
-                name_en=_text(ms.get("name_en")),
+                name_zh=text(ms.get("name_zh")),
+                name_en=text(ms.get("name_en")),
                 due=due,
                 status=state,
                 done=done,
@@ -151,15 +147,15 @@ def village_plan(bundle: Bundle, code: str, today: dt.date | None = None) -> Vil
             )
         )
     return VillagePlan(
-        leading_industry_zh=_text(plan.get("leading_industry_zh")),
-        leading_industry_en=_text(plan.get("leading_industry_en")),
-        summary_zh=_text(plan.get("summary_zh")),
-        summary_en=_text(plan.get("summary_en")),
+        leading_industry_zh=text(plan.get("leading_industry_zh")),
+        leading_industry_en=text(plan.get("leading_industry_en")),
+        summary_zh=text(plan.get("summary_zh")),
+        summary_en=text(plan.get("summary_en")),
         goals=tuple(sorted(goals, key=lambda g: g.year)),
-        measures_zh=tuple(_text(m) for m in _list(plan.get("measures_zh")) if not is_blank(m)),
-        measures_en=tuple(_text(m) for m in _list(plan.get("measures_en")) if not is_blank(m)),
+        measures_zh=tuple(text(m) for m in _list(plan.get("measures_zh")) if not is_blank(m)),
+        measures_en=tuple(text(m) for m in _list(plan.get("measures_en")) if not is_blank(m)),
         milestones=tuple(milestones),
-        problems=tuple(_text(p) for p in _list(plan.get("problems")) if not is_blank(p)),
+        problems=tuple(text(p) for p in _list(plan.get("problems")) if not is_blank(p)),
     )
 
 
@@ -189,12 +185,12 @@ def report_items(bundle: Bundle, section: str) -> list[ReportItem]:
             continue
         out.append(
             ReportItem(
-                key=_text(item.get("key")),
-                title_zh=_text(item.get("title_zh")),
-                title_en=_text(item.get("title_en")),
-                text_zh=_text(item.get("text_zh")),
-                text_en=_text(item.get("text_en")),
-                indicators=tuple(_text(i) for i in _list(item.get("indicators"))),
+                key=text(item.get("key")),
+                title_zh=text(item.get("title_zh")),
+                title_en=text(item.get("title_en")),
+                text_zh=text(item.get("text_zh")),
+                text_en=text(item.get("text_en")),
+                indicators=tuple(text(i) for i in _list(item.get("indicators"))),
             )
         )
     return out

@@ -85,10 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Single sign-on user names to roles, e.g. alice=planner,bob@example.org=admin; "
         "wins over the claim.",
     ),
-    Setting("live_refresh_seconds", "1",
-            "每隔几秒检查一次数据是否有变化(其他人保存或 QGIS 修改后自动刷新);0 为关闭。",
-            "How often (seconds) each page checks the data folder for changes saved elsewhere "
-            "or by QGIS, and redraws; 0 turns it off."),
+    Setting(
+        "live_refresh_seconds",
+        "1",
+        "每隔几秒检查一次数据是否有变化(其他人保存或 QGIS 修改后自动刷新);0 为关闭。",
+        "How often (seconds) each page checks the data folder for changes saved elsewhere "
+        "or by QGIS, and redraws; 0 turns it off.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

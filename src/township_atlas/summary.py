@@ -8,6 +8,7 @@ import pandas as pd
 
 from township_atlas.bundle import Bundle
 from township_atlas.checks import org_counts
+from township_atlas.formatting import text
 from township_atlas.geo import geodesic_area_m2, m2_to_mu
 from township_atlas.schema import SITE_KIND_LABELS, SITE_KINDS, code_label
 
@@ -105,15 +106,10 @@ def village_table(bundle: Bundle, lang: str) -> pd.DataFrame:
                 "members": members.get(v.code),
                 "sites": int(sites.get(v.code, 0)),
                 "groups": int(groups.get(v.code, 0)),
-                "support_unit": _text(v.support_unit_zh if lang == "zh" else v.support_unit_en),
+                "support_unit": text(v.support_unit_zh if lang == "zh" else v.support_unit_en),
             }
         )
     return pd.DataFrame(rows)
-
-
-def _text(value: object) -> str:
-    """Text for display: missing values (None, NaN, NA) become an empty string."""
-    return "" if value is None or pd.isna(value) else str(value)
 
 
 def kind_table(head: Headline, lang: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import LineString, mapping
 
 from township_atlas.bundle import Bundle, Finding
+from township_atlas.formatting import text
 from township_atlas.schema import (
     BRANCH_KIND_LABELS,
     ORG_LEVEL_LABELS,
@@ -25,10 +26,6 @@ from township_atlas.schema import (
 
 Shift = Callable[[np.ndarray], np.ndarray] | None
 DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
@@ -64,7 +61,7 @@ def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     feats = [
         _feature(
             g,
-            {"sel": "", "name": _text(props.get("name_zh" if lang == "zh" else "name_en"))},
+            {"sel": "", "name": text(props.get("name_zh" if lang == "zh" else "name_en"))},
             shift,
         )
         for g in bundle.township.geometry
@@ -81,10 +78,10 @@ def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float 
         feat = _feature(
             v.geometry,
             {
-                "sel": f"village:{_text(v.code)}",
-                "code": _text(v.code),
-                "name": _text(name),
-                "sub": _text(industry),
+                "sel": f"village:{text(v.code)}",
+                "code": text(v.code),
+                "name": text(name),
+                "sub": text(industry),
             },
             shift,
             simplify_m,
@@ -102,7 +99,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         feats.append(
             _feature(
                 v.geometry.representative_point(),
-                {"name": _text(v.name_zh if lang == "zh" else v.name_en)},
+                {"name": text(v.name_zh if lang == "zh" else v.name_en)},
                 shift,
             )
         )
@@ -120,11 +117,11 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         if s.geometry is None or s.geometry.is_empty:
             continue
         props = {
-            "sel": f"site:{_text(s.site_id)}",
-            "kind": _text(s.kind),
-            "name": _text(s.name_zh if lang == "zh" or not _text(s.name_en) else s.name_en),
-            "sub": code_label(SITE_KIND_LABELS, _text(s.kind), lang),
-            "group": _text(group_of.get(s.site_id)),
+            "sel": f"site:{text(s.site_id)}",
+            "kind": text(s.kind),
+            "name": text(s.name_zh if lang == "zh" or not text(s.name_en) else s.name_en),
+            "sub": code_label(SITE_KIND_LABELS, text(s.kind), lang),
+            "group": text(group_of.get(s.site_id)),
         }
         points.append(_feature(_anchor(s.geometry), props, shift))
         if s.geometry.geom_type != "Point":
@@ -137,20 +134,20 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     for o in bundle.party_orgs.itertuples(index=False):
         if o.geometry is None or o.geometry.is_empty:
             continue
-        kind = _text(o.branch_kind)
+        kind = text(o.branch_kind)
         sub = (
             code_label(BRANCH_KIND_LABELS, kind, lang)
             if kind
-            else code_label(ORG_LEVEL_LABELS, _text(o.level), lang)
+            else code_label(ORG_LEVEL_LABELS, text(o.level), lang)
         )
         members = "" if pd.isna(o.members) else int(o.members)
         feats.append(
             _feature(
                 o.geometry,
                 {
-                    "sel": f"org:{_text(o.org_id)}",
-                    "level": _text(o.level),
-                    "name": _text(o.name_zh if lang == "zh" or not _text(o.name_en) else o.name_en),
+                    "sel": f"org:{text(o.org_id)}",
+                    "level": text(o.level),
+                    "name": text(o.name_zh if lang == "zh" or not text(o.name_en) else o.name_en),
                     "sub": sub,
                     "members": members,
                 },
@@ -190,9 +187,9 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
                     LineString(pts),
                     {
                         "sel": "",
-                        "name": _text(names.get(chain_id, chain_id)),
+                        "name": text(names.get(chain_id, chain_id)),
                         "sub": " → ".join(
-                            _text(s) for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                            text(s) for s in stages["stage_zh" if lang == "zh" else "stage_en"]
                         ),
                     },
                     shift,
@@ -203,9 +200,9 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         if o.geometry is None or o.geometry.is_empty:
             continue
         target, kind = None, ""
-        if o.level == "group" and _text(o.site_id):
+        if o.level == "group" and text(o.site_id):
             target, kind = _point_of(sites, "site_id", o.site_id), "group_site"
-        elif o.level == "branch" and _text(o.chain_id):
+        elif o.level == "branch" and text(o.chain_id):
             target, kind = first_stage.get(o.chain_id), "branch_chain"
         if target is not None:
             links.append(

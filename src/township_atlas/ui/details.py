@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from township_atlas.bundle import Bundle
+from township_atlas.formatting import number
 from township_atlas.labels import tr
 from township_atlas.selection import details
 from township_atlas.ui.text import md_escape
@@ -14,9 +15,8 @@ STATUS_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
 
 
 def _num(value: float) -> str:
-    if abs(value) >= 1000 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    # Large or whole values without decimals, others with one.
+    return number(value, 0 if abs(value) >= 1000 or float(value).is_integer() else 1)
 
 
 def _village_page_exists() -> bool:
