@@ -448,6 +448,23 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge(*modules: str) -> None:
+    """Add the texts kept next to a feature (labels_<feature>.py); a key may exist once."""
+    import importlib
+
+    for name in modules:
+        extra: dict[str, tuple[str, str]] = importlib.import_module(
+            f"township_atlas.{name}"
+        ).TEXT
+        clash = sorted(set(extra) & set(TEXT))
+        if clash:
+            raise KeyError(f"{name} repeats label keys {clash}")
+        TEXT.update(extra)
+
+
+_merge("labels_edit", "labels_meeting", "labels_transfer")
+
+
 def tr(key: str, lang: str = "zh") -> str:
     """The text for ``key`` in ``lang`` ("zh" or "en")."""
     zh, en = TEXT[key]
