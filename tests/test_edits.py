@@ -20,6 +20,7 @@ from township_atlas.edits import (
     feature_version,
     frame_features,
     layer_at,
+    read_records,
     restore,
     save,
     undo,
@@ -202,3 +203,85 @@ def test_two_processes_saving_at_once_are_serialised(sample_dir):
         now[s]["properties"]["name_zh"] == f"进程{s}" for s in ("S001", "S002", "S003", "S004")
     )
     assert [e.seq for e in history.entries(sample_dir)] == [1, 2, 3, 4]
+
+
+# --- tables and plans -----------------------------------------------------------------
+def test_an_indicator_row_is_keyed_by_place_year_and_indicator(sample_dir):
+    rows = read_records(sample_dir, "indicators")
+    key = "V01|2023|collective_income"
+    assert key in rows
+    row = copy.deepcopy(rows[key])
+    row["properties"]["value"] = 99.5
+    change = ChangeSet("indicators", "planner1", upserts=[row])
+    change.base[key] = feature_version(rows[key])
+    save(sample_dir, change)
+    text = (sample_dir / "indicators.csv").read_text(encoding="utf-8")
+    assert "V01,2023,collective_income,99.5," in text
+    assert Store(sample_dir).load(strict=True).bundle.indicators.shape[0] == len(rows)
+    entry = history.entries(sample_dir, "indicators")[-1]
+    assert entry.user == "planner1" and entry.changes[0]["id"] == key
+
+
+def test_a_stale_indicator_save_is_a_conflict(sample_dir):
+    rows = read_records(sample_dir, "indicators")
+    key = "V02|2024|collective_income"
+    base = feature_version(rows[key])
+    first = copy.deepcopy(rows[key])
+    first["properties"]["value"] = 1.0
+    save(sample_dir, ChangeSet("indicators", "a", upserts=[first], base={key: base}))
+    second = copy.deepcopy(rows[key])
+    second["properties"]["value"] = 2.0
+    before = (sample_dir / "indicators.csv").read_bytes()
+    with pytest.raises(ConflictError) as err:
+        save(sample_dir, ChangeSet("indicators", "b", upserts=[second], base={key: base}))
+    assert err.value.conflicts[0].theirs["properties"]["value"] == 1.0
+    assert (sample_dir / "indicators.csv").read_bytes() == before
+
+
+def test_an_indicator_for_an_unknown_village_is_refused(sample_dir):
+    row = {
+        "properties": {
+            "place_code": "V99",
+            "year": 2025,
+            "indicator": "collective_income",
+            "value": 3.0,
+            "target": None,
+        }
+    }
+    before = (sample_dir / "indicators.csv").read_bytes()
+    with pytest.raises(CheckFailedError):
+        save(
+            sample_dir,
+            ChangeSet("indicators", "a", upserts=[row], base={"V99|2025|collective_income": None}),
+        )
+    assert (sample_dir / "indicators.csv").read_bytes() == before
+
+
+def test_a_plan_is_saved_undone_and_the_rest_of_the_file_kept(sample_dir):
+    plans = read_records(sample_dir, "plans")
+    plan = copy.deepcopy(plans["V02"])
+    plan["properties"]["summary_zh"] = "新的规划摘要 <b>粗体</b> ${x}"
+    result = save(
+        sample_dir,
+        ChangeSet("plans", "p", upserts=[plan], base={"V02": feature_version(plans["V02"])}),
+    )
+    loaded = Store(sample_dir).load(strict=True).bundle.plans["villages"]
+    assert loaded["V02"]["summary_zh"] == "新的规划摘要 <b>粗体</b> ${x}"
+    assert loaded["V01"] == plans["V01"]["properties"]
+    undo(sample_dir, result.seq, "p")
+    assert (
+        Store(sample_dir).load(strict=True).bundle.plans["villages"]["V02"]
+        == (plans["V02"]["properties"])
+    )
+
+
+def test_a_chain_stage_row_can_be_deleted_and_restored(sample_dir):
+    rows = read_records(sample_dir, "chain_stages")
+    key = next(iter(rows))
+    result = save(
+        sample_dir,
+        ChangeSet("chain_stages", "p", deletes=[key], base={key: feature_version(rows[key])}),
+    )
+    assert key not in read_records(sample_dir, "chain_stages")
+    restore(sample_dir, "chain_stages", result.seq - 1 if result.seq > 1 else 0, "admin")
+    assert read_records(sample_dir, "chain_stages") == rows

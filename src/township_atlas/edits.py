@@ -10,6 +10,7 @@ step leaves the old file or the new one, never a mix, and the history matches th
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import hashlib
 import json
@@ -30,8 +31,17 @@ from township_atlas import history
 from township_atlas.bundle import Finding
 from township_atlas.checks import run_checks
 from township_atlas.errors import AtlasError
-from township_atlas.layers_io import geojson_text, parse_geojson, read_geojson
-from township_atlas.schema import LAYERS_BY_NAME, LayerSpec
+from township_atlas.layers_io import (
+    csv_text,
+    geojson_text,
+    parse_csv_table,
+    parse_geojson,
+    parse_yaml,
+    plain,
+    typed_table,
+    yaml_text,
+)
+from township_atlas.schema import LAYERS_BY_NAME, PLANS_FILE, LayerSpec
 
 LOCK_FILE = ".atlas.lock"
 
@@ -121,6 +131,91 @@ def _frame_from(features: list[dict[str, Any]], spec: LayerSpec) -> gpd.GeoDataF
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
 
 
+class _Codec:
+    """How one editable file is read into records keyed by id, written back as text and
+    put into a Bundle for checking. A record is a GeoJSON-like dict: ``properties`` and,
+    for spatial layers, ``geometry``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.spec = LAYERS_BY_NAME.get(name)
+        self.filename = self.spec.filename if self.spec else PLANS_FILE
+
+    def key(self, record: dict[str, Any]) -> str:
+        if self.spec is None:
+            if not record.get("id"):
+                raise ValueError("a plan record needs its village code as 'id'")
+            return str(record["id"])
+        return record_key(self.name, record.get("properties") or {})
+
+    def parse(self, text: str) -> dict[str, dict[str, Any]]:
+        spec = self.spec
+        if spec is None:
+            doc = parse_yaml(text, self.filename)
+            villages = doc.get("villages") or {}
+            return {str(c): {"id": str(c), "properties": p} for c, p in villages.items()}
+        if spec.is_spatial:
+            return frame_features(parse_geojson(text, spec, self.filename), spec)
+        rows = parse_csv_table(text, spec, self.filename)
+        records = [{"properties": row} for row in json.loads(_rows_json(rows, spec))]
+        return {self.key(r): r for r in records}
+
+    def text(self, records: list[dict[str, Any]], before_text: str) -> str:
+        spec = self.spec
+        if spec is None:
+            doc = parse_yaml(before_text, self.filename)
+            doc["villages"] = {self.key(r): r["properties"] for r in records}
+            return yaml_text(doc)
+        if spec.is_spatial:
+            return geojson_text(_frame_from(records, spec), spec)
+        rows = [dict(r.get("properties") or {}) for r in records]
+        return csv_text(typed_table(rows, spec), spec)
+
+    def put(self, bundle: Any, text: str) -> None:
+        spec = self.spec
+        if spec is None:
+            bundle.plans = parse_yaml(text, self.filename)
+        elif spec.is_spatial:
+            setattr(bundle, self.name, parse_geojson(text, spec, self.filename))
+        else:
+            setattr(bundle, self.name, parse_csv_table(text, spec, self.filename))
+
+
+def _rows_json(frame: pd.DataFrame, spec: LayerSpec) -> str:
+    return json.dumps(
+        [
+            {f.name: plain(v) for f, v in zip(spec.fields, row, strict=True)}
+            for row in frame[spec.field_names()].itertuples(index=False)
+        ],
+        ensure_ascii=False,
+    )
+
+
+#: What can be edited: every layer of the schema, and the village plans.
+EDITABLE: tuple[str, ...] = (*LAYERS_BY_NAME, "plans")
+
+
+def record_key(layer: str, props: dict[str, Any]) -> str:
+    """The id of a record: its id field, or its key fields joined with "|" (indicators:
+    place|year|indicator), or the village code for a plan."""
+    if layer == "plans":
+        raise KeyError("a plan's key is its village code; give it as the record id")
+    spec = LAYERS_BY_NAME[layer]
+    return "|".join(str(plain(props.get(k))) for k in spec.key_fields)
+
+
+def codec(layer: str) -> _Codec:
+    if layer not in EDITABLE:
+        raise ValueError(f"{layer} cannot be edited")
+    return _Codec(layer)
+
+
+def read_records(folder: Path, layer: str) -> dict[str, dict[str, Any]]:
+    """Every record of ``layer`` as stored, keyed by id (what a ChangeSet's base refers to)."""
+    c = codec(layer)
+    return c.parse((Path(folder) / c.filename).read_text(encoding="utf-8"))
+
+
 def _fsync_write(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -168,6 +263,10 @@ def _finding_key(f: Finding) -> tuple:
 def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
     """Apply ``change`` to its layer file in ``folder``, or refuse it whole.
 
+    ``change.layer`` is any layer of the schema (GeoJSON layers and CSV tables) or
+    ``"plans"``. Record ids are the layer's id field, its key fields joined with "|"
+    (:func:`record_key`), or a plan's village code.
+
     Raises
     ------
     ConflictError : a touched feature differs from the version the change started from
@@ -176,17 +275,15 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
     """
     from township_atlas.store import Store
 
-    spec = LAYERS_BY_NAME[change.layer]
-    if not spec.is_spatial or spec.id_field is None:
-        raise ValueError(f"{change.layer} is not an editable spatial layer")
+    c = codec(change.layer)
     folder = Path(folder)
-    path = folder / spec.filename
+    path = folder / c.filename
     with folder_lock(folder):
         history.recover(folder, {change.layer: path})
         FAULTS.step("read")
         before_text = path.read_text(encoding="utf-8")
-        current = frame_features(read_geojson(path, spec), spec)
-        mine = {str(f["properties"][spec.id_field]): f for f in change.upserts}
+        current = c.parse(before_text)
+        mine = {c.key(f): f for f in change.upserts}
         conflicts = []
         for fid in [*mine, *change.deletes]:
             base = change.base.get(fid)
@@ -200,12 +297,11 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
             after[fid] = feat
         for fid in change.deletes:
             after.pop(fid, None)
-        new_frame = _frame_from(list(after.values()), spec)
-        new_text = geojson_text(new_frame, spec)
+        new_text = c.text(list(after.values()), before_text)
         FAULTS.step("check")
         old = (loader or Store(folder).load)()
-        bundle = old.bundle
-        setattr(bundle, change.layer, parse_geojson(new_text, spec, path.name))
+        bundle = copy.copy(old.bundle)
+        c.put(bundle, new_text)
         old_keys = {_finding_key(f) for f in old.findings if f.severity == "error"}
         added = [
             f
@@ -215,12 +311,11 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
         if added:
             raise CheckFailedError(added)
         seq = history.next_seq(folder)
-        tmp = Path(tempfile.mkstemp(dir=folder, prefix=f".{spec.filename}.", suffix=".tmp")[1])
+        tmp = Path(tempfile.mkstemp(dir=folder, prefix=f".{c.filename}.", suffix=".tmp")[1])
         try:
             _fsync_write(tmp, new_text)
             FAULTS.step("temp_written")
-            stored = json.loads(new_text)["features"]
-            stored_by_id = {str(f["properties"][spec.id_field]): f for f in stored}
+            stored_by_id = c.parse(new_text)
             doc = {
                 "seq": seq,
                 "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -267,8 +362,7 @@ def undo(folder: Path, seq: int, user: str) -> SaveResult:
 def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
     """The layer's features as they were right after change ``seq`` (0: before any change
     recorded), rebuilt from the current file by reversing later changes."""
-    spec = LAYERS_BY_NAME[layer]
-    features = frame_features(read_geojson(Path(folder) / spec.filename, spec), spec)
+    features = read_records(folder, layer)
     for entry in reversed(history.entries(Path(folder), layer)):
         if entry.seq <= seq:
             break
@@ -282,9 +376,8 @@ def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
 
 def restore(folder: Path, layer: str, seq: int, user: str) -> SaveResult:
     """Bring ``layer`` back to how it was after change ``seq``, as a new (undoable) change."""
-    spec = LAYERS_BY_NAME[layer]
     target = layer_at(folder, layer, seq)
-    current = frame_features(read_geojson(Path(folder) / spec.filename, spec), spec)
+    current = read_records(folder, layer)
     change = ChangeSet(layer, user, note=f"restore to #{seq}")
     for fid in set(current) | set(target):
         if feature_version(current.get(fid)) != feature_version(target.get(fid)):

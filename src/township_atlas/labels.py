@@ -453,9 +453,7 @@ def _merge(*modules: str) -> None:
     import importlib
 
     for name in modules:
-        extra: dict[str, tuple[str, str]] = importlib.import_module(
-            f"township_atlas.{name}"
-        ).TEXT
+        extra: dict[str, tuple[str, str]] = importlib.import_module(f"township_atlas.{name}").TEXT
         clash = sorted(set(extra) & set(TEXT))
         if clash:
             raise KeyError(f"{name} repeats label keys {clash}")

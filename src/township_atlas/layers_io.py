@@ -177,12 +177,26 @@ def read_csv_table(path: Path, spec: LayerSpec) -> pd.DataFrame:
             "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
             "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
         ) from exc
+    return parse_csv_table(text, spec, path.name)
+
+
+def parse_csv_table(text: str, spec: LayerSpec, name: str) -> pd.DataFrame:
+    """A CSV table's text as a typed frame; errors name ``name`` and the row."""
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     except csv.Error as exc:
-        raise DataFileError(path.name, f"CSV 格式错误:{exc}", f"invalid CSV: {exc}") from exc
+        raise DataFileError(name, f"CSV 格式错误:{exc}", f"invalid CSV: {exc}") from exc
+    return typed_table(rows, spec, name, first_row=2)  # row 1 is the header
+
+
+def typed_table(
+    rows: list[dict[str, Any]], spec: LayerSpec, name: str = "", *, first_row: int = 1
+) -> pd.DataFrame:
+    """Rows (raw values) as a frame with the layer's typed columns; a value that cannot
+    be read raises DataFileError naming the row."""
+    path = Path(name or spec.filename)
     records = []
-    for index, row in enumerate(rows, start=2):  # row 1 is the header
+    for index, row in enumerate(rows, start=first_row):
         fid = row.get(spec.id_field) if spec.id_field else None
         label = f"第{index}行" if not fid else f"第{index}行 ({fid})"
         records.append(_coerce_record(row, spec, path, label))
@@ -192,21 +206,28 @@ def read_csv_table(path: Path, spec: LayerSpec) -> pd.DataFrame:
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a YAML document with the safe loader; an empty file is an empty mapping."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DataFileError(path.name, "文件不存在", "file not found") from exc
     except UnicodeDecodeError as exc:
         raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
+    return parse_yaml(text, path.name)
+
+
+def parse_yaml(text: str, name: str) -> dict[str, Any]:
+    """A YAML document's text (safe loader) as a mapping; errors name ``name``."""
+    try:
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise DataFileError(path.name, f"YAML 格式错误:{exc}", f"invalid YAML: {exc}") from exc
+        raise DataFileError(name, f"YAML 格式错误:{exc}", f"invalid YAML: {exc}") from exc
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise DataFileError(path.name, "顶层应为键值映射", "top level must be a mapping")
+        raise DataFileError(name, "顶层应为键值映射", "top level must be a mapping")
     return doc
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A JSON/CSV-ready Python value: no numpy scalars, no pandas NA."""
     if value is None or value is pd.NA:
         return None
@@ -225,7 +246,7 @@ def geojson_text(frame: gpd.GeoDataFrame, spec: LayerSpec) -> str:
     """RFC 7946 GeoJSON text, one feature per line, properties in schema order."""
     lines = []
     for row in frame.itertuples(index=False):
-        props = {f.name: _plain(getattr(row, f.name)) for f in spec.fields}
+        props = {f.name: plain(getattr(row, f.name)) for f in spec.fields}
         geom = row.geometry
         geometry = mapping(_round_coords(geom)) if geom is not None and not geom.is_empty else None
         feature = {"type": "Feature", "properties": props, "geometry": geometry}
@@ -242,7 +263,7 @@ def csv_text(frame: pd.DataFrame, spec: LayerSpec) -> str:
     for row in frame[spec.field_names()].itertuples(index=False):
         cells = []
         for fld, value in zip(spec.fields, row, strict=True):
-            value = _plain(value)
+            value = plain(value)
             if value is None:
                 cells.append("")
             elif fld.dtype == "float" and float(value).is_integer():

@@ -61,6 +61,8 @@ class LayerSpec:
     geometry_types: tuple[str, ...] = ()
     required: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    # For a table without an id field: the fields that together identify a row.
+    key: tuple[str, ...] = ()
 
     @property
     def is_spatial(self) -> bool:
@@ -71,6 +73,14 @@ class LayerSpec:
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The fields that identify a feature or row: the id field, or ``key``."""
+        return (self.id_field,) if self.id_field else self.key
+
+    def get_field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 _POLY = ("Polygon", "MultiPolygon")
@@ -192,6 +202,7 @@ CHAIN_STAGES = LayerSpec(
     ),
     "产业链环节",
     "Chain stages",
+    key=("chain_id", "seq"),
 )
 
 CATALOGUE = LayerSpec(
@@ -236,6 +247,7 @@ INDICATORS = LayerSpec(
     ),
     "指标",
     "Indicators",
+    key=("place_code", "year", "indicator"),
 )
 
 LAYERS: tuple[LayerSpec, ...] = (
