@@ -54,8 +54,16 @@ LOGIN = st.Page(
 )
 # With anonymous viewing off, nobody logged in sees only the login page.
 user = session_user(lang)
-# In the menu for administrators only; anyone else who opens it is told why not.
+# In the menu for those allowed (planners edit, administrators manage accounts); anyone
+# else who opens one by URL is told why not, on the server.
 ADMIN_PAGES = [
+    st.Page(
+        "pages/edit.py",
+        title=tr("page_edit", lang),
+        icon=":material/edit_location_alt:",
+        url_path="edit",
+        visibility=menu_visibility(user, "edit"),
+    ),
     st.Page(
         "pages/accounts.py",
         title=tr("page_accounts", lang),

@@ -343,9 +343,9 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
         )
 
 
-def undo(folder: Path, seq: int, user: str) -> SaveResult:
-    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
-    changed since."""
+def undo_change(folder: Path, seq: int, user: str = "") -> ChangeSet:
+    """The change that reverses change ``seq`` (to be saved; it conflicts if the features
+    have changed since)."""
     entry = history.entry(Path(folder), seq)
     if entry is None:
         raise AtlasError(f"没有编号为 {seq} 的修改记录。", f"There is no change number {seq}.")
@@ -356,7 +356,13 @@ def undo(folder: Path, seq: int, user: str) -> SaveResult:
             change.deletes.append(c["id"])
         else:
             change.upserts.append(c["before"])
-    return save(folder, change)
+    return change
+
+
+def undo(folder: Path, seq: int, user: str) -> SaveResult:
+    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
+    changed since."""
+    return save(folder, undo_change(folder, seq, user))
 
 
 def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
@@ -374,16 +380,21 @@ def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
     return features
 
 
-def restore(folder: Path, layer: str, seq: int, user: str) -> SaveResult:
-    """Bring ``layer`` back to how it was after change ``seq``, as a new (undoable) change."""
+def restore_change(folder: Path, layer: str, seq: int, user: str = "") -> ChangeSet:
+    """The change that brings ``layer`` back to how it was after change ``seq``."""
     target = layer_at(folder, layer, seq)
     current = read_records(folder, layer)
     change = ChangeSet(layer, user, note=f"restore to #{seq}")
-    for fid in set(current) | set(target):
+    for fid in [*current, *[k for k in target if k not in current]]:
         if feature_version(current.get(fid)) != feature_version(target.get(fid)):
             change.base[fid] = feature_version(current.get(fid))
             if fid in target:
                 change.upserts.append(target[fid])
             else:
                 change.deletes.append(fid)
-    return save(folder, change)
+    return change
+
+
+def restore(folder: Path, layer: str, seq: int, user: str) -> SaveResult:
+    """Bring ``layer`` back to how it was after change ``seq``, as a new (undoable) change."""
+    return save(folder, restore_change(folder, layer, seq, user))

@@ -1,0 +1,146 @@
+"""Shared by the editing tabs: saving with the role checked on the server, and showing a
+refused save (conflict or broken rule) the same way everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from township_atlas import edits
+from township_atlas.authz import PermissionDenied, audit_name, require
+from township_atlas.draw_assets import DrawStatus, ensure
+from township_atlas.editing import differences
+from township_atlas.errors import AtlasError
+from township_atlas.labels import tr
+from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.ui.auth import current_user
+from township_atlas.ui.chrome import show_error
+from township_atlas.ui.data import current_store
+from township_atlas.ui.map_view import STATIC_DIR
+
+FLASH = "edit_flash"
+CONFLICT = "edit_conflict"
+PROBLEMS = "edit_problems"
+
+
+@st.cache_resource(show_spinner=False)
+def draw_tools() -> DrawStatus:
+    """Leaflet.draw, installed once per process (fetched on first use if need be)."""
+    return ensure(STATIC_DIR)
+
+
+def flash(message: str) -> None:
+    """A success message shown once, on the next run."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message, icon=":material/check_circle:")
+
+
+def field_label(layer: str, name: str, lang: str) -> str:
+    if name == "geometry":
+        return tr("edit_geometry", lang)
+    spec = LAYERS_BY_NAME.get(layer)
+    fld = next((f for f in spec.fields if f.name == name), None) if spec else None
+    return fld.label(lang) if fld else name
+
+
+def try_save(
+    change: edits.ChangeSet, lang: str, *, action: str = "edit", retry: Callable | None = None
+) -> edits.SaveResult | None:
+    """Save ``change`` as the current user, checked on the server for ``action``.
+
+    A refusal is shown and remembered: a conflict keeps both versions for the
+    side-by-side view (:func:`conflict_panel`), a broken rule keeps the findings to mark on
+    the map. Returns the result, or None when nothing was saved.
+    """
+    st.session_state.pop(PROBLEMS, None)
+    try:
+        user = require(current_user(), action)
+        change.user = audit_name(user)
+        return edits.save(current_store().path, change)
+    except PermissionDenied as exc:
+        show_error(exc, lang)
+    except edits.ConflictError as exc:
+        st.session_state[CONFLICT] = {"change": change, "conflicts": exc.conflicts}
+    except edits.CheckFailedError as exc:
+        st.session_state[PROBLEMS] = exc.findings
+        show_error(exc, lang)
+    except AtlasError as exc:
+        show_error(exc, lang)
+    return None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        kind = value.get("type", "")
+        coords = value.get("coordinates")
+        if kind == "Point" and coords:
+            return f"{kind} ({coords[0]:.6f}, {coords[1]:.6f})"
+        return kind or "—"
+    return str(value)
+
+
+def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
+    """If the last save met a conflict: both versions side by side and the choice.
+
+    Returns True while a conflict is shown (the caller then shows nothing else to save).
+    """
+    state = st.session_state.get(CONFLICT)
+    if not state:
+        return False
+    change: edits.ChangeSet = state["change"]
+    conflicts: list[edits.Conflict] = state["conflicts"]
+    st.error(tr("edit_conflict", lang), icon=":material/merge_type:")
+    for c in conflicts:
+        rows = differences(change.layer, c.mine, c.theirs)
+        st.markdown(f"**{tr('edit_conflict_feature', lang).format(id=c.feature_id)}**")
+        if c.theirs is None:
+            st.caption(tr("edit_conflict_deleted", lang))
+        frame = pd.DataFrame(
+            [
+                {
+                    tr("edit_field", lang): field_label(change.layer, name, lang),
+                    tr("edit_mine", lang): _cell(mine),
+                    tr("edit_theirs", lang): _cell(theirs),
+                }
+                for name, mine, theirs in rows
+            ]
+        )
+        if frame.empty:
+            st.caption(tr("edit_conflict_same", lang))
+        else:
+            st.dataframe(frame, hide_index=True, width="stretch")
+    keep_theirs, keep_mine = st.columns(2)
+    if keep_theirs.button(tr("edit_keep_theirs", lang), icon=":material/undo:", width="stretch"):
+        st.session_state.pop(CONFLICT, None)
+        flash(tr("edit_kept_theirs", lang))
+        on_resolved()
+        st.rerun()
+    if keep_mine.button(
+        tr("edit_keep_mine", lang), icon=":material/save:", type="primary", width="stretch"
+    ):
+        retry = edits.ChangeSet(
+            change.layer,
+            change.user,
+            upserts=list(change.upserts),
+            deletes=list(change.deletes),
+            base={c.feature_id: edits.feature_version(c.theirs) for c in conflicts}
+            | {k: v for k, v in change.base.items() if k not in {c.feature_id for c in conflicts}},
+            note=change.note,
+        )
+        st.session_state.pop(CONFLICT, None)
+        if try_save(retry, lang) is not None:
+            flash(tr("edit_saved_over", lang))
+            on_resolved()
+            st.rerun()
+        if CONFLICT in st.session_state:  # changed yet again meanwhile: show the new one
+            st.rerun()
+    return True

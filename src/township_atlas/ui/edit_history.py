@@ -1,0 +1,123 @@
+"""修改记录: every saved change with who and when; its before and after, on the map where
+spatial; undo it (planners), or bring a layer back to how it was (administrators)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from township_atlas import edits, history
+from township_atlas.bundle import Bundle
+from township_atlas.editing import differences
+from township_atlas.labels import tr
+from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.ui.auth import allowed
+from township_atlas.ui.data import current_store
+from township_atlas.ui.edit_common import _cell, field_label, flash, try_save
+from township_atlas.ui.edit_map import diff_map
+
+
+def layer_label(layer: str, lang: str) -> str:
+    if layer == "plans":
+        return tr("edit_plans", lang)
+    spec = LAYERS_BY_NAME.get(layer)
+    return spec.label(lang) if spec else layer
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
+
+
+def history_tab(bundle: Bundle, lang: str) -> None:
+    folder = current_store().path
+    entries = list(reversed(history.entries(folder)))
+    if not entries:
+        st.info(tr("edit_no_history", lang), icon=":material/history:")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                tr("edit_seq", lang): e.seq,
+                tr("edit_time", lang): _local_time(e.time),
+                tr("changed_by", lang): e.user,
+                tr("edit_layer", lang): layer_label(e.layer, lang),
+                tr("edit_count", lang): len(e.changes),
+                tr("edit_note", lang): e.note,
+            }
+            for e in entries
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 320))
+    by_seq = {e.seq: e for e in entries}
+    seq = st.selectbox(
+        tr("edit_pick_change", lang),
+        list(by_seq),
+        format_func=lambda s: (
+            f"#{s} · {layer_label(by_seq[s].layer, lang)} · {by_seq[s].user} · "
+            f"{_local_time(by_seq[s].time)}"
+        ),
+        key="edit_history_seq",
+    )
+    entry = by_seq[seq]
+    spatial = LAYERS_BY_NAME.get(entry.layer) is not None and LAYERS_BY_NAME[entry.layer].is_spatial
+    if spatial:
+        st.caption(tr("edit_diff_legend", lang))
+        diff_map(
+            bundle,
+            [c["before"] for c in entry.changes if c["before"]],
+            [c["after"] for c in entry.changes if c["after"]],
+            key=f"edit_diff_{seq}",
+        )
+    for c in entry.changes:
+        what = (
+            tr("edit_added", lang)
+            if c["before"] is None
+            else tr("edit_removed", lang)
+            if c["after"] is None
+            else tr("edit_changed", lang)
+        )
+        st.markdown(f"**{c['id']}** · {what}")
+        rows = differences(entry.layer, c["before"], c["after"])
+        if rows:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            tr("edit_field", lang): field_label(entry.layer, n, lang),
+                            tr("edit_before", lang): _cell(a),
+                            tr("edit_after", lang): _cell(b),
+                        }
+                        for n, a, b in rows
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+    undo_col, restore_col = st.columns(2)
+    if undo_col.button(
+        tr("edit_undo", lang).format(seq=seq), icon=":material/undo:", width="stretch"
+    ):
+        change = edits.undo_change(folder, seq)
+        if (result := try_save(change, lang)) is not None:
+            flash(tr("edit_undone", lang).format(seq=seq, new=result.seq))
+            st.rerun()
+    if allowed("restore_history"):
+        if restore_col.button(
+            tr("edit_restore", lang).format(seq=seq, layer=layer_label(entry.layer, lang)),
+            icon=":material/settings_backup_restore:",
+            width="stretch",
+            help=tr("edit_restore_help", lang),
+        ):
+            change = edits.restore_change(folder, entry.layer, seq - 1)
+            if not change.upserts and not change.deletes:
+                st.info(tr("edit_nothing_changed", lang))
+            elif (result := try_save(change, lang, action="restore_history")) is not None:
+                flash(tr("edit_restored", lang).format(seq=seq, new=result.seq))
+                st.rerun()
+    else:
+        restore_col.caption(tr("edit_restore_admin_only", lang))
