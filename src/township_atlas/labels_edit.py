@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "edit_layer": ("图层", "Layer"),
     "edit_feature": ("要素", "Feature"),
-    "edit_new_feature": ("➕ 新增要素(在地图上画出)", "➕ New feature (draw it on the map)"),
+    "edit_new_feature": ("＋ 新增要素(在地图上画出)", "+ New feature (draw it on the map)"),
     "edit_no_such_feature": (
         "链接中的要素“{id}”不存在(可能已被删除),已改为新增。",
         "The feature '{id}' in the link does not exist (perhaps deleted); showing a new one.",

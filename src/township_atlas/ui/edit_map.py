@@ -62,6 +62,7 @@ _JS = """
     tip(m, p.text);
     m.addTo(map);
   });
+  L.control.scale({imperial: false}).addTo(map);
   if (data.bounds) { map.fitBounds(data.bounds, {padding: [20, 20]}); }
 })({{ this._parent.get_name() }}, {{ this.editable.get_name() }}, {{ this.data_json }});
 """
@@ -167,7 +168,7 @@ def edit_map(
         ],
         "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,
     }
-    m = make_map(location=[0, 0], zoom_start=13, control_scale=True, max_zoom=19)
+    m = make_map(location=[0, 0], zoom_start=13, max_zoom=19)
     editable = folium.FeatureGroup(name=tr("edit_editable", lang), control=False)
     editable.add_to(m)
     if draw:
@@ -219,6 +220,7 @@ _DIFF_JS = """
   }
   add(data.before, '#757575', '6 4');
   add(data.after, '#C8161D', null);
+  L.control.scale({imperial: false}).addTo(map);
   if (data.bounds) { map.fitBounds(data.bounds, {padding: [30, 30], maxZoom: 16}); }
 })({{ this._parent.get_name() }}, {{ this.data_json }});
 """
@@ -260,6 +262,6 @@ def diff_map(
         "after": collection(after),
         "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,
     }
-    m = make_map(location=[0, 0], zoom_start=13, control_scale=True, max_zoom=19)
+    m = make_map(location=[0, 0], zoom_start=13, max_zoom=19)
     _DiffLayers(data).add_to(m)
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
