@@ -18,7 +18,7 @@ from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
-from township_atlas.ui.data import current_store
+from township_atlas.ui.data import current_store, load_current
 from township_atlas.ui.map_view import STATIC_DIR
 
 FLASH = "edit_flash"
@@ -63,7 +63,9 @@ def try_save(
     try:
         user = require(current_user(), action)
         change.user = audit_name(user)
-        return edits.save(current_store().path, change)
+        # The current load is cached per version of the files (and the save re-checks
+        # under its lock that it still matches), so a save need not read everything again.
+        return edits.save(current_store().path, change, loader=load_current)
     except PermissionDenied as exc:
         show_error(exc, lang)
     except edits.ConflictError as exc:
