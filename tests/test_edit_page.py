@@ -183,10 +183,10 @@ def test_only_an_administrator_may_restore_a_layer(accounts, data_env):
     )
     planner = edit_page("pia")
     planner.segmented_control[0].set_value("history").run()
-    assert not [b for b in planner.button if b.label.startswith("把")]
+    assert not [b for b in planner.button if b.label.startswith("确定恢复")]
     admin = edit_page("ada")
     admin.segmented_control[0].set_value("history").run()
-    widget(admin, "button", "把").click().run()
+    widget(admin, "button", "确定恢复").click().run()
     assert not admin.exception
     assert sid in edits.read_records(data_env, "sites")
 

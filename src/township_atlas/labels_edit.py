@@ -173,6 +173,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "已恢复到 #{seq} 之前(记为 #{new})。",
         "Restored to before #{seq} (recorded as #{new}).",
     ),
+    "edit_restore_changes": (
+        "恢复将改动 {n} 个要素:{ids}",
+        "Restoring changes {n} features: {ids}",
+    ),
+    "edit_restore_legend": (
+        "灰色虚线:现在;红色:恢复后。",
+        "Grey dashed: now; red: after restoring.",
+    ),
+    "edit_restore_confirm": ("确定恢复", "Restore"),
     "edit_restore_admin_only": (
         "恢复整个图层的早期版本需要管理员。",
         "Restoring a layer's earlier version needs an administrator.",

@@ -107,17 +107,37 @@ def history_tab(bundle: Bundle, lang: str) -> None:
             flash(tr("edit_undone", lang).format(seq=seq, new=result.seq))
             st.rerun()
     if allowed("restore_history"):
-        if restore_col.button(
-            tr("edit_restore", lang).format(seq=seq, layer=layer_label(entry.layer, lang)),
-            icon=":material/settings_backup_restore:",
-            width="stretch",
-            help=tr("edit_restore_help", lang),
-        ):
-            change = edits.restore_change(folder, entry.layer, seq - 1)
-            if not change.upserts and not change.deletes:
-                st.info(tr("edit_nothing_changed", lang))
-            elif (result := try_save(change, lang, action="restore_history")) is not None:
-                flash(tr("edit_restored", lang).format(seq=seq, new=result.seq))
-                st.rerun()
+        label = tr("edit_restore", lang).format(seq=seq, layer=layer_label(entry.layer, lang))
+        with restore_col.popover(label, icon=":material/settings_backup_restore:", width="stretch"):
+            _restore_preview(bundle, lang, folder, entry.layer, seq, spatial)
     else:
         restore_col.caption(tr("edit_restore_admin_only", lang))
+
+
+def _restore_preview(bundle: Bundle, lang: str, folder, layer: str, seq: int, spatial: bool):
+    """What restoring would change (current → as before ``seq``), then the confirmation."""
+    st.caption(tr("edit_restore_help", lang))
+    change = edits.restore_change(folder, layer, seq - 1)
+    if not change.upserts and not change.deletes:
+        st.info(tr("edit_nothing_changed", lang))
+        return
+    current = edits.read_records(folder, layer)
+    ids = [
+        edits.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
+        for r in change.upserts
+    ] + change.deletes
+    st.write(tr("edit_restore_changes", lang).format(n=len(ids), ids="、".join(ids[:12])))
+    if spatial:
+        st.caption(tr("edit_restore_legend", lang))
+        diff_map(
+            bundle,
+            [current[i] for i in ids if i in current],
+            list(change.upserts),
+            key=f"edit_restore_diff_{seq}",
+            height=300,
+        )
+    if not st.button(tr("edit_restore_confirm", lang), type="primary", key=f"edit_restore_{seq}"):
+        return
+    if (result := try_save(change, lang, action="restore_history")) is not None:
+        flash(tr("edit_restored", lang).format(seq=seq, new=result.seq))
+        st.rerun()
