@@ -225,12 +225,17 @@ def test_an_indicator_value_is_edited_in_the_table(accounts, data_env):
     at.segmented_control[0].set_value("tables").run()
     widget(at, "selectbox", "村(乡)").set_value("V02").run()
     key = _editor_key(at, "edit_table_indicators_V02")
-    first = next(iter(
-        r for r in edits.read_records(data_env, "indicators").values()
-        if r["properties"]["place_code"] == "V02"
-    ))["properties"]
+    first = next(
+        iter(
+            r
+            for r in edits.read_records(data_env, "indicators").values()
+            if r["properties"]["place_code"] == "V02"
+        )
+    )["properties"]
     at.session_state[key] = {
-        "edited_rows": {0: {"value": 123.4}}, "added_rows": [], "deleted_rows": [],
+        "edited_rows": {0: {"value": 123.4}},
+        "added_rows": [],
+        "deleted_rows": [],
     }
     at.run()
     widget(at, "button", "保存表格修改").click().run()
@@ -258,3 +263,47 @@ def test_a_table_row_with_a_broken_link_is_refused_and_a_good_one_added(accounts
     at.run()
     widget(at, "button", "保存表格修改").click().run()
     assert "C01|9" in edits.read_records(data_env, "chain_stages")
+
+
+def _save_as_script() -> None:
+    """Runs in AppTest: try to save a renamed site straight through the page's save path."""
+    import streamlit as st
+
+    from township_atlas import edits
+    from township_atlas.ui.data import current_store
+    from township_atlas.ui.edit_common import try_save
+
+    rec = edits.read_records(current_store().path, "sites")["S001"]
+    new = {**rec, "properties": {**rec["properties"], "name_zh": "越权修改"}}
+    change = edits.ChangeSet("sites", "", upserts=[new], base={"S001": edits.feature_version(rec)})
+    result = try_save(change, "zh", action=st.session_state.get("action", "edit"))
+    st.write("saved" if result else "refused")
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "saved"),
+    [
+        (None, "edit", False),
+        ("vic", "edit", False),
+        ("pia", "edit", True),
+        ("pia", "restore_history", False),
+        ("ada", "restore_history", True),
+    ],
+)
+def test_the_save_path_itself_checks_the_role(accounts, data_env, who, action, saved):
+    before = (data_env / "sites.geojson").read_bytes()
+    at = AppTest.from_function(_save_as_script, default_timeout=60)
+    if who:
+        at.session_state[auth.LOGIN_KEY] = {
+            "source": "local",
+            "name": who,
+            "epoch": 0,
+            "last_seen": time.time(),
+        }
+    at.session_state["action"] = action
+    at.run()
+    assert not at.exception
+    assert at.markdown[-1].value == ("saved" if saved else "refused")
+    assert ((data_env / "sites.geojson").read_bytes() == before) != saved
+    if not saved:
+        assert at.error and ("规划员" in at.error[0].value or "管理员" in at.error[0].value)
