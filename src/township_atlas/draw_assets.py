@@ -80,7 +80,9 @@ def check_integrity(data: bytes) -> None:
 
 
 def _registry() -> str:
-    return os.environ.get("TOWNSHIP_ATLAS_NPM_REGISTRY", DEFAULT_REGISTRY).rstrip("/")
+    from township_atlas import settings
+
+    return (settings.get("npm_registry") or DEFAULT_REGISTRY).rstrip("/")
 
 
 def download(timeout: float = 15.0) -> bytes:

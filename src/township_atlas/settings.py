@@ -93,6 +93,16 @@ SETTINGS: tuple[Setting, ...] = (
         "or by QGIS, and redraws; 0 turns it off.",
     ),
 )
+SETTINGS += (
+    Setting(
+        "npm_registry",
+        "https://registry.npmjs.org",
+        "一次性下载地图绘图工具(Leaflet.draw)所用的 npm 源,如国内镜像 https://registry.npmmirror.com;"
+        "下载内容按固定的校验值核对。",
+        "The npm registry the map drawing tools (Leaflet.draw) are fetched from once, e.g. a "
+        "mirror; the download is checked against a pinned hash.",
+    ),
+)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
