@@ -42,6 +42,12 @@ PAGES = [
         icon=":material/account_tree:",
         url_path="organisation",
     ),
+    st.Page(
+        "pages/meeting.py",
+        title=tr("page_meeting", lang),
+        icon=":material/co_present:",
+        url_path="meeting",
+    ),
 ]
 
 # Hidden from the menu (the sidebar links to it) but always reachable, also by URL.

@@ -1,0 +1,178 @@
+"""会议汇报: the township walked through on the projector, one full-screen slide at a time.
+
+The slide number is in the URL (``?slide=3``), so a reload stays on the slide. Buttons and
+the keys a presenter clicker sends (← →, Page Up / Page Down, Home / End) turn the pages.
+Streamlit's own chrome is hidden; a small bar at the foot leads back and holds the menu
+(go to a slide, downloads for planners). The slides follow the data like every page.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from township_atlas.authz import require
+from township_atlas.briefing.files import MIME, deck_file_name, sheets_file_name
+from township_atlas.briefing.html import CSS, slide_html
+from township_atlas.briefing.model import Deck, Slide
+from township_atlas.briefing.pdf_export import village_sheets_pdf
+from township_atlas.briefing.pictures import slide_picture
+from township_atlas.briefing.pptx_export import deck_pptx
+from township_atlas.briefing.slides import build_deck
+from township_atlas.bundle import LoadResult
+from township_atlas.errors import AtlasError
+from township_atlas.labels import tr
+from township_atlas.ui.auth import allowed, require_action
+from township_atlas.ui.chrome import current_lang, show_error
+from township_atlas.ui.data import load_current
+from township_atlas.ui.live import follow_data_changes
+
+# Streamlit's header, toolbar and sidebar hidden; the slide uses the whole screen.
+CHROME_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.4rem 1rem 0 !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.3rem; }
+.st-key-mtg_keys { display: none !important; }
+.st-key-mtg_nav { opacity: 0.55; }
+.st-key-mtg_nav:hover, .st-key-mtg_nav:focus-within { opacity: 1; }
+</style>
+"""
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _deck(_result: LoadResult, fingerprint: str, lang: str, today: dt.date) -> Deck:
+    # One deck per data version, language and day, shared by every session.
+    return build_deck(_result.bundle, lang, today)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _picture(_result: LoadResult, _slide: Slide, fingerprint: str, lang: str, key: str):
+    return slide_picture(
+        _result.bundle, _slide, lang, width_in=8.0, height_in=7.4, dpi=120, font_pt=13
+    )
+
+
+def _go(n: int) -> None:
+    st.query_params["slide"] = str(n + 1)
+
+
+def _go_to_chosen() -> None:
+    _go(int(st.session_state["mtg_goto"]))
+
+
+lang = current_lang()
+try:
+    result = load_current()
+except AtlasError as exc:
+    st.title(tr("page_meeting", lang))
+    show_error(exc, lang, "data_folder_error")
+    st.stop()
+require_action("view")
+follow_data_changes(result.fingerprint)
+st.html(CHROME_CSS + CSS)
+
+deck = _deck(result, result.fingerprint, lang, dt.date.today())
+total = len(deck.slides)
+raw = st.query_params.get("slide", "1")
+try:
+    index = min(max(int(raw), 1), total) - 1
+except ValueError:
+    index = 0
+    st.warning(
+        tr("url_rejected", lang).format(param="slide", value=raw), icon=":material/link_off:"
+    )
+
+slide = deck.slides[index]
+st.html(
+    slide_html(
+        deck,
+        index,
+        lambda s: _picture(result, s, result.fingerprint, lang, s.key),
+    )
+)
+
+last = total - 1
+with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", gap="small"):
+    st.page_link("pages/map.py", label=tr("mtg_exit", lang), icon=":material/close:")
+    st.space("stretch")
+    st.button(
+        tr("mtg_prev", lang),
+        icon=":material/chevron_left:",
+        shortcut="Left",
+        on_click=_go,
+        args=(max(index - 1, 0),),
+        disabled=index == 0,
+        key="mtg_prev",
+    )
+    st.markdown(f"**{deck.number(index)}**", width="content")
+    st.button(
+        tr("mtg_next", lang),
+        icon=":material/chevron_right:",
+        shortcut="Right",
+        on_click=_go,
+        args=(min(index + 1, last),),
+        disabled=index == last,
+        key="mtg_next",
+    )
+    st.space("stretch")
+    with st.popover(tr("mtg_menu", lang), icon=":material/more_horiz:"):
+        st.session_state["mtg_goto"] = index
+        st.selectbox(
+            tr("mtg_go_to", lang),
+            range(total),
+            format_func=lambda i: f"{i + 1}. {deck.slides[i].title}",
+            key="mtg_goto",
+            on_change=_go_to_chosen,
+        )
+        st.caption(tr("mtg_keys_help", lang))
+        user = allowed("export")
+        if user is None:
+            st.caption(tr("mtg_export_needs_planner", lang))
+        else:
+
+            def pptx() -> bytes:
+                require(user, "export")  # checked again on the server when the file is made
+                return deck_pptx(result.bundle, deck)
+
+            def sheets(code: str | None = None) -> bytes:
+                require(user, "export")
+                return village_sheets_pdf(result.bundle, deck, [code] if code else None)
+
+            st.download_button(
+                tr("mtg_download_pptx", lang),
+                pptx,
+                file_name=deck_file_name(deck),
+                mime=MIME["pptx"],
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            st.download_button(
+                tr("mtg_download_sheets", lang),
+                sheets,
+                file_name=sheets_file_name(deck),
+                mime=MIME["pdf"],
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            if slide.kind == "village":
+                name = result.bundle.village_name(slide.village_code, lang)
+                st.download_button(
+                    tr("mtg_download_sheet", lang),
+                    lambda: sheets(slide.village_code),
+                    file_name=sheets_file_name(deck, name),
+                    mime=MIME["pdf"],
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
+
+# The keys a presenter clicker sends, and Home / End; hidden, the bar above has the buttons.
+with st.container(key="mtg_keys"):
+    for key, shortcut, target in (
+        ("mtg_page_down", "PageDown", min(index + 1, last)),
+        ("mtg_page_up", "PageUp", max(index - 1, 0)),
+        ("mtg_home", "Home", 0),
+        ("mtg_end", "End", last),
+    ):
+        st.button(key, key=key, shortcut=shortcut, on_click=_go, args=(target,))

@@ -1,0 +1,178 @@
+"""The meeting deck's data model: a Deck of Slides, each with figures that carry their
+sources, a plan, tables, report items, a map spec and a chart spec.
+
+Renderers (the 会议汇报 page, PowerPoint, PDF) only read these; builders live in
+:mod:`township_atlas.briefing.slides`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from township_atlas.labels import tr
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure on a slide, formatted for the reader, with where it comes from."""
+
+    label: str
+    value: str
+    source: str
+    target: str = ""  # the formatted target ("21.4 万元"), "" when there is none
+    status: str | None = None  # "green" | "amber" | "red" against the target
+    note: str = ""  # e.g. the report's figure and whether it agrees
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table of display text; ``row_status`` colours rows (optional)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str = ""
+    row_status: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One year's goal of a village plan, with the recorded value against its target."""
+
+    year: int
+    text: str
+    actual: str
+    target: str
+    status: str | None
+    state: str  # display text: the status, "not due yet" or "no data"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A village's "one village, one industry" plan as shown in the meeting."""
+
+    leading_industry: str
+    summary: str
+    measures: tuple[str, ...]
+    steps: tuple[PlanStep, ...]
+    milestones: tuple[tuple[str, str, str], ...]  # (name, due date, status text)
+    problems: tuple[str, ...]  # titles of the report's problems the village has
+
+
+@dataclass(frozen=True)
+class Item:
+    """A problem or measure from the report, with the figures that track it."""
+
+    title: str
+    text: str
+    detail: str = ""  # e.g. which villages name the problem
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """What a slide's map shows; drawn from the geodata (no tiles)."""
+
+    focus_village: str | None = None  # None: the whole township
+    highlight_sites: tuple[str, ...] = ()
+    show_orgs: bool = False
+    mark_sites: tuple[str, ...] = ()  # sites ringed in red (no Party group yet)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Horizontal bars of one indicator by village, coloured by status, targets as ticks."""
+
+    title: str
+    unit: str
+    categories: tuple[str, ...]
+    values: tuple[float | None, ...]
+    targets: tuple[float | None, ...]
+    statuses: tuple[str | None, ...]
+    value_label: str
+    target_label: str
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide. ``kind`` decides the layout: overview, indicators, village,
+    organisation, problems or measures."""
+
+    kind: str
+    key: str  # stable id, e.g. "village-V03"
+    title: str
+    subtitle: str = ""
+    figures: tuple[Figure, ...] = ()
+    facts: tuple[Figure, ...] = ()  # background facts (population, area …)
+    plan: Plan | None = None
+    tables: tuple[Table, ...] = ()
+    items: tuple[Item, ...] = ()
+    map: MapSpec | None = None
+    chart: ChartSpec | None = None
+    missing: tuple[str, ...] = ()  # what this slide lacks, said plainly
+    village_code: str = ""
+
+    def notes(self, lang: str) -> str:
+        """Speaker notes: every figure on the slide with its source."""
+        lines = [self.title]
+        figures = [*self.figures, *self.facts]
+        figures += [f for item in self.items for f in item.figures]
+        if figures:
+            lines.append(tr("mtg_notes_sources", lang))
+        for f in figures:
+            target = f"({tr('mtg_target', lang).format(target=f.target)})" if f.target else ""
+            note = f";{f.note}" if f.note else ""
+            lines.append(f"• {f.label}:{f.value}{target}{note}。{f.source}")
+        lines.extend(self.missing)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Deck:
+    """The whole briefing: the township, the data year, the date, and the slides."""
+
+    township: str
+    lang: str
+    year: int | None
+    made: dt.date
+    sample: bool
+    slides: tuple[Slide, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return tr("mtg_deck_title", self.lang).format(township=self.township)
+
+    def footer(self, index: int) -> str:
+        """The line at the foot of slide ``index`` (0-based): township, year, number."""
+        parts = [self.title]
+        if self.year is not None:
+            parts.append(tr("mtg_year_data", self.lang).format(year=self.year))
+        if self.sample:
+            parts.append(tr("mtg_sample", self.lang))
+        parts.append(self.number(index))
+        return " · ".join(parts)
+
+    def number(self, index: int) -> str:
+        return tr("mtg_slide_n", self.lang).format(n=index + 1, total=len(self.slides))
+
+    def village_slides(self) -> list[Slide]:
+        return [s for s in self.slides if s.kind == "village"]
+
+
+def float_or_none(value: object) -> float | None:
+    """A plain float, or None for missing and non-numbers."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if x != x else x
+
+
+def target_text(formatted: str) -> str:
+    """A formatted target for :attr:`Figure.target`: "" when there is none ("—")."""
+    return "" if formatted == "—" else formatted
+
+
+def report_source(source_zh: str, lang: str) -> str:
+    """The report's wording behind an indicator, for a figure's source."""
+    return tr("mtg_src_report", lang).format(source=source_zh) if source_zh else ""
