@@ -127,7 +127,9 @@ def frame_features(frame: gpd.GeoDataFrame, spec: LayerSpec) -> dict[str, dict[s
 def _frame_from(features: list[dict[str, Any]], spec: LayerSpec) -> gpd.GeoDataFrame:
     rows = [dict(f.get("properties") or {}) for f in features]
     geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in features]
-    frame = pd.DataFrame(rows, columns=spec.field_names())
+    # Typed like a read (an int column with blanks stays Int64, never 1949.0), so a saved
+    # file is byte-identical to what saving it again would write.
+    frame = typed_table(rows, spec)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
 
 

@@ -273,7 +273,8 @@ def csv_text(frame: pd.DataFrame, spec: LayerSpec) -> str:
             elif fld.dtype == "bool":
                 cells.append("true" if value else "false")
             else:
-                cells.append(str(value))
+                # Line breaks kept as "\n" (quoted by the writer); a lone "\r" would not be.
+                cells.append(str(value).replace("\r\n", "\n").replace("\r", "\n"))
         writer.writerow(cells)
     return out.getvalue()
 
