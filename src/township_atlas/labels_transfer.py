@@ -1,5 +1,614 @@
-"""Texts of importing and exporting files, in Chinese and English (merged into labels.TEXT)."""
+"""Texts of importing and exporting files, in Chinese and English (merged into labels.TEXT).
+
+Keys start with ``xfer_``. Messages about a problem say what is wrong and what to do;
+``{name}``-style fields are filled by ``township_atlas.transfer.messages.text``.
+"""
 
 from __future__ import annotations
 
-TEXT: dict[str, tuple[str, str]] = {}
+TEXT: dict[str, tuple[str, str]] = {
+    # --- upload: size, format ---
+    "xfer_upload_too_large": (
+        "文件 {name} 有 {size_mb} MB,超过上传上限 {limit_mb} MB。请只导出需要的图层,或压缩后再上传。",
+        "{name} is {size_mb} MB, above the upload limit of {limit_mb} MB. Export only the "
+        "layer you need, or zip it, and upload again.",
+    ),
+    "xfer_empty_file": (
+        "文件 {name} 是空的(没有内容)。请检查导出是否成功,重新导出后再上传。",
+        "{name} is empty. Check that the export worked, export again and upload the new file.",
+    ),
+    "xfer_unknown_format": (
+        "无法识别文件 {name} 的格式(扩展名 {ext})。支持:压缩的 Shapefile(.zip)、KML/KMZ、"
+        "GeoPackage(.gpkg)、GeoJSON、带经纬度列的 CSV 或 Excel(.xlsx)。请另存为其中一种。",
+        "{name} (extension {ext}) is not a format we can read. Supported: zipped Shapefile "
+        "(.zip), KML/KMZ, GeoPackage (.gpkg), GeoJSON, CSV or Excel (.xlsx) with "
+        "longitude/latitude columns. Save it as one of these.",
+    ),
+    "xfer_unknown_binary": (
+        "文件 {name}(扩展名 {ext})是无法识别的二进制文件,不是支持的地理数据格式。"
+        "请在原软件中导出为 Shapefile(压缩为 zip)、KML、GeoPackage、GeoJSON、CSV 或 Excel。",
+        "{name} (extension {ext}) is a binary file we do not recognise. Export it from its "
+        "program as a zipped Shapefile, KML, GeoPackage, GeoJSON, CSV or Excel file.",
+    ),
+    "xfer_content_not_format": (
+        "文件 {name} 的扩展名是 {ext},但内容不是这种格式(文件可能已损坏或被改了扩展名)。"
+        "请从原软件重新导出。",
+        "{name} is named {ext} but its content is not in that format (the file may be "
+        "damaged or renamed). Export it again from its program.",
+    ),
+    "xfer_extension_mismatch": (
+        "文件 {name} 的扩展名与内容不符,已按内容识别为 {format} 读取。",
+        "The name of {name} does not match its content; it was read as {format}.",
+    ),
+    "xfer_shapefile_not_zipped": (
+        "{name} 只是 Shapefile 的一部分:Shapefile 由 .shp、.shx、.dbf、.prj(及 .cpg)等多个文件组成。"
+        "请把这些同名文件一起压缩成一个 zip 再上传。",
+        "{name} is only one part of a Shapefile, which consists of .shp, .shx, .dbf, .prj "
+        "(and .cpg) files. Put all files of the same name into one zip and upload that.",
+    ),
+    "xfer_old_excel": (
+        "{name} 是旧版 Excel(.xls)文件,不支持。请在 Excel 中“另存为”Excel 工作簿(.xlsx)或 CSV UTF-8。",
+        "{name} is an old Excel (.xls) file, which is not supported. In Excel, save it as "
+        "an Excel Workbook (.xlsx) or CSV UTF-8.",
+    ),
+    "xfer_sqlite_not_gpkg": (
+        "{name} 是 SQLite 数据库,但不是 GeoPackage。请在 QGIS 中导出为 GeoPackage(.gpkg)后再上传。",
+        "{name} is an SQLite database but not a GeoPackage. Export it as a GeoPackage "
+        "(.gpkg) from QGIS and upload that.",
+    ),
+    "xfer_gpx": (
+        "{name} 是 GPX 轨迹文件,暂不支持。请在两步路、奥维等软件中导出为 KML/KMZ 后再上传。",
+        "{name} is a GPX track, which is not supported. Export it as KML/KMZ from the "
+        "field app (两步路, 奥维 …) and upload that.",
+    ),
+    "xfer_unknown_xml": (
+        "{name} 是 XML 文件(根元素 {root}),但不是 KML。请导出为 KML/KMZ 或其他支持的格式。",
+        "{name} is XML (root element {root}) but not KML. Export it as KML/KMZ or another "
+        "supported format.",
+    ),
+    "xfer_esri_or_topojson": (
+        "{name} 是 Esri JSON 或 TopoJSON,不是标准 GeoJSON。请在 QGIS 或 ArcGIS 中导出为 GeoJSON 或 Shapefile。",
+        "{name} is Esri JSON or TopoJSON, not standard GeoJSON. Export it as GeoJSON or "
+        "Shapefile from QGIS or ArcGIS.",
+    ),
+    "xfer_not_geojson": (
+        "{name} 是 JSON,但不是 GeoJSON(缺少 FeatureCollection/Feature 或 features 列表)。请导出为 GeoJSON。",
+        "{name} is JSON but not GeoJSON (no FeatureCollection/Feature or features list). "
+        "Export it as GeoJSON.",
+    ),
+    "xfer_json_malformed": (
+        "{name} 的 JSON 格式错误(第 {line} 行第 {column} 列附近),可能文件不完整。请重新导出。",
+        "{name} is not valid JSON (near line {line}, column {column}); the file may be "
+        "incomplete. Export it again.",
+    ),
+    # --- refused: references to other files or the network ---
+    "xfer_vrt": (
+        "出于安全考虑拒绝 {name}:GDAL 虚拟数据集(VRT)会引用其他文件或网络地址。"
+        "请上传实际的数据文件(如压缩的 Shapefile 或 GeoPackage)。",
+        "{name} was refused for safety: a GDAL virtual dataset (VRT) refers to other files "
+        "or network addresses. Upload the actual data (e.g. a zipped Shapefile or GeoPackage).",
+    ),
+    "xfer_remote_path": (
+        "出于安全考虑拒绝 {name}:它的内容是一个网络或虚拟文件路径,而不是数据。请上传数据文件本身。",
+        "{name} was refused for safety: it contains a network or virtual file path, not "
+        "data. Upload the data file itself.",
+    ),
+    "xfer_geojson_linked_crs": (
+        "出于安全考虑拒绝 {name}:它的坐标系通过网络链接(crs 的 link 类型)指定。"
+        "请删除 crs 一项(默认即 WGS84),或另存为标准 GeoJSON。",
+        "{name} was refused for safety: its coordinate system is a web link (a 'link' crs). "
+        "Remove the crs member (WGS84 is the default) or save it as standard GeoJSON.",
+    ),
+    "xfer_kml_network_link": (
+        "出于安全考虑拒绝 {name}:它含有网络链接(NetworkLink),会从别处加载数据。"
+        "请在原软件中把数据本身导出为 KML/KMZ。",
+        "{name} was refused for safety: it contains a NetworkLink, which loads data from "
+        "elsewhere. Export the data itself as KML/KMZ from its program.",
+    ),
+    "xfer_kml_remote_href": (
+        "出于安全考虑拒绝 {name}:其中的 {element} 引用了外部地址 {href}。"
+        "请删除该链接,或只导出点、线、面要素。",
+        "{name} was refused for safety: its {element} refers to {href} outside the file. "
+        "Remove that link, or export only the placemarks.",
+    ),
+    "xfer_kml_icons_ignored": (
+        "已忽略 {count} 个指向外部地址的图标或样式(不会下载,不影响数据)。",
+        "{count} icons or styles pointing to outside addresses were ignored (never fetched; "
+        "the data is not affected).",
+    ),
+    "xfer_xml_dtd": (
+        "出于安全考虑拒绝 {name}:它含有文档类型定义(DOCTYPE/DTD),可能用于实体炸弹或读取其他文件。"
+        "正常的 KML 不需要它;请从原软件重新导出。",
+        "{name} was refused for safety: it declares a document type (DOCTYPE/DTD), which can "
+        "hide entity bombs or read other files. Normal KML needs none; export it again.",
+    ),
+    "xfer_xml_entities": (
+        "出于安全考虑拒绝 {name}:它定义了 XML 实体(可用于“十亿笑声”攻击)。请从原软件重新导出。",
+        "{name} was refused for safety: it defines XML entities (as used in 'billion "
+        "laughs' attacks). Export it again from its program.",
+    ),
+    "xfer_xml_external": (
+        "出于安全考虑拒绝 {name}:它引用了外部文件或网址。请从原软件重新导出,不要包含外部引用。",
+        "{name} was refused for safety: it refers to outside files or URLs. Export it again "
+        "without external references.",
+    ),
+    "xfer_xml_malformed": (
+        "{name} 的 XML 格式错误(第 {line} 行第 {column} 列附近),可能文件不完整。请重新导出。",
+        "{name} is not well-formed XML (near line {line}, column {column}); the file may be "
+        "incomplete. Export it again.",
+    ),
+    "xfer_xml_encoding": (
+        "{name} 声明的字符编码 {encoding} 无法识别或与内容不符。请另存为 UTF-8 编码的 KML。",
+        "{name} declares the text encoding {encoding}, which is unknown or does not match "
+        "its content. Save it as UTF-8 KML.",
+    ),
+    "xfer_xml_too_large": (
+        "{name} 超过 {limit_mb} MB,太大,无法作为 KML 读取。请分图层导出,或改用 GeoPackage/Shapefile。",
+        "{name} is above {limit_mb} MB, too large to read as KML. Export fewer layers at "
+        "once, or use GeoPackage/Shapefile.",
+    ),
+    # --- zip archives ---
+    "xfer_zip_damaged": (
+        "{name} 不是完整的 zip 压缩包(可能上传中断或文件损坏:{detail})。请重新压缩后上传。",
+        "{name} is not a complete zip archive (the upload may have been cut off, or the "
+        "file is damaged: {detail}). Zip it again and upload.",
+    ),
+    "xfer_zip_member_damaged": (
+        "压缩包中的 {member} 无法解压(文件损坏或压缩方式不支持:{detail})。请用普通 zip 格式重新压缩。",
+        "{member} in the archive cannot be extracted (damaged, or an unsupported "
+        "compression: {detail}). Zip the files again with ordinary zip compression.",
+    ),
+    "xfer_zip_too_many_members": (
+        "压缩包 {name} 有 {count} 个文件,超过上限 {limit} 个。请只压缩需要导入的图层文件。",
+        "{name} holds {count} files, more than the limit of {limit}. Zip only the files "
+        "of the layer to import.",
+    ),
+    "xfer_zip_too_large": (
+        "压缩包 {name} 解压后有 {size_mb} MB,超过上限 {limit_mb} MB。请只压缩需要导入的图层。",
+        "{name} would unpack to {size_mb} MB, above the limit of {limit_mb} MB. Zip only "
+        "the layer to import.",
+    ),
+    "xfer_zip_bomb": (
+        "出于安全考虑拒绝:压缩包中的 {member} 压缩比为 {ratio}:1(上限 {limit:.0f}:1),像是“压缩炸弹”。"
+        "请检查文件来源,重新压缩真实数据后上传。",
+        "Refused for safety: {member} in the archive is compressed {ratio}:1 (limit "
+        "{limit:.0f}:1), like a zip bomb. Check where the file came from and zip the real data.",
+    ),
+    "xfer_zip_bomb_inflated": (
+        "出于安全考虑拒绝:压缩包中的 {member} 解压后比声明的大,或超过 {limit_mb} MB 上限(“压缩炸弹”)。"
+        "请检查文件来源。",
+        "Refused for safety: {member} inflates beyond its declared size or the {limit_mb} MB "
+        "limit (a zip bomb). Check where the file came from.",
+    ),
+    "xfer_zip_traversal": (
+        "出于安全考虑拒绝:压缩包中的 {member} 的路径含“..”,会写到解压目录之外。请重新压缩,只包含数据文件。",
+        "Refused for safety: the path of {member} in the archive contains '..' and would "
+        "escape the extraction folder. Zip only the data files again.",
+    ),
+    "xfer_zip_absolute": (
+        "出于安全考虑拒绝:压缩包中的 {member} 使用绝对路径。请在数据所在文件夹内重新压缩。",
+        "Refused for safety: {member} in the archive has an absolute path. Zip the files "
+        "again from inside their folder.",
+    ),
+    "xfer_zip_symlink": (
+        "出于安全考虑拒绝:压缩包中的 {member} 是符号链接(指向其他文件)。请只压缩真实的数据文件。",
+        "Refused for safety: {member} in the archive is a symbolic link to another file. "
+        "Zip only real data files.",
+    ),
+    "xfer_zip_nested": (
+        "压缩包中又含压缩文件 {member}(zip、kmz、xlsx 等),不支持嵌套。请先解开它,单独上传。",
+        "The archive contains another archive, {member} (zip, kmz, xlsx …); nested archives "
+        "are not supported. Unpack it and upload it on its own.",
+    ),
+    "xfer_zip_encrypted": (
+        "压缩包中的 {member} 有密码保护。请不加密重新压缩。",
+        "{member} in the archive is password-protected. Zip it again without encryption.",
+    ),
+    "xfer_zip_duplicate": (
+        "压缩包中 {member} 出现了两次(文件名仅大小写不同也算)。请删除重复的文件后重新压缩。",
+        "{member} appears twice in the archive (names differing only in case count). "
+        "Remove the duplicate and zip again.",
+    ),
+    "xfer_zip_bad_name": (
+        "出于安全考虑拒绝:压缩包中的文件名 {member} 含控制字符。请改名后重新压缩。",
+        "Refused for safety: the file name {member} in the archive contains control "
+        "characters. Rename it and zip again.",
+    ),
+    "xfer_zip_no_data": (
+        "压缩包 {name} 中没有可导入的数据文件(找到:{members})。需要 .shp(连同 .shx、.dbf)、.kml、"
+        ".gpkg、.geojson 或 .csv 文件。",
+        "{name} holds no data file we can import (found: {members}). It needs a .shp (with "
+        "its .shx and .dbf), .kml, .gpkg, .geojson or .csv file.",
+    ),
+    # --- Shapefile, GeoPackage, GDAL ---
+    "xfer_shapefile_incomplete": (
+        "Shapefile {name} 缺少同名的 {missing} 文件。请把 .shp、.shx、.dbf、.prj、.cpg 一起压缩后上传。",
+        "The Shapefile {name} lacks its {missing} file. Zip .shp, .shx, .dbf, .prj and .cpg "
+        "together and upload again.",
+    ),
+    "xfer_shp_damaged": (
+        "{name} 不是有效的 Shapefile(.shp 文件头错误),可能已损坏。请重新导出。",
+        "{name} is not a valid Shapefile (bad .shp header); it may be damaged. Export it again.",
+    ),
+    "xfer_dbf_damaged": (
+        "属性表 {name} 已损坏(文件太短)。请重新导出 Shapefile。",
+        "The attribute table {name} is damaged (too short). Export the Shapefile again.",
+    ),
+    "xfer_gdal_unreadable": (
+        "无法读取 {name}:{detail}。文件可能已损坏;请在 QGIS 中打开检查并重新导出。",
+        "{name} cannot be read: {detail}. The file may be damaged; open it in QGIS, check "
+        "it and export it again.",
+    ),
+    "xfer_no_prj": (
+        "该 Shapefile 没有 .prj 坐标系文件,请确认下面选择的坐标系。",
+        "This Shapefile has no .prj file; please confirm the coordinate system below.",
+    ),
+    # --- layers, tables ---
+    "xfer_no_layers": (
+        "{name} 中没有可导入的图层或要素。请检查文件是否包含数据。",
+        "{name} holds no layer or feature to import. Check that the file contains data.",
+    ),
+    "xfer_layer_empty": (
+        "{name} 中没有要素(0 行)。请选择有数据的图层,或检查导出设置。",
+        "{name} has no features (0 rows). Choose a layer with data, or check the export.",
+    ),
+    "xfer_layer_unknown": (
+        "{name} 中没有名为“{layer}”的图层。请从列表中选择。",
+        "{name} has no layer called '{layer}'. Choose one from the list.",
+    ),
+    "xfer_choose_layer": (
+        "{name} 含有多个图层:{layers}。请选择要导入的一个。",
+        "{name} holds several layers: {layers}. Choose the one to import.",
+    ),
+    "xfer_too_many_features": (
+        "{name} 的要素超过 {limit} 个,太多。请分批导入。",
+        "{name} has more than {limit} features, too many. Import it in parts.",
+    ),
+    "xfer_table_empty": (
+        "表格 {name} 是空的(没有表头和数据行)。请检查是否选错了工作表。",
+        "The table {name} is empty (no header and no rows). Check that the right sheet was chosen.",
+    ),
+    "xfer_csv_malformed": (
+        "{name} 第 {line} 行附近的 CSV 格式错误({detail})。请在 Excel 中打开后另存为“CSV UTF-8”。",
+        "{name} is not valid CSV near line {line} ({detail}). Open it in Excel and save it "
+        "as 'CSV UTF-8'.",
+    ),
+    "xfer_xlsx_damaged": (
+        "无法读取 Excel 文件 {name}({detail})。请在 Excel 中打开后重新另存为 .xlsx。",
+        "The Excel file {name} cannot be read ({detail}). Open it in Excel and save it "
+        "again as .xlsx.",
+    ),
+    "xfer_no_coordinate_columns": (
+        "{name} 中找不到经纬度列或 WKT 几何列(现有列:{columns})。请把列名改为“经度”“纬度”"
+        "(或 lon/lat、x/y、WKT),或在下方指定哪一列是经度、哪一列是纬度。",
+        "{name} has no longitude/latitude or WKT geometry column (columns: {columns}). Name "
+        "them 经度/纬度 (or lon/lat, x/y, WKT), or choose which column holds longitude and "
+        "which latitude below.",
+    ),
+    "xfer_column_unknown": (
+        "{name} 中没有“{column}”这一列。请从现有列中选择。",
+        "{name} has no column '{column}'. Choose one of its columns.",
+    ),
+    "xfer_coordinate_columns": (
+        "坐标取自列:{columns}。",
+        "Coordinates are taken from the columns: {columns}.",
+    ),
+    # --- text encodings ---
+    "xfer_encoding_caller": (
+        "按您选择的 {encoding} 编码读取文字。",
+        "Text read as {encoding}, as chosen.",
+    ),
+    "xfer_encoding_cpg": (
+        "按 .cpg 文件声明的 {encoding} 编码读取文字。",
+        "Text read as {encoding}, as the .cpg file says.",
+    ),
+    "xfer_encoding_ldid": (
+        "属性表未附 .cpg,按 .dbf 语言驱动标记 {ldid} 判断为 {encoding} 编码。",
+        "No .cpg file; the .dbf language-driver byte {ldid} says {encoding}.",
+    ),
+    "xfer_encoding_bom": (
+        "文件开头的字节顺序标记(BOM)表明是 {encoding} 编码。",
+        "The byte-order mark at the start says {encoding}.",
+    ),
+    "xfer_encoding_utf8_detected": (
+        "未声明编码;文字是有效的 UTF-8,按 UTF-8 读取。如有乱码,请改选 GBK。",
+        "No encoding declared; the text is valid UTF-8 and was read as such. If it looks "
+        "garbled, choose GBK.",
+    ),
+    "xfer_encoding_gbk_detected": (
+        "未声明编码;文字不是 UTF-8,按中文 GBK(GB18030)读取。如有乱码,请改选其他编码。",
+        "No encoding declared; the text is not UTF-8 and was read as Chinese GBK (GB18030). "
+        "If it looks garbled, choose another encoding.",
+    ),
+    "xfer_encoding_ascii": (
+        "文字只含英文字符,编码不影响读取。",
+        "The text is plain ASCII; the encoding does not matter.",
+    ),
+    "xfer_encoding_unknown": (
+        "无法识别编码名称“{encoding}”。请选择 UTF-8 或 GBK。",
+        "'{encoding}' is not a known text encoding. Choose UTF-8 or GBK.",
+    ),
+    "xfer_encoding_wrong": (
+        "{name} 不是 {encoding} 编码(第 {line} 行有无法识别的字节)。请改选 {other} 编码,"
+        "或在 Excel 中另存为“CSV UTF-8”。",
+        "{name} is not {encoding} (line {line} has bytes that are not). Choose {other} "
+        "instead, or save it from Excel as 'CSV UTF-8'.",
+    ),
+    "xfer_encoding_mixed": (
+        "{name} 既不是 UTF-8 也不是 GBK(从第 {line} 行起),可能混合了两种编码。"
+        "请在文本编辑器或 Excel 中统一另存为“CSV UTF-8”。",
+        "{name} is neither UTF-8 nor GBK (from line {line} on); it may mix both. Save it "
+        "again as 'CSV UTF-8' from a text editor or Excel.",
+    ),
+    # --- coordinate systems ---
+    "xfer_crs_declared": ("按文件声明的坐标系", "As declared by the file"),
+    "xfer_crs_wgs84": (
+        "WGS84 经纬度(GPS、天地图、奥维默认)",
+        "WGS84 longitude/latitude (GPS, Tianditu)",
+    ),
+    "xfer_crs_cgcs2000": ("CGCS2000 经纬度(EPSG:4490)", "CGCS2000 longitude/latitude (EPSG:4490)"),
+    "xfer_crs_gcj02": ("GCJ-02 火星坐标(高德、腾讯地图)", "GCJ-02 (AMap, Tencent maps)"),
+    "xfer_crs_bd09": ("BD-09 百度坐标", "BD-09 (Baidu maps)"),
+    "xfer_crs_gauss_kruger": (
+        "CGCS2000 高斯-克吕格 {width} 度带(带号取自东坐标)",
+        "CGCS2000 Gauss-Krüger {width}° zone (zone from the easting)",
+    ),
+    "xfer_crs_epsg": ("EPSG:{epsg}", "EPSG:{epsg}"),
+    "xfer_crs_swapped_suffix": (
+        "(两列颠倒:纬度/北坐标在前)",
+        " (axes swapped: latitude/northing first)",
+    ),
+    "xfer_crs_no_coordinates": (
+        "文件中没有可用的坐标,无法判断坐标系。",
+        "The file has no usable coordinates, so the coordinate system cannot be told.",
+    ),
+    "xfer_crs_reason_declared": (
+        "文件声明坐标系为 {crs},坐标数值与之相符。",
+        "The file declares {crs}, and the numbers fit it.",
+    ),
+    "xfer_crs_reason_declared_wgs": (
+        "文件声明坐标系为 {crs},坐标是经纬度。",
+        "The file declares {crs}, and the coordinates are longitude/latitude.",
+    ),
+    "xfer_crs_reason_declared_mismatch": (
+        "文件声明坐标系为 {crs},但坐标数值是:{found}。已按数值建议,请确认。",
+        "The file declares {crs}, but the numbers are: {found_en}. The suggestion follows "
+        "the numbers; please confirm.",
+    ),
+    "xfer_crs_reason_lonlat": (
+        "坐标数值是经纬度,按 WGS84 读取。如数据来自高德/腾讯地图请选 GCJ-02,来自百度地图请选 BD-09。",
+        "The numbers are longitude/latitude, read as WGS84. Choose GCJ-02 if the data came "
+        "from AMap/Tencent, BD-09 if from Baidu.",
+    ),
+    "xfer_crs_reason_swapped": (
+        "第一列的数值是纬度、第二列是经度(两列颠倒),将自动交换。",
+        "The first coordinate holds latitude and the second longitude (swapped); they will "
+        "be exchanged.",
+    ),
+    "xfer_crs_reason_gk": (
+        "坐标数值是以米为单位的投影坐标:{found}。",
+        "The numbers are projected metres: {found_en}.",
+    ),
+    "xfer_crs_reason_unknown": (
+        "无法判断坐标系:{found}。请输入数据的 EPSG 代码。",
+        "The coordinate system cannot be told: {found_en}. Enter the data's EPSG code.",
+    ),
+    "xfer_crs_reason_hint_gcj02": (
+        "文件名或列名提到高德/腾讯/GCJ-02,按 GCJ-02 火星坐标转换。",
+        "The file or column names mention AMap/Tencent/GCJ-02, so it is converted from GCJ-02.",
+    ),
+    "xfer_crs_reason_hint_bd09": (
+        "文件名或列名提到百度/BD-09,按 BD-09 坐标转换。",
+        "The file or column names mention Baidu/BD-09, so it is converted from BD-09.",
+    ),
+    "xfer_crs_reason_fit_gcj02": (
+        "按 GCJ-02 解读时 {total} 个要素中有 {inside} 个落在乡域内,按 WGS84 只有 {wgs} 个:数据很可能来自高德/腾讯地图。",
+        "Read as GCJ-02, {inside} of {total} features fall inside the township, as WGS84 only "
+        "{wgs}: the data most likely comes from AMap/Tencent.",
+    ),
+    "xfer_crs_reason_fit_bd09": (
+        "按 BD-09 解读时 {total} 个要素中有 {inside} 个落在乡域内,按 WGS84 只有 {wgs} 个:数据很可能来自百度地图。",
+        "Read as BD-09, {inside} of {total} features fall inside the township, as WGS84 only "
+        "{wgs}: the data most likely comes from Baidu maps.",
+    ),
+    "xfer_crs_no_declared": (
+        "{name} 没有声明坐标系。请选择具体的坐标系。",
+        "{name} declares no coordinate system. Choose one.",
+    ),
+    "xfer_crs_unknown_epsg": (
+        "EPSG:{epsg} 不是已知的坐标系代码。请核对后重新输入。",
+        "EPSG:{epsg} is not a known coordinate system code. Check it and enter it again.",
+    ),
+    "xfer_crs_needed": (
+        "需要您选择坐标系:{reason_zh}",
+        "Please choose the coordinate system: {reason_en}",
+    ),
+    # --- field mapping ---
+    "xfer_map_exact": ("列名“{column}”与字段名相同。", "Column '{column}' has the field's name."),
+    "xfer_map_label": (
+        "列名“{column}”与字段的中文或英文名称相同。",
+        "Column '{column}' has the field's label.",
+    ),
+    "xfer_map_alias": (
+        "列名“{column}”是该字段的常用名称。",
+        "Column '{column}' is a common name for the field.",
+    ),
+    "xfer_map_truncated": (
+        "列名“{column}”是该字段名被 Shapefile 截短后的形式。",
+        "Column '{column}' is the field's name cut short by the Shapefile format.",
+    ),
+    # --- row problems ---
+    "xfer_where_row": ("第 {n} 行", "Row {n}"),
+    "xfer_where_feature": ("第 {n} 个要素", "Feature {n}"),
+    "xfer_row_note": ("{note_zh}", "{note_en}"),
+    "xfer_row_too_many_vertices": (
+        "几何有 {count} 个顶点,超过上限 {limit}。请在 QGIS 中简化后再导入。",
+        "the geometry has {count} vertices, more than the limit of {limit}. Simplify it in "
+        "QGIS and import again.",
+    ),
+    "xfer_row_geometry_unreadable": (
+        "几何无法读取({detail})。请在原软件中检查该要素的坐标。",
+        "the geometry cannot be read ({detail}). Check this feature's coordinates in its program.",
+    ),
+    "xfer_row_geometry_missing": (
+        "没有几何(位置或边界为空)。请补上坐标,或删除这一行。",
+        "has no geometry (empty location or boundary). Add its coordinates or remove the row.",
+    ),
+    "xfer_row_not_finite": (
+        "坐标含非数值(NaN 或无穷大)。请在原软件中修正该要素的位置。",
+        "the coordinates contain non-numbers (NaN or infinity). Fix this feature's position "
+        "in its program.",
+    ),
+    "xfer_row_not_lonlat": (
+        "坐标 ({x}, {y}) 按所选坐标系换算后不是有效的经纬度:这一行可能用了另一种坐标系,或数值有误。"
+        "请检查该行坐标,或改选坐标系。",
+        "the coordinates ({x}, {y}) are not a valid longitude/latitude in the chosen "
+        "coordinate system: this row may use another system, or the numbers are wrong. "
+        "Check them, or choose another coordinate system.",
+    ),
+    "xfer_row_geometry_type": (
+        "几何类型为 {found},本图层只接受 {expected}。请导入到合适的图层,或在 QGIS 中转换几何类型。",
+        "the geometry is a {found}; this layer takes only {expected}. Import it into a "
+        "fitting layer, or convert it in QGIS.",
+    ),
+    "xfer_row_geometry_invalid": (
+        "边界无效({reason}),且无法自动修复。请在 QGIS 中用“修复几何”处理后再导入。",
+        "the boundary is invalid ({reason}) and cannot be repaired automatically. Use 'Fix "
+        "geometries' in QGIS and import again.",
+    ),
+    "xfer_row_geometry_invalid_fixable": (
+        "边界无效({reason}),可以自动修复:勾选“自动修复无效几何”即可导入修复后的边界。",
+        "the boundary is invalid ({reason}) but can be repaired: tick 'repair invalid "
+        "geometries' to import the repaired boundary.",
+    ),
+    "xfer_row_geometry_repaired": (
+        "边界无效({reason}),已自动修复。请在预览中核对修复后的形状。",
+        "the boundary was invalid ({reason}) and has been repaired. Check the repaired "
+        "shape in the preview.",
+    ),
+    "xfer_row_outside_township": (
+        "位于乡镇边界之外(约 {km} 公里),不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
+        "lies outside the township (about {km} km), so it is not imported. Check the "
+        "coordinates or the coordinate system (a few hundred metres off usually means "
+        "GCJ-02/BD-09).",
+    ),
+    "xfer_row_required": (
+        "缺少必填字段“{label_zh}”({field})。请在文件中补上,或在字段对应中为它选择一列或一个固定值。",
+        "the required field '{label_en}' ({field}) is missing. Fill it in the file, or map "
+        "a column or a fixed value to it.",
+    ),
+    "xfer_row_not_allowed": (
+        "“{label_zh}”的值“{value}”不在允许范围内,应为:{allowed_zh}。请修改,或在字段对应中指定它对应哪个值。",
+        "'{label_en}' is '{value}', which is not allowed; use one of: {allowed_en}. Change "
+        "it, or say in the mapping which value it stands for.",
+    ),
+    "xfer_row_not_int": (
+        "“{label_zh}”的值“{value}”不是整数。请改为整数。",
+        "'{label_en}' is '{value}', not a whole number. Enter a whole number.",
+    ),
+    "xfer_row_not_number": (
+        "“{label_zh}”的值“{value}”不是数字。请改为数字(不带单位)。",
+        "'{label_en}' is '{value}', not a number. Enter a number (without unit).",
+    ),
+    "xfer_row_not_bool": (
+        "“{label_zh}”的值“{value}”应为“是”或“否”。",
+        "'{label_en}' is '{value}'; it must be yes or no (true/false).",
+    ),
+    "xfer_row_out_of_range": (
+        "“{label_zh}”的值 {value} 超出允许范围 {min}–{max}。请核对数值。",
+        "'{label_en}' is {value}, outside the allowed range {min}–{max}. Check the number.",
+    ),
+    "xfer_row_duplicate_id": (
+        "编号“{value}”在文件中出现了多次(第 {rows} 行/个)。每个编号只能用一次,请修改重复的编号。",
+        "the id '{value}' is used more than once in the file (rows/features {rows}). Each "
+        "id may be used once: change the duplicates.",
+    ),
+    "xfer_row_id_generated": ("没有编号,已自动分配 {id}。", "had no id; it was given {id}."),
+    "xfer_row_link_broken": (
+        "“{label_zh}”的值“{value}”找不到对应的对象。请填写已有的编号或名称,或先导入它引用的对象。",
+        "'{label_en}' is '{value}', which matches nothing that exists. Use an existing id or "
+        "name, or import what it refers to first.",
+    ),
+    "xfer_row_link_by_name": (
+        "“{label_zh}”的值“{value}”是名称,已换为编号 {id}。",
+        "'{label_en}' was the name '{value}'; it was replaced by the id {id}.",
+    ),
+    "xfer_row_village_assigned": (
+        "文件中没有所在村,按位置确定为 {id}。",
+        "the file gives no village; by its location it is in {id}.",
+    ),
+    "xfer_row_village_mismatch": (
+        "标为 {value},但位置在 {id} 境内。请核对所在村或坐标。",
+        "is marked {value} but lies in {id}. Check the village or the coordinates.",
+    ),
+    # --- plan notes ---
+    "xfer_plan_mostly_outside": (
+        "有 {count} 个要素落在乡镇边界之外,超过一半:很可能选错了坐标系(如高德 GCJ-02、百度 BD-09 或投影坐标)。请改选坐标系后再看。",
+        "{count} features fall outside the township, more than half: the coordinate system "
+        "is most likely wrong (e.g. AMap GCJ-02, Baidu BD-09 or projected). Choose another "
+        "and look again.",
+    ),
+    "xfer_plan_no_township": (
+        "当前没有有效的乡镇边界,无法检查要素是否在乡域内。",
+        "There is no valid township boundary now, so features cannot be checked against it.",
+    ),
+    "xfer_layer_not_importable": (
+        "不能向“{layer}”导入地理要素;可导入的图层为乡镇边界、行政村、产业点位和党组织。",
+        "Features cannot be imported into '{layer}'; the importable layers are the township, "
+        "villages, sites and Party organisations.",
+    ),
+    # --- export ---
+    "xfer_export_unknown_format": (
+        "未知的导出格式“{format}”,可选:{formats}。",
+        "Unknown export format '{format}'; choose one of: {formats}.",
+    ),
+    "xfer_export_table_format": (
+        "“{layer}”是表格,没有几何,不能导出为 {format}。请选择 CSV、Excel 或 GeoPackage。",
+        "'{layer}' is a table without geometry and cannot be exported as {format}. Choose "
+        "CSV, Excel or GeoPackage.",
+    ),
+    "xfer_export_shp_truncated": (
+        "字段 {field} 的“{value}…”超过 254 字节,Shapefile 中会被截断。需要完整文字请导出 GeoPackage 或 GeoJSON。",
+        "Field {field}: '{value}…' is longer than 254 bytes and will be cut in a Shapefile. "
+        "Export GeoPackage or GeoJSON to keep it whole.",
+    ),
+    "xfer_export_shp_split": (
+        "“{layer}”既有点又有面,Shapefile 每个文件只能有一种几何,将分成 _point 和 _polygon 两个文件。",
+        "'{layer}' has both points and polygons; a Shapefile holds one geometry type, so it "
+        "is split into _point and _polygon files.",
+    ),
+    "xfer_export_kml_replaced": (
+        "字段 {field} 的“{value}…”含 KML(XML)无法保存的控制字符,已替换为 �。",
+        "Field {field}: '{value}…' contains control characters KML (XML) cannot hold; they "
+        "are replaced by �.",
+    ),
+    "xfer_export_csv_apostrophe": (
+        "字段 {field} 的“{value}…”以 = + - @ 开头,为防止 Excel 把它当公式执行,前面加了单引号(本系统导入时会去掉)。",
+        "Field {field}: '{value}…' starts with = + - @; an apostrophe is put in front so "
+        "Excel does not run it as a formula (our importer removes it).",
+    ),
+    "xfer_export_xlsx_long": (
+        "字段 {field} 有超过 32767 个字符的文字,Excel 单元格放不下,会被截断。",
+        "Field {field} has text longer than 32,767 characters, which an Excel cell cannot hold.",
+    ),
+    "xfer_export_readme": (
+        "乡村党建产业地图 · 全部数据导出\n格式:{format};导出日期:{date}\n坐标系:WGS84 经纬度(EPSG:4326)。"
+        "\n图层文件之外,chains.csv 等表格、plans.yaml、report.yaml 与数据文件夹中的完全相同。",
+        "Township Atlas · full data export\nFormat: {format}; exported on {date}\nCoordinates: "
+        "WGS84 longitude/latitude (EPSG:4326).\nBesides the layer files, chains.csv and the "
+        "other tables, plans.yaml and report.yaml are exactly as in the data folder.",
+    ),
+    # --- progress ---
+    "xfer_progress_read": ("正在读取 {name}…", "Reading {name}…"),
+    "xfer_progress_item": ("{item}", "{item}"),
+    "xfer_progress_attributes": ("正在核对属性…", "Checking attributes…"),
+    "xfer_progress_convert": (
+        "正在转换坐标并检查几何…",
+        "Converting coordinates and checking geometries…",
+    ),
+    "xfer_progress_links": ("正在核对所在村和关联…", "Checking villages and links…"),
+    "xfer_progress_compose": ("正在生成导入预览…", "Building the import preview…"),
+    "xfer_progress_export": ("正在导出 {layer}…", "Exporting {layer}…"),
+    "xfer_progress_zip": ("正在打包…", "Packing the zip…"),
+    "xfer_progress_done": ("完成", "Done"),
+}

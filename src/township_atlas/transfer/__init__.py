@@ -1,0 +1,93 @@
+"""Importing geodata files into a layer, and exporting layers or the whole dataset.
+
+Import, step by step (what the 数据编辑 page does)::
+
+    with Upload(filename, data) as upload:          # vetted; zips extracted privately
+        upload.layers                                # -> [SourceLayer]; pick one
+        raw = upload.read(key, encoding=None)        # -> RawLayer (source coordinates)
+    suggestion = suggest_crs(raw, bundle)            # -> CrsSuggestion (choice + reason)
+    mapping = suggest_mapping(raw, "sites")          # -> FieldMapping (editable)
+    plan = build_plan(raw, "sites", bundle, crs=suggestion.choice, mapping=mapping)
+    plan.problems, plan.new_ids, plan.replaced_ids   # preview
+    change = plan.to_change_set(user)                # -> edits.ChangeSet for edits.save
+
+or all at once: ``plan_import(filename, data, "sites", bundle)``. Nothing here writes to
+the data folder. Export: ``export_layer(bundle, "sites", "shapefile")`` and
+``export_dataset(bundle, "geojson")`` return ``(file name, bytes)``.
+
+Every error is a :class:`TransferError` (an ``AtlasError``) with a Chinese and English
+message saying what is wrong and what to do.
+"""
+
+from township_atlas.transfer.coordinates import CoordinateColumns
+from township_atlas.transfer.crs_choice import (
+    CHOICES,
+    CrsChoice,
+    CrsSuggestion,
+    describe_declared,
+    suggest_crs,
+    to_wgs84,
+)
+from township_atlas.transfer.encodings import EncodingChoice
+from township_atlas.transfer.errors import (
+    ExportError,
+    LayerChoiceNeeded,
+    TransferError,
+    UnreadableFile,
+    UnsupportedFormat,
+    UploadRefused,
+)
+from township_atlas.transfer.export import (
+    EXPORT_FORMATS,
+    export_dataset,
+    export_formats,
+    export_layer,
+    export_warnings,
+)
+from township_atlas.transfer.gdal_env import GDAL_OPTIONS, lock_down_gdal
+from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
+from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
+from township_atlas.transfer.messages import Note
+from township_atlas.transfer.plan import IMPORTABLE_LAYERS, ImportPlan, build_plan
+from township_atlas.transfer.problems import RowProblem
+from township_atlas.transfer.raw import RawLayer, SourceLayer
+from township_atlas.transfer.upload import Upload, read_upload
+from township_atlas.transfer.workflow import plan_import
+
+__all__ = [
+    "CHOICES",
+    "DEFAULT_LIMITS",
+    "EXPORT_FORMATS",
+    "GDAL_OPTIONS",
+    "IMPORTABLE_LAYERS",
+    "CoordinateColumns",
+    "CrsChoice",
+    "CrsSuggestion",
+    "EncodingChoice",
+    "ExportError",
+    "FieldMapping",
+    "ImportPlan",
+    "LayerChoiceNeeded",
+    "Limits",
+    "Note",
+    "RawLayer",
+    "RowProblem",
+    "SourceLayer",
+    "TransferError",
+    "UnreadableFile",
+    "UnsupportedFormat",
+    "Upload",
+    "UploadRefused",
+    "build_plan",
+    "describe_declared",
+    "export_dataset",
+    "export_formats",
+    "export_layer",
+    "export_warnings",
+    "lock_down_gdal",
+    "plan_import",
+    "read_upload",
+    "suggest_crs",
+    "suggest_mapping",
+    "to_wgs84",
+]

@@ -1,0 +1,214 @@
+"""Exporting a layer, or the whole dataset, as GeoJSON, GeoPackage, zipped Shapefile, KML,
+CSV or Excel. Every function returns ``(file name, bytes)`` for a download button and
+writes nothing outside a private temporary folder it removes again.
+
+* GeoJSON is the data folder's own text (RFC 7946, WGS84, 7 decimals).
+* Shapefile: a zip with .shp/.shx/.dbf, .cpg saying UTF-8, .prj (WGS84), field names cut
+  to 10 characters and ``township_atlas_fields.json`` mapping them back (our importer reads
+  it); a layer with points and polygons is split into one file per geometry type.
+* KML: placemarks named by ``name_zh``, every field in ExtendedData.
+* CSV (UTF-8 with BOM, for Excel) and XLSX: fields, then lon/lat for points and WKT for
+  other geometries; text is never written as a formula (see :mod:`township_atlas.exports`).
+* The whole dataset: a zip of every spatial layer in the chosen format, plus the CSV
+  tables, ``plans.yaml`` and ``report.yaml`` as the data folder holds them, named after the
+  township and the date. As GeoJSON, the zip unpacked *is* a data folder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from typing import TYPE_CHECKING
+
+from township_atlas.exports import FORMULA_STARTS, csv_bytes, xlsx_bytes
+from township_atlas.layers_io import csv_text, geojson_text
+from township_atlas.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
+from township_atlas.transfer.errors import ExportError
+from township_atlas.transfer.export_gdal import gpkg_bytes, shapefile_members
+from township_atlas.transfer.export_tables import XLSX_CELL_LIMIT, layer_table
+from township_atlas.transfer.kml_write import kml_bytes, kml_unsafe_text
+from township_atlas.transfer.messages import Note, text
+from township_atlas.transfer.namemap import MANIFEST_NAME, manifest_bytes
+from township_atlas.transfer.progress import ProgressCallback, Reporter
+from township_atlas.transfer.values import stored_features, yaml_bytes
+
+if TYPE_CHECKING:
+    from township_atlas.bundle import Bundle
+
+EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "shapefile", "kml", "csv", "xlsx")
+TABLE_FORMATS: tuple[str, ...] = ("csv", "xlsx", "gpkg")
+EXTENSIONS = {"geojson": "geojson", "gpkg": "gpkg", "kml": "kml", "csv": "csv", "xlsx": "xlsx"}
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_SHP_TEXT_BYTES = 254
+
+
+def export_formats(layer: str) -> tuple[str, ...]:
+    """The formats ``layer`` can be exported in (tables have no geometry)."""
+    return EXPORT_FORMATS if LAYERS_BY_NAME[layer].is_spatial else TABLE_FORMATS
+
+
+def safe_filename(name: str, fallback: str = "township") -> str:
+    """``name`` without path separators, reserved or control characters (at most 60)."""
+    cleaned = _UNSAFE_FILENAME.sub("_", str(name)).strip(" ._")
+    return cleaned[:60] or fallback
+
+
+def _township_name(bundle: Bundle) -> str:
+    return safe_filename(str(bundle.township_props.get("name_zh") or "township"))
+
+
+def _check_format(spec: LayerSpec, fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(
+            "xfer_export_unknown_format", format=fmt, formats=", ".join(EXPORT_FORMATS)
+        )
+    if fmt not in export_formats(spec.name):
+        raise ExportError("xfer_export_table_format", layer=spec.name, format=fmt)
+
+
+def layer_files(
+    bundle: Bundle, layer: str, fmt: str, *, headers: str = "field"
+) -> dict[str, bytes]:
+    """The file(s) of one layer in ``fmt``: name -> bytes (several for Shapefiles)."""
+    spec = LAYERS_BY_NAME[layer]
+    _check_format(spec, fmt)
+    frame = bundle.layer(layer)
+    stem = spec.filename.rsplit(".", 1)[0]
+    if fmt == "geojson":
+        return {f"{stem}.geojson": geojson_text(frame, spec).encode("utf-8")}
+    if fmt == "gpkg":
+        return {f"{stem}.gpkg": gpkg_bytes([(spec, frame)])}
+    if fmt == "shapefile":
+        files, group = shapefile_members(spec, frame)
+        return {**files, MANIFEST_NAME: manifest_bytes([group])}
+    if fmt == "kml":
+        title = f"{bundle.township_props.get('name_zh', '')} · {spec.label_zh} / {spec.label_en}"
+        return {f"{stem}.kml": kml_bytes(spec, stored_features(frame, spec), title)}
+    if fmt == "csv":
+        return {f"{stem}.csv": csv_bytes(layer_table(frame, spec, headers=headers))}
+    sheet = layer_table(frame, spec, headers=headers, split_wkt=True)
+    return {f"{stem}.xlsx": xlsx_bytes({spec.name: sheet})}
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def export_layer(
+    bundle: Bundle,
+    layer: str,
+    fmt: str,
+    *,
+    headers: str = "field",
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> tuple[str, bytes]:
+    """One layer (or CSV table) as a download: ``(file name, bytes)``.
+
+    Parameters
+    ----------
+    layer : a layer or table name of the schema, e.g. "sites" or "indicators"
+    fmt : one of :data:`EXPORT_FORMATS` (tables: csv, xlsx, gpkg)
+    headers : CSV/XLSX column headers: "field" names (default), or "zh"/"en" labels
+
+    Raises
+    ------
+    ExportError : unknown format, or a geometry format for a table
+    """
+    report = Reporter(progress, lang)
+    report(0.0, "xfer_progress_export", layer=layer)
+    files = layer_files(bundle, layer, fmt, headers=headers)
+    name = _township_name(bundle)
+    if len(files) == 1:
+        ((member, data),) = files.items()
+        result = (f"{name}_{member}", data)
+    else:
+        result = (f"{name}_{layer}_shp.zip", _zip(files))
+    report(1.0, "xfer_progress_done")
+    return result
+
+
+def export_dataset(
+    bundle: Bundle,
+    fmt: str,
+    *,
+    today: date | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> tuple[str, bytes]:
+    """Every layer in ``fmt`` plus the tables and YAML documents, as one zip.
+
+    The file name holds the township's name, the format and the date (``today``, default
+    the current date), e.g. ``青禾乡_geojson_2025-06-01.zip``.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(
+            "xfer_export_unknown_format", format=fmt, formats=", ".join(EXPORT_FORMATS)
+        )
+    report = Reporter(progress, lang)
+    spatial = [s for s in LAYERS if s.is_spatial]
+    tables = [s for s in LAYERS if not s.is_spatial]
+    files: dict[str, bytes] = {}
+    if fmt == "gpkg":
+        report(0.1, "xfer_progress_export", layer="gpkg")
+        files["township_atlas.gpkg"] = gpkg_bytes([(s, bundle.layer(s.name)) for s in spatial])
+    elif fmt == "xlsx":
+        report(0.1, "xfer_progress_export", layer="xlsx")
+        sheets = {s.name: layer_table(bundle.layer(s.name), s, split_wkt=True) for s in LAYERS}
+        files["township_atlas.xlsx"] = xlsx_bytes(sheets)
+    else:
+        groups = []
+        for index, spec in enumerate(spatial):
+            report(index / len(spatial) * 0.8, "xfer_progress_export", layer=spec.name)
+            if fmt == "shapefile":
+                members, group = shapefile_members(spec, bundle.layer(spec.name))
+                files.update(members)
+                groups.append(group)
+            else:
+                files.update(layer_files(bundle, spec.name, fmt))
+        if groups:
+            files[MANIFEST_NAME] = manifest_bytes(groups)
+    for spec in tables:  # exactly as the data folder holds them, with a BOM for Excel
+        files[spec.filename] = ("\ufeff" + csv_text(bundle.layer(spec.name), spec)).encode("utf-8")
+    files[PLANS_FILE] = yaml_bytes(bundle.plans)
+    files[REPORT_FILE] = yaml_bytes(bundle.report)
+    stamp = (today or date.today()).isoformat()
+    readme_zh, readme_en = text("xfer_export_readme", format=fmt, date=stamp)
+    files["README.txt"] = f"{readme_zh}\n\n{readme_en}\n".encode()
+    report(0.95, "xfer_progress_zip")
+    data = _zip(files)
+    report(1.0, "xfer_progress_done")
+    return f"{_township_name(bundle)}_{fmt}_{stamp}.zip", data
+
+
+def export_warnings(bundle: Bundle, layer: str, fmt: str) -> list[Note]:
+    """What the planner should know before exporting ``layer`` as ``fmt`` (may be empty):
+    text a Shapefile will cut at 254 bytes, geometry types split into several files,
+    characters KML cannot hold, cells starting like a formula."""
+    spec = LAYERS_BY_NAME[layer]
+    _check_format(spec, fmt)
+    frame = bundle.layer(layer)
+    notes: list[Note] = []
+    text_fields = [f.name for f in spec.fields if f.dtype == "str"]
+    for fld in text_fields:
+        for value in frame[fld].dropna():
+            value = str(value)
+            if fmt == "shapefile" and len(value.encode("utf-8")) > _SHP_TEXT_BYTES:
+                notes.append(Note.of("xfer_export_shp_truncated", field=fld, value=value[:30]))
+            if fmt == "kml" and kml_unsafe_text(value):
+                notes.append(Note.of("xfer_export_kml_replaced", field=fld, value=value[:30]))
+            if fmt == "csv" and value.startswith(FORMULA_STARTS):
+                notes.append(Note.of("xfer_export_csv_apostrophe", field=fld, value=value[:30]))
+            if fmt == "xlsx" and len(value) > XLSX_CELL_LIMIT:
+                notes.append(Note.of("xfer_export_xlsx_long", field=fld))
+    if fmt == "shapefile" and spec.is_spatial:
+        kinds = {"point" if "Point" in k else "polygon" for k in frame.geometry.geom_type.dropna()}
+        if len(kinds) > 1:
+            notes.append(Note.of("xfer_export_shp_split", layer=layer))
+    return notes
