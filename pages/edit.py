@@ -10,6 +10,7 @@ from township_atlas.ui.edit_common import show_flash
 from township_atlas.ui.edit_feature import feature_tab
 from township_atlas.ui.edit_history import history_tab
 from township_atlas.ui.edit_tables import tables_tab
+from township_atlas.ui.edit_transfer import export_tab, import_tab
 
 lang, result = start_page("page_edit")
 require_action("edit")
@@ -22,6 +23,8 @@ show_flash()
 TABS = {
     "map": ("edit_tab_map", feature_tab),
     "tables": ("edit_tab_tables", tables_tab),
+    "import": ("edit_tab_import", import_tab),
+    "export": ("edit_tab_export", export_tab),
     "history": ("edit_tab_history", history_tab),
 }
 tab = (

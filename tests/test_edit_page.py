@@ -307,3 +307,60 @@ def test_the_save_path_itself_checks_the_role(accounts, data_env, who, action, s
     assert ((data_env / "sites.geojson").read_bytes() == before) != saved
     if not saved:
         assert at.error and ("规划员" in at.error[0].value or "管理员" in at.error[0].value)
+
+
+# --- import and export ----------------------------------------------------------------
+def _import_tab(at: AppTest) -> AppTest:
+    return at.segmented_control[0].set_value("import").run()
+
+
+def _csv_of_new_sites(folder: Path) -> bytes:
+    bundle = Store(folder).load().bundle
+    pts = [v.representative_point() for v in bundle.villages.geometry[:2]]
+    lines = ["名称,类型,产业,经度,纬度"]
+    lines += [f"导入基地{i},示范基地,蔬菜,{p.x:.6f},{p.y:.6f}" for i, p in enumerate(pts)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_a_planner_imports_a_csv_after_a_preview(accounts, data_env):
+    at = _import_tab(edit_page("pia"))
+    before = (data_env / "sites.geojson").read_bytes()
+    at.file_uploader[0].set_value(("新基地.csv", _csv_of_new_sites(data_env), "text/csv")).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["新增"] == "2" and metrics["有错误未导入"] == "0"
+    assert (data_env / "sites.geojson").read_bytes() == before  # a preview writes nothing
+    widget(at, "button", "接受导入").click().run()
+    assert not at.exception
+    names = [r["properties"]["name_zh"] for r in edits.read_records(data_env, "sites").values()]
+    assert "导入基地0" in names and "导入基地1" in names
+    entry = history.entries(data_env, "sites")[-1]
+    assert entry.user == "pia" and "新基地.csv" in entry.note
+
+
+def test_a_hostile_archive_is_refused_with_a_message_and_nothing_written(accounts, data_env):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../../etc/evil.shp", b"x")
+    before = {p.name: p.read_bytes() for p in data_env.iterdir() if p.is_file()}
+    at = _import_tab(edit_page("pia"))
+    at.file_uploader[0].set_value(("村界.zip", buf.getvalue(), "application/zip")).run()
+    assert not at.exception
+    assert at.error and "没有写入" in " ".join(c.value for c in at.caption)
+    assert {p.name: p.read_bytes() for p in data_env.iterdir() if p.is_file()} == before
+
+
+def test_a_planner_exports_a_layer_and_the_dataset(accounts, data_env):
+    at = edit_page("pia")
+    at.segmented_control[0].set_value("export").run()
+    assert not at.exception
+    widget(at, "button", "生成文件").click().run()
+    assert not at.exception
+    assert at.get("download_button"), "a download is offered"
+    widget(at, "selectbox", "导出内容").set_value("sites").run()
+    widget(at, "selectbox", "格式").set_value("kml").run()
+    widget(at, "button", "生成文件").click().run()
+    assert not at.exception

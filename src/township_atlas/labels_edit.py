@@ -8,6 +8,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit_tab_map": ("地图编辑", "On the map"),
     "edit_tab_tables": ("表格编辑", "Tables"),
     "edit_tab_history": ("修改记录", "History"),
+    "edit_tab_import": ("导入", "Import"),
+    "edit_tab_export": ("导出", "Export"),
     "edit_data_has_errors": (
         "当前数据有 {n} 个错误(见“数据概况”页的检查报告)。保存时只拒绝会新增错误的修改。",
         "The data has {n} errors now (see the check report on Data overview). A save is "

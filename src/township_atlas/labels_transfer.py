@@ -612,3 +612,85 @@ TEXT: dict[str, tuple[str, str]] = {
     "xfer_progress_zip": ("正在打包…", "Packing the zip…"),
     "xfer_progress_done": ("完成", "Done"),
 }
+
+# The 数据编辑 page's import and export tabs.
+TEXT.update(
+    {
+        "xfer_ui_help": (
+            "支持 GeoJSON、GeoPackage、Shapefile(把 .shp .dbf .shx .prj .cpg 打成一个 zip)、KML/KMZ、"
+            "带经纬度列的 CSV 和 Excel。导入前会先预览,点“接受导入”之前不会写入任何数据。",
+            "GeoJSON, GeoPackage, Shapefile (the .shp .dbf .shx .prj .cpg in one zip), KML/KMZ, CSV "
+            "and Excel with longitude/latitude columns. You see a preview first; nothing is written "
+            "until you accept.",
+        ),
+        "xfer_ui_file": ("选择文件(不超过 50 MB)", "File (up to 50 MB)"),
+        "xfer_ui_target": ("导入到图层", "Into layer"),
+        "xfer_ui_encoding": ("文字编码", "Text encoding"),
+        "xfer_ui_encoding_auto": ("自动识别", "Detect"),
+        "xfer_ui_encoding_help": (
+            "中文乱码时改选 GB18030(GBK)或 UTF-8。",
+            "If Chinese text looks garbled, choose GB18030 (GBK) or UTF-8.",
+        ),
+        "xfer_ui_source_layer": ("文件中的图层", "Layer in the file"),
+        "xfer_ui_reading": ("正在读取文件…", "Reading the file…"),
+        "xfer_ui_nothing_written": ("没有写入任何数据。", "Nothing was written."),
+        "xfer_ui_read": (
+            "已读取 {name}:{n} 条,编码 {encoding}。",
+            "Read {name}: {n} rows, encoding {encoding}.",
+        ),
+        "xfer_ui_crs": ("1. 确认坐标系", "1. Confirm the coordinate system"),
+        "xfer_ui_declared": ("文件自带的坐标系:{crs}", "The file declares: {crs}"),
+        "xfer_ui_crs_confirm": ("源文件的坐标系", "The file's coordinate system"),
+        "xfer_ui_crs_epsg": ("其他(输入 EPSG 代码)", "Other (give an EPSG code)"),
+        "xfer_ui_need_epsg": ("请输入 EPSG 代码。", "Give the EPSG code."),
+        "xfer_ui_fields": ("2. 对应字段", "2. Match the fields"),
+        "xfer_ui_no_column": ("(无)", "(none)"),
+        "xfer_ui_unused": ("未使用的列:{cols}", "Columns not used: {cols}"),
+        "xfer_ui_repair": (
+            "自动修复无效的面(自相交等)",
+            "Repair invalid polygons (self-intersections etc.)",
+        ),
+        "xfer_ui_checking": ("正在核对…", "Checking…"),
+        "xfer_ui_preview": ("3. 预览并确认", "3. Preview and accept"),
+        "xfer_ui_new": ("新增", "New"),
+        "xfer_ui_replaced": ("替换现有", "Replace existing"),
+        "xfer_ui_unchanged": ("无变化", "Unchanged"),
+        "xfer_ui_rejected": ("有错误未导入", "Rows with errors"),
+        "xfer_ui_preview_legend": (
+            "红色:将导入的要素;灰色虚线:将被替换的现有要素。",
+            "Red: what would be imported; grey dashed: existing features it replaces.",
+        ),
+        "xfer_ui_problems": ("逐行检查结果", "Row by row"),
+        "xfer_ui_row": ("行", "Row"),
+        "xfer_ui_severity": ("级别", "Severity"),
+        "xfer_ui_sev_error": ("错误(不导入)", "error (left out)"),
+        "xfer_ui_sev_warning": ("注意", "warning"),
+        "xfer_ui_sev_info": ("说明", "info"),
+        "xfer_ui_message": ("说明", "Message"),
+        "xfer_ui_nothing_to_import": ("没有可导入的新内容。", "Nothing new to import."),
+        "xfer_ui_accept": ("接受导入({n} 个要素)", "Accept the import ({n} features)"),
+        "xfer_ui_accept_partial": (
+            "接受导入 {n} 个要素(另有 {rejected} 行有错误,不导入)",
+            "Import {n} features (leave out {rejected} rows with errors)",
+        ),
+        "xfer_ui_note_default": ("导入 {source}", "import of {source}"),
+        "xfer_ui_imported": (
+            "已导入 {n} 个要素(修改记录 #{seq},可撤销)。",
+            "Imported {n} features (change #{seq}, undoable).",
+        ),
+        "xfer_ui_export_help": (
+            "导出的文件可在 QGIS、ArcGIS、奥维、Excel 中打开;整个数据集导出为一个 zip。",
+            "Exports open in QGIS, ArcGIS, Ovi maps or Excel; the whole dataset is one zip.",
+        ),
+        "xfer_ui_export_what": ("导出内容", "What"),
+        "xfer_ui_dataset": ("整个数据集", "The whole dataset"),
+        "xfer_ui_format": ("格式", "Format"),
+        "xfer_ui_headers": ("表头", "Headers"),
+        "xfer_ui_headers_field": ("字段名(可再导入)", "Field names (re-importable)"),
+        "xfer_ui_headers_zh": ("中文", "Chinese"),
+        "xfer_ui_headers_en": ("英文", "English"),
+        "xfer_ui_make_file": ("生成文件", "Make the file"),
+        "xfer_ui_exporting": ("正在生成…", "Making the file…"),
+        "xfer_ui_download": ("下载 {name}({kb} KB)", "Download {name} ({kb} KB)"),
+    }
+)

@@ -1,0 +1,332 @@
+"""导入 and 导出: bring in the files people have (the county's Shapefile, a field app's KML,
+an Excel sheet) — source coordinate system confirmed, fields mapped, a preview on the map,
+nothing written until the planner accepts — and export any layer or the whole dataset.
+
+Both are checked on the server (``import`` and ``export`` actions). Text from uploaded files
+(names, values, messages quoting them) is shown in tables or escaped, never as markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from shapely.geometry import mapping
+
+from township_atlas import transfer
+from township_atlas.authz import PermissionDenied, require
+from township_atlas.bundle import Bundle
+from township_atlas.errors import AtlasError
+from township_atlas.labels import tr
+from township_atlas.schema import LAYERS, LAYERS_BY_NAME
+from township_atlas.ui.auth import allowed, current_user
+from township_atlas.ui.chrome import show_error
+from township_atlas.ui.edit_common import conflict_panel, flash, try_save
+from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.text import md_escape
+
+RAW = "edit_import_raw"  # (key, RawLayer | None, error) for the current upload and choices
+PLAN = "edit_import_plan"
+EXPORTED = "edit_export_file"
+ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
+
+
+class _Progress:
+    """A progress bar for steps that take more than a moment."""
+
+    def __init__(self, text: str) -> None:
+        self.bar = st.progress(0.0, text=text)
+        self.started = time.monotonic()
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or None)
+
+    def done(self) -> None:
+        self.bar.empty()
+
+
+def _note_lines(notes: list[Any], lang: str) -> str:
+    return "\n".join(f"- {md_escape(n.message(lang))}" for n in notes)
+
+
+def import_tab(bundle: Bundle, lang: str) -> None:
+    if not allowed("import"):
+        show_error(PermissionDenied(current_user(), "import"), lang)
+        return
+    if conflict_panel(lang, on_resolved=lambda: st.session_state.pop(PLAN, None)):
+        return
+    st.caption(tr("xfer_ui_help", lang))
+    upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key="edit_import_file")
+    if upload is None:
+        st.session_state.pop(RAW, None)
+        st.session_state.pop(PLAN, None)
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    c1, c2, c3 = st.columns(3)
+    layer = c1.selectbox(
+        tr("xfer_ui_target", lang),
+        transfer.IMPORTABLE_LAYERS,
+        index=transfer.IMPORTABLE_LAYERS.index("sites"),
+        format_func=lambda n: LAYERS_BY_NAME[n].label(lang),
+        key="edit_import_layer",
+    )
+    encoding = c2.selectbox(
+        tr("xfer_ui_encoding", lang),
+        ENCODINGS,
+        format_func=lambda e: tr("xfer_ui_encoding_auto", lang) if e is None else e,
+        key="edit_import_encoding",
+        help=tr("xfer_ui_encoding_help", lang),
+    )
+    try:
+        with transfer.Upload(upload.name, data) as opened:
+            layers = opened.layers
+            source = layers[0].key
+            if len(layers) > 1:
+                names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in layers}
+                source = c3.selectbox(
+                    tr("xfer_ui_source_layer", lang),
+                    list(names),
+                    format_func=names.get,
+                    key="edit_import_source",
+                )
+            for note in opened.notes:
+                st.caption(md_escape(note.message(lang)))
+            key = (digest, source, encoding)
+            cached = st.session_state.get(RAW)
+            if cached and cached[0] == key:
+                raw = cached[1]
+            else:
+                progress = _Progress(tr("xfer_ui_reading", lang))
+                raw = opened.read(source, encoding=encoding, progress=progress)
+                progress.done()
+                st.session_state[RAW] = (key, raw)
+                st.session_state.pop(PLAN, None)
+    except AtlasError as exc:
+        st.error(md_escape(exc.message(lang)), icon=":material/block:")
+        st.caption(tr("xfer_ui_nothing_written", lang))
+        return
+    _after_read(bundle, lang, layer, raw, digest)
+
+
+def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None:
+    st.markdown(
+        tr("xfer_ui_read", lang).format(
+            name=md_escape(raw.name),
+            n=len(raw.records),
+            encoding=md_escape(raw.encoding.codec) if raw.encoding else "—",
+        )
+    )
+    if raw.encoding:
+        st.caption(md_escape(raw.encoding.reason.message(lang)))
+    if raw.notes:
+        st.caption(_note_lines(raw.notes, lang))
+    # --- coordinate system -----------------------------------------------------------
+    suggestion = transfer.suggest_crs(raw, bundle)
+    options = list(suggestion.options)
+    if suggestion.choice is not None and suggestion.choice not in options:
+        options.insert(0, suggestion.choice)
+    st.subheader(tr("xfer_ui_crs", lang))
+    st.info(md_escape(suggestion.reason.message(lang)), icon=":material/explore:")
+    if suggestion.declared:
+        st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(suggestion.declared)))
+    choice = st.selectbox(
+        tr("xfer_ui_crs_confirm", lang),
+        [*options, "epsg"],
+        index=options.index(suggestion.choice) if suggestion.choice in options else len(options),
+        format_func=lambda c: tr("xfer_ui_crs_epsg", lang) if c == "epsg" else c.label(lang),
+        key=f"edit_import_crs_{digest}",
+    )
+    if choice == "epsg":
+        code = st.number_input(
+            "EPSG",
+            min_value=1024,
+            max_value=999999,
+            value=None,
+            step=1,
+            key=f"edit_import_epsg_{digest}",
+        )
+        if code is None:
+            st.warning(tr("xfer_ui_need_epsg", lang))
+            return
+        choice = transfer.CrsChoice("epsg", epsg=int(code))
+    # --- fields ----------------------------------------------------------------------
+    st.subheader(tr("xfer_ui_fields", lang))
+    spec = LAYERS_BY_NAME[layer]
+    mapping = transfer.suggest_mapping(raw, layer)
+    columns = [None, *raw.columns]
+    chosen: dict[str, str | None] = {}
+    grid = st.columns(3)
+    for i, fld in enumerate(spec.fields):
+        current = mapping.columns.get(fld.name)
+        chosen[fld.name] = grid[i % 3].selectbox(
+            fld.label(lang) + (" *" if fld.required else ""),
+            columns,
+            index=columns.index(current) if current in columns else 0,
+            format_func=lambda c: tr("xfer_ui_no_column", lang) if c is None else str(c),
+            key=f"edit_import_map_{digest}_{layer}_{fld.name}",
+        )
+    mapping.columns = chosen
+    unused = mapping.unused_columns(raw)
+    if unused:
+        st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
+    repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
+    # --- plan and preview ------------------------------------------------------------
+    progress = _Progress(tr("xfer_ui_checking", lang))
+    try:
+        plan = transfer.build_plan(
+            raw,
+            layer,
+            bundle,
+            crs=choice,
+            mapping=mapping,
+            repair_invalid=repair,
+            progress=progress,
+            lang=lang,
+        )
+    except AtlasError as exc:
+        progress.done()
+        st.error(md_escape(exc.message(lang)), icon=":material/block:")
+        return
+    progress.done()
+    _preview(bundle, lang, plan)
+
+
+def _preview(bundle: Bundle, lang: str, plan) -> None:
+    st.subheader(tr("xfer_ui_preview", lang))
+    m = st.columns(4)
+    m[0].metric(tr("xfer_ui_new", lang), len(plan.new_ids))
+    m[1].metric(tr("xfer_ui_replaced", lang), len(plan.replaced_ids))
+    m[2].metric(tr("xfer_ui_unchanged", lang), len(plan.unchanged_ids))
+    m[3].metric(tr("xfer_ui_rejected", lang), len(plan.rejected_rows))
+    for note in plan.notes:
+        st.warning(md_escape(note.message(lang)), icon=":material/warning:")
+    current = {
+        str(r[LAYERS_BY_NAME[plan.layer].id_field]): r
+        for r in bundle.layer(plan.layer).to_dict("records")
+    }
+    before = [
+        {"geometry": mapping(current[i]["geometry"])}
+        for i in plan.replaced_ids
+        if i in current and current[i].get("geometry") is not None
+    ]
+    st.caption(tr("xfer_ui_preview_legend", lang))
+    diff_map(bundle, before, plan.features[:5000], key="edit_import_preview", height=420)
+    if plan.problems:
+        st.markdown(f"**{tr('xfer_ui_problems', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        tr("xfer_ui_row", lang): p.row,
+                        tr("xfer_ui_severity", lang): tr(f"xfer_ui_sev_{p.severity}", lang),
+                        tr("edit_field", lang): p.field or "",
+                        tr("xfer_ui_message", lang): p.message(lang),
+                    }
+                    for p in plan.problems[:2000]
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height=260,
+        )
+    if plan.features:
+        spec = LAYERS_BY_NAME[plan.layer]
+        table = plan.preview().drop(columns="geometry").head(500)
+        table = table.rename(columns={f.name: f.label(lang) for f in spec.fields})
+        st.dataframe(table, hide_index=True, width="stretch", height=240)
+    change = plan.to_change_set("")
+    if not change.upserts:
+        st.info(tr("xfer_ui_nothing_to_import", lang))
+        return
+    note = st.text_input(tr("edit_note", lang), key="edit_import_note")
+    label = tr("xfer_ui_accept", lang).format(n=len(change.upserts))
+    if plan.rejected_rows:
+        label = tr("xfer_ui_accept_partial", lang).format(
+            n=len(change.upserts), rejected=len(plan.rejected_rows)
+        )
+    if st.button(label, type="primary", icon=":material/done_all:", key="edit_import_accept"):
+        change.note = note or tr("xfer_ui_note_default", lang).format(source=plan.source)
+        result = try_save(change, lang, action="import")
+        if result is not None:
+            flash(tr("xfer_ui_imported", lang).format(n=len(change.upserts), seq=result.seq))
+            for key in (RAW, PLAN, "edit_import_file"):
+                st.session_state.pop(key, None)
+            st.rerun()
+        elif st.session_state.get("edit_conflict"):
+            st.rerun()
+
+
+# --- export ---------------------------------------------------------------------------
+DATASET = "__dataset__"
+FORMAT_LABELS = {
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shapefile": "Shapefile (.zip)",
+    "kml": "KML",
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+}
+
+
+def export_tab(bundle: Bundle, lang: str) -> None:
+    if not allowed("export"):
+        show_error(PermissionDenied(current_user(), "export"), lang)
+        return
+    st.caption(tr("xfer_ui_export_help", lang))
+    c1, c2, c3 = st.columns(3)
+    what = c1.selectbox(
+        tr("xfer_ui_export_what", lang),
+        [DATASET, *[s.name for s in LAYERS]],
+        format_func=lambda n: (
+            tr("xfer_ui_dataset", lang) if n == DATASET else LAYERS_BY_NAME[n].label(lang)
+        ),
+        key="edit_export_what",
+    )
+    formats = transfer.EXPORT_FORMATS if what == DATASET else transfer.export_formats(what)
+    fmt = c2.selectbox(
+        tr("xfer_ui_format", lang),
+        formats,
+        format_func=lambda f: FORMAT_LABELS.get(f, f),
+        key="edit_export_format",
+    )
+    headers = "field"
+    if what != DATASET and fmt in ("csv", "xlsx"):
+        headers = c3.selectbox(
+            tr("xfer_ui_headers", lang),
+            ["field", "zh", "en"],
+            format_func=lambda h: tr(f"xfer_ui_headers_{h}", lang),
+            key="edit_export_headers",
+        )
+    if what != DATASET:
+        for note in transfer.export_warnings(bundle, what, fmt):
+            st.caption(md_escape(note.message(lang)))
+    if st.button(tr("xfer_ui_make_file", lang), icon=":material/file_export:"):
+        try:
+            require(current_user(), "export")  # on the server, right before anything is made
+            progress = _Progress(tr("xfer_ui_exporting", lang))
+            if what == DATASET:
+                name, data = transfer.export_dataset(bundle, fmt, progress=progress, lang=lang)
+            else:
+                name, data = transfer.export_layer(
+                    bundle, what, fmt, headers=headers, progress=progress, lang=lang
+                )
+            progress.done()
+            st.session_state[EXPORTED] = (name, data)
+        except AtlasError as exc:
+            show_error(exc, lang)
+    made = st.session_state.get(EXPORTED)
+    if made:
+        name, data = made
+        st.download_button(
+            tr("xfer_ui_download", lang).format(name=name, kb=max(1, len(data) // 1024)),
+            data,
+            file_name=name,
+            icon=":material/download:",
+            on_click="ignore",
+            type="primary",
+        )
