@@ -285,3 +285,117 @@ def test_a_chain_stage_row_can_be_deleted_and_restored(sample_dir):
     assert key not in read_records(sample_dir, "chain_stages")
     restore(sample_dir, "chain_stages", result.seq - 1 if result.seq > 1 else 0, "admin")
     assert read_records(sample_dir, "chain_stages") == rows
+
+
+# --- faults in undo, import, tables, and a real kill ---------------------------------
+def _consistent(folder: Path, layer_file: str, layer: str, expect_entries: set[int]) -> bool:
+    """After recovery: every file loads, the history matches the files, no leftovers.
+    Returns whether the last change landed."""
+    history.recover(folder, {layer: folder / layer_file})
+    assert [f for f in Store(folder).load().findings if f.severity == "error"] == []
+    assert not list((folder / ".history").glob("*.pending.json"))
+    assert not list(folder.glob(".*.tmp"))
+    seqs = {e.seq for e in history.entries(folder)}
+    assert seqs in (expect_entries, expect_entries | {max(expect_entries, default=0) + 1})
+    return len(seqs) > len(expect_entries)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failure_at_any_step_of_an_undo_leaves_a_consistent_store(sample_dir, step):
+    feature, v = _renamed(sample_dir, "S001", "要撤销的")
+    first = save(sample_dir, ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    FAULTS.fail_at = step
+    try:
+        with pytest.raises(OSError, match="injected"):
+            undo(sample_dir, first.seq, "b")
+    finally:
+        FAULTS.fail_at = None
+    landed = _consistent(sample_dir, "sites.geojson", "sites", {first.seq})
+    assert ("要撤销的" in (sample_dir / "sites.geojson").read_text(encoding="utf-8")) != landed
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failure_at_any_step_of_an_import_leaves_a_consistent_store(sample_dir, step):
+    from township_atlas.transfer import plan_import
+
+    bundle = Store(sample_dir).load().bundle
+    p = bundle.villages.geometry.iloc[0].representative_point()
+    csv = f"名称,类型,产业,经度,纬度\n导入点,示范基地,蔬菜,{p.x:.6f},{p.y:.6f}\n".encode()
+    change = plan_import("a.csv", csv, "sites", bundle).to_change_set("p")
+    FAULTS.fail_at = step
+    try:
+        with pytest.raises(OSError, match="injected"):
+            save(sample_dir, change)
+    finally:
+        FAULTS.fail_at = None
+    landed = _consistent(sample_dir, "sites.geojson", "sites", set())
+    assert ("导入点" in (sample_dir / "sites.geojson").read_text(encoding="utf-8")) == landed
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failure_at_any_step_of_a_plan_save_leaves_a_consistent_store(sample_dir, step):
+    plans = read_records(sample_dir, "plans")
+    plan = copy.deepcopy(plans["V01"])
+    plan["properties"]["summary_zh"] = "中途失败的摘要"
+    change = ChangeSet("plans", "p", upserts=[plan], base={"V01": feature_version(plans["V01"])})
+    FAULTS.fail_at = step
+    try:
+        with pytest.raises(OSError, match="injected"):
+            save(sample_dir, change)
+    finally:
+        FAULTS.fail_at = None
+    landed = _consistent(sample_dir, "plans.yaml", "plans", set())
+    assert ("中途失败的摘要" in (sample_dir / "plans.yaml").read_text(encoding="utf-8")) == landed
+
+
+def _save_and_die_at(folder: str, step: str, feature: dict, version: str) -> None:
+    """In a child process: save, and be killed (os._exit, no cleanup) at ``step``."""
+    import os
+
+    from township_atlas import edits
+
+    class Killer:
+        def step(self, name: str) -> None:
+            if name == step:
+                os._exit(9)
+
+    edits.FAULTS = Killer()
+    edits.save(Path(folder), ChangeSet("sites", "x", upserts=[feature], base={"S001": version}))
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_process_killed_at_any_step_leaves_the_old_or_the_new_state(sample_dir, step):
+    feature, v = _renamed(sample_dir, "S001", "被杀死时")
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_save_and_die_at, args=(str(sample_dir), step, feature, v)
+    )
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 9
+    # The lock died with the process; the next save recovers and works.
+    landed = _consistent(sample_dir, "sites.geojson", "sites", set())
+    assert ("被杀死时" in (sample_dir / "sites.geojson").read_text(encoding="utf-8")) == landed
+    again, v2 = _renamed(sample_dir, "S002", "之后的保存")
+    save(sample_dir, ChangeSet("sites", "y", upserts=[again], base={"S002": v2}))
+
+
+def test_a_crashed_save_of_one_layer_is_settled_by_the_next_save_of_another(sample_dir):
+    feature, v = _renamed(sample_dir, "S001", "崩溃在替换之后")
+    FAULTS.fail_at = "replaced"  # the file was replaced, the entry still pending
+    try:
+        with pytest.raises(OSError):
+            save(sample_dir, ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    finally:
+        FAULTS.fail_at = None
+    plans = read_records(sample_dir, "plans")
+    plan = copy.deepcopy(plans["V02"])
+    plan["properties"]["summary_zh"] = "另一个图层"
+    save(
+        sample_dir,
+        ChangeSet("plans", "b", upserts=[plan], base={"V02": feature_version(plans["V02"])}),
+    )
+    # The sites change landed, so its history entry must survive the plans save's recovery.
+    assert [(e.layer, e.user) for e in history.entries(sample_dir)] == [
+        ("sites", "a"),
+        ("plans", "b"),
+    ]

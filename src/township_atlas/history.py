@@ -78,13 +78,25 @@ def mark_done(pending: Path) -> Path:
     return done
 
 
-def recover(folder: Path, layer_files: dict[str, Path]) -> list[int]:
-    """Settle pending entries after a crash; returns the seqs kept as done.
+def _layer_files(folder: Path) -> dict[str, Path]:
+    from township_atlas.schema import LAYERS, PLANS_FILE
 
-    The file on disk decides: if it is the entry's "after", the change landed (keep it);
-    otherwise it did not (drop the entry).
+    return {**{s.name: folder / s.filename for s in LAYERS}, "plans": folder / PLANS_FILE}
+
+
+def recover(folder: Path, layer_files: dict[str, Path] | None = None) -> list[int]:
+    """Settle what a crashed or killed save left; returns the seqs kept as done.
+
+    Call it holding the folder lock. The file on disk decides: if it is a pending entry's
+    "after", the change landed (keep it); otherwise it did not (drop the entry). Temporary
+    files of dead saves are removed. ``layer_files`` adds to (or overrides) the layers'
+    own files.
     """
     kept = []
+    files = {**_layer_files(folder), **(layer_files or {})}
+    for path in files.values():
+        for tmp in folder.glob(f".{path.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
     d = folder / HISTORY_DIR
     if not d.is_dir():
         return kept
@@ -96,7 +108,7 @@ def recover(folder: Path, layer_files: dict[str, Path]) -> list[int]:
         except (OSError, json.JSONDecodeError):
             pending.unlink(missing_ok=True)
             continue
-        path = layer_files.get(doc.get("layer", ""))
+        path = files.get(doc.get("layer", ""))
         if path is not None and file_sha(path) == doc.get("file_sha_after"):
             mark_done(pending)
             kept.append(int(doc["seq"]))
