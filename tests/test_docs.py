@@ -31,3 +31,21 @@ def test_every_page_is_listed_in_the_readme():
 
         zh, en = TEXT[key]
         assert zh in README and en in README, key
+
+
+def test_every_test_named_in_the_reliability_promises_exists():
+    import re
+
+    doc = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    current = None
+    named = []
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?(?:::(\w+))?`", doc):
+        if path:
+            current = path
+            assert (ROOT / path).exists(), path
+        if name:
+            named.append((current, name))
+    assert len(named) >= 25
+    for path, name in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert f"def {name}(" in source, f"{path}::{name}"
