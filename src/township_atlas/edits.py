@@ -28,7 +28,7 @@ import pandas as pd
 from shapely.geometry import shape
 
 from township_atlas import history
-from township_atlas.bundle import Finding
+from township_atlas.bundle import Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import AtlasError
 from township_atlas.layers_io import (
@@ -262,6 +262,21 @@ def _finding_key(f: Finding) -> tuple:
     return (f.check, f.layer, f.feature, f.message_en)
 
 
+# Per folder: the load a save ended with, reused by the next save while the files are
+# unchanged (a save then checks the data once, not twice).
+_LAST: dict[str, LoadResult] = {}
+
+
+def _load_cached(folder: Path) -> LoadResult:
+    from township_atlas.store import Store
+
+    store = Store(folder)
+    last = _LAST.get(str(folder))
+    if last is not None and last.fingerprint == store.fingerprint():
+        return last
+    return store.load()
+
+
 def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
     """Apply ``change`` to its layer file in ``folder``, or refuse it whole.
 
@@ -301,13 +316,14 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
             after.pop(fid, None)
         new_text = c.text(list(after.values()), before_text)
         FAULTS.step("check")
-        old = (loader or Store(folder).load)()
+        old = (loader or (lambda: _load_cached(folder)))()
         bundle = copy.copy(old.bundle)
         c.put(bundle, new_text)
         old_keys = {_finding_key(f) for f in old.findings if f.severity == "error"}
+        new_findings = run_checks(bundle)
         added = [
             f
-            for f in run_checks(bundle)
+            for f in new_findings
             if f.severity == "error" and _finding_key(f) not in old_keys
         ]
         if added:
@@ -338,6 +354,8 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
             FAULTS.step("replaced")
             history.mark_done(pending)
             FAULTS.step("history_done")
+            # The new state was just checked in full: the next save starts from it.
+            _LAST[str(folder)] = LoadResult(bundle, new_findings, Store(folder).fingerprint())
         finally:
             tmp.unlink(missing_ok=True)
         return SaveResult(
