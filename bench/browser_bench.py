@@ -35,12 +35,14 @@ class PaintTarget:
     click: str = ""  # a feature to click to measure what a click rerun sends back
 
 
-# Ours: atlas.js marks the container when every static layer is built; the village fill
-# arrives through st_folium's feature group, just after.
+# Ours: atlas.js marks the container when every layer from the fetched data file is on
+# the map (the sites clustered, on the county); the villages are SVG paths on the sample
+# and one canvas on the county. A click goes to the middle of a village's name (the label
+# pane lets clicks through to what lies under it: the village, or a symbol on top of it).
 OURS = PaintTarget(
     ".leaflet-container[data-atlas-ready]",
-    ".leaflet-atlasVillages-pane path",
-    click=".leaflet-atlasVillages-pane path.leaflet-interactive",
+    ".leaflet-atlasVillages-pane path, .leaflet-atlasVillages-pane canvas",
+    click=".atlas-village-label",
 )
 
 

@@ -5,7 +5,8 @@ For the shipped sample and a generated county it measures
   * browser: page.goto → painted map in headless Chromium (median of fresh contexts),
     bytes received (HTTP transfer + websocket frames), and websocket frames the page sends
     on a zoom-in click and a drag (a rerun request is one);
-  * bytes of the st_folium component arguments (script + feature_group + header + html);
+  * bytes of the st_folium component arguments (script + feature_group + header + html),
+    and websocket bytes the page receives after a click on the map (ours);
   * RSS of each Streamlit server after its runs.
 Servers run on free loopback ports and are stopped at the end; every non-loopback request
 of the browser is aborted. Prints a table and writes bench/out/map_bench.json.
@@ -173,8 +174,9 @@ def table(results: dict[str, Any]) -> str:
     """The figures as a Markdown table (also pasted into bench/README.md)."""
     rows = [
         "| data | map | server warm run (median) | first visit | paint (median) | "
-        "component args | received (HTTP + ws) | reruns on pan/zoom (all frames sent) | server RSS |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "component args | received (HTTP + ws) | click rerun received | "
+        "reruns on pan/zoom (all frames sent) | server RSS |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for data, apps in results["data"].items():
         for app, r in apps.items():
@@ -186,12 +188,13 @@ def table(results: dict[str, Any]) -> str:
                 f"| **{_fmt(b['paint_median_s'], unit=' s')}**{timeouts} "
                 f"| {_fmt(s['component_args_bytes']['total'], 1e6, unit=' MB')} "
                 f"| {_fmt(b['total_received_bytes'], 1e6, unit=' MB')} "
+                f"| {_fmt(b.get('click_rerun_received_bytes'), 1e3, '.0f', ' kB')} "
                 f"| {_fmt(b['pan_zoom_reruns'], spec='.0f')} "
                 f"({_fmt(b['pan_zoom_frames_sent'], spec='.0f')}) | {m.get('rss_mib', 'n/a')} MiB |"
             )
     if shell := results.get("shell"):
         rows.append(
-            f"| - | one-line Streamlit page | | | {shell['paint_median_s']:.2f} s | | | | |"
+            f"| - | one-line Streamlit page | | | {shell['paint_median_s']:.2f} s | | | | | |"
         )
     return "\n".join(rows)
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from township_atlas.labels import tr
 from township_atlas.maps.choropleth import choropleth
-from township_atlas.selection import search_options
+from township_atlas.selection import find_sites, parse, search_options, site_options
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
@@ -24,7 +24,12 @@ def _on_map_click() -> None:
         st.session_state["map_clicked"] = sel
 
 
-options = search_options(bundle, lang)
+# Up to this many sites every site is in the search box. A county's 10,000 would be a
+# 570 kB list, sent again with every click (the box's value changes with the selection);
+# there the sites are found by part of their name instead.
+SEARCH_ALL_SITES = 500
+many_sites = len(bundle.sites) > SEARCH_ALL_SITES
+options = search_options(bundle, lang, sites=not many_sites)
 catalogue = bundle.indicator_catalogue
 indicator_labels = dict(
     zip(catalogue["key"], catalogue["label_zh" if lang == "zh" else "label_en"], strict=True)
@@ -43,13 +48,31 @@ def _from_url(param: str, choices: list, default):
 # comes right after the search box. The popover's label says what is shown (from the URL,
 # which is where the choices live).
 search_col, layers_col = st.columns([3, 2], vertical_alignment="bottom")
+search_box = search_col.container()
+if many_sites:
+    query = search_col.text_input(
+        tr("map_find_site", lang),
+        key="map_site_query",
+        placeholder=tr("map_find_site_placeholder", lang),
+    )
+    found = find_sites(bundle, lang, query)
+    if query.strip():
+        search_col.caption(
+            tr("map_find_site_found", lang).format(n=len(found))
+            if found
+            else tr("map_find_site_none", lang).format(q=query.strip())
+        )
+    options.update(found)
+    # The selected site (clicked, or from a link) must be an option to be shown.
+    if (chosen := parse(st.query_params.get("sel"))) and chosen[0] == "site":
+        options.update(site_options(bundle, lang, bundle.sites[bundle.sites.site_id == chosen[1]]))
 sel, _ = url_selectbox(
     tr("map_search", lang),
     [None, *options],
     param="sel",
     default=None,
     format_func=lambda k: options.get(k, tr("map_search_placeholder", lang)),
-    container=search_col,
+    container=search_box,
 )
 shown_ind = _from_url("ind", list(indicator_labels), None)
 summary = (

@@ -4,6 +4,9 @@ generated script (escaping), through AppTest where a page is involved."""
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,11 +16,17 @@ from tests.conftest import SAMPLE_DIR
 from tests.factory import make_bundle
 from township_atlas.basemaps import available_basemaps
 from township_atlas.crs import wgs84_to_gcj02
-from township_atlas.maps import payload
-from township_atlas.maps.build import display_shift, dynamic_layer, static_data, static_map
+from township_atlas.maps import datafile, payload
+from township_atlas.maps.build import (
+    LAYER_KEYS,
+    display_shift,
+    dynamic_layer,
+    static_data,
+    static_map,
+)
 from township_atlas.maps.choropleth import choropleth
 from township_atlas.maps.style import RAG, SEQUENTIAL
-from township_atlas.selection import details, fly_bounds, parse, search_options
+from township_atlas.selection import details, find_sites, fly_bounds, parse, search_options
 from township_atlas.store import Store
 from township_atlas.targets import status_against_target
 
@@ -159,6 +168,15 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(element.proto.json_args)
 
 
+def _map_data_file(args: dict) -> Path:
+    """The layers' file the map script fetches (under the app's static folder)."""
+    from township_atlas.ui.map_view import STATIC_DIR
+
+    url = re.search(r'"data_url": "([^"]+)"', args["script"]).group(1)
+    assert url.startswith(datafile.URL_PREFIX + "/")
+    return STATIC_DIR / datafile.FOLDER / url.rsplit("/", 1)[1]
+
+
 def test_map_page_search_selects_and_shows_details(data_env):
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     assert not at.exception
@@ -240,5 +258,119 @@ def test_map_page_survives_template_syntax_in_a_name(data_env):
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     assert not at.exception
-    args = _map_args(at)
-    assert json.dumps("{{ 7*7 }}石{#岔村")[1:-1] in args["script"] + args["feature_group"]
+    layers = _map_data_file(_map_args(at)).read_text(encoding="utf-8")
+    assert (
+        "{{ 7*7 }}石{#岔村"
+        in json.loads(layers)["village_labels"]["features"][0]["properties"]["name"]
+    )
+
+
+def test_the_layers_travel_as_a_file_and_a_click_resends_only_the_selection(data_env):
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    first = _map_args(at)
+    path = _map_data_file(first)
+    content = path.read_bytes()
+    # Named by its content; the map's frame fetches it (the prefetch script first of all).
+    assert path.name == datafile.file_name(content)
+    assert first["js_links"][0].endswith(f"/{datafile.PREFETCH_NAME}?{path.name}")
+    assert not any("jquery" in link for link in first["js_links"])
+    layers = json.loads(content)
+    assert set(layers) == set(LAYER_KEYS)
+    assert len(layers["villages"]["features"]) == 7 and len(layers["sites"]["sel"]) == 42
+    assert len(first["script"]) < 60_000  # atlas.js and the settings, not the layers
+    at.selectbox(key="url_sel").set_value("village:V03").run()
+    second = _map_args(at)
+    # Byte-identical static part (the component keeps its state); the selection is small.
+    for part in ("script", "header", "html", "js_links", "css_links"):
+        assert second[part] == first[part], part
+    assert second["feature_group"] != first["feature_group"]
+    assert len(second["feature_group"]) < 5_000
+
+
+def test_without_anonymous_viewing_the_layers_stay_inside_the_page(monkeypatch):
+    # A static file is served to anyone; with a login required, the layers go only to
+    # sessions that passed it, inside the map's script.
+    from township_atlas import settings
+    from township_atlas.ui import map_view
+
+    result = Store(SAMPLE_DIR).load()
+    monkeypatch.setattr(settings, "anonymous_viewing", lambda: False)
+    monkeypatch.setattr(map_view, "publish", lambda *_: pytest.fail("published a file"))
+    html = map_view._static_map(result, "zh", NONE).get_root().render()
+    assert '"data_url": null' in html and "prefetch-1.js" not in html
+    assert "\\u4e0a\\u5e84\\u6751" in html  # 上庄村, escaped inside the script
+
+
+def test_a_data_file_is_written_once_and_old_ones_are_cleaned_up(tmp_path):
+    urls = [datafile.publish(tmp_path, f'{{"v": {i}}}'.encode(), keep=3) for i in range(5)]
+    folder = tmp_path / datafile.FOLDER
+    names = [u.rsplit("/", 1)[1] for u in urls]
+    for i, name in enumerate(names):  # distinct mtimes, oldest first
+        if (folder / name).exists():
+            os.utime(folder / name, (1_000 + i, 1_000 + i))
+    assert datafile.publish(tmp_path, b'{"v": 4}', keep=3) == urls[4]  # already there
+    datafile.publish(tmp_path, b'{"v": 5}', keep=3)
+    kept = sorted(p.name for p in folder.glob("*.json"))
+    assert kept == sorted([names[3], names[4], datafile.file_name(b'{"v": 5}')])
+    assert (folder / datafile.PREFETCH_NAME).read_bytes() == datafile.PREFETCH_JS
+    assert oct((folder / names[4]).stat().st_mode & 0o777) == "0o644"
+
+
+def test_many_sites_are_clustered_on_a_canvas_with_simplified_villages(monkeypatch):
+    from township_atlas.maps import build
+
+    bundle = make_bundle()
+    small = static_data(bundle, "zh", NONE)
+    assert not small["cluster"] and not small["canvas"]
+    monkeypatch.setattr(build, "CLUSTER_THRESHOLD", 0)
+    monkeypatch.setattr(build, "SIMPLIFY_ABOVE_VILLAGES", 0)
+    big = static_data(bundle, "zh", NONE)
+    assert big["cluster"] and big["canvas"]
+    sites = big["sites"]
+    assert sites["sel"] == [f"site:{s}" for s in bundle.sites.site_id]
+    assert [sites["kinds"][k] for k in sites["kind"]] == list(bundle.sites.kind)
+    assert len(sites["lon"]) == len(sites["lat"]) == len(bundle.sites)
+    vertices = lambda d: sum(  # noqa: E731
+        len(ring) for f in d["villages"]["features"] for ring in f["geometry"]["coordinates"]
+    )
+    assert vertices(big) <= vertices(small)
+
+
+def test_site_search_by_part_of_a_name(sample):
+    options = search_options(sample, "zh", sites=False)
+    assert not any(k.startswith("site:") for k in options)
+    assert len(options) == len(sample.villages) + len(sample.party_orgs)
+    found = find_sites(sample, "zh", "肉牛")
+    assert found and all("肉牛" in label for label in found.values())
+    assert find_sites(sample, "zh", "  ") == {} and find_sites(sample, "zh", "无此点位") == {}
+    assert len(find_sites(sample, "zh", "基地", limit=3)) == 3
+
+
+def test_with_many_sites_the_search_box_lists_sites_found_by_name(tmp_path, monkeypatch):
+    # Past SEARCH_ALL_SITES (pages/map.py) the box lists villages and organisations, plus
+    # the sites whose name contains what was typed, plus the selected site.
+    from township_atlas.sample import generate
+
+    data = generate(tmp_path / "county", n_villages=60, n_sites=600)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(data))
+    bundle = Store(data).load().bundle
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    assert not at.exception
+    assert len(at.selectbox(key="url_sel").options) == 1 + len(bundle.villages) + len(
+        bundle.party_orgs
+    )
+    part = bundle.sites.iloc[7]["name_zh"][:3]
+    at.text_input(key="map_site_query").input(part).run()
+    found = find_sites(bundle, "zh", part)
+    assert found and f"找到 {len(found)} 个点位" in " ".join(c.value for c in at.caption)
+    labels = at.selectbox(key="url_sel").options
+    assert all(label in labels for label in found.values())
+    site = next(iter(found))
+    at.selectbox(key="url_sel").set_value(site).run()
+    assert at.query_params["sel"] == site and not at.exception
+    # A link to a site that was never searched for still shows it as the choice.
+    other = f"site:{bundle.sites.iloc[-1]['site_id']}"
+    link = AppTest.from_file("../app.py", default_timeout=120)
+    link.query_params["sel"] = other
+    link.run()
+    assert link.selectbox(key="url_sel").value == other

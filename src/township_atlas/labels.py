@@ -92,6 +92,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "map_search": ("查找村、点位或党组织", "Find a village, site or Party organisation"),
     "map_search_placeholder": ("输入名称…", "Type a name…"),
+    "map_find_site": ("按名称查找点位", "Find a site by name"),
+    "map_find_site_placeholder": (
+        "输入点位名称中的几个字,回车",
+        "Type part of a site's name, then Enter",
+    ),
+    "map_find_site_found": (
+        "找到 {n} 个点位,已列入上面的查找框。",
+        "{n} sites found: pick one in the box above.",
+    ),
+    "map_find_site_none": ("没有找到名称含“{q}”的点位。", "No site's name contains “{q}”."),
     "map_details": ("详细信息", "Details"),
     "map_click_hint": (
         "点击地图上的村、点位或党组织查看详情;也可以在上方查找。",
@@ -107,6 +117,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Map files are missing, so the map cannot be shown",
     ),
     "map_findings": ("数据检查发现问题的位置", "Where the data check found problems"),
+    "map_data_failed": (
+        "地图数据加载失败,请刷新页面。",
+        "The map's data could not be loaded; please reload the page.",
+    ),
     "industry": ("产业", "Industry"),
     "households_involved": ("带动农户", "Households involved"),
     "output": ("年产值", "Annual output"),

@@ -38,9 +38,12 @@ def _open(browser, url: str, sent: list | None = None) -> tuple[Any, Any, list[s
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
     frame = page.frame_locator(FRAME)
+    # Ready: every layer from the fetched data file is on the map.
     frame.locator(".leaflet-container[data-atlas-ready]").wait_for(timeout=45_000)
-    # The village fill arrives through st_folium's feature group, just after the map.
-    frame.locator(".leaflet-atlasVillages-pane path").first.wait_for(timeout=15_000)
+    # The villages: SVG paths, or one canvas for large data.
+    frame.locator(
+        ".leaflet-atlasVillages-pane path, .leaflet-atlasVillages-pane canvas"
+    ).first.wait_for(timeout=15_000)
     return context, page, requests, errors
 
 
@@ -147,4 +150,56 @@ def test_hostile_names_show_literally_and_run_nothing(browser, tmp_path):
         assert dialogs == []
         assert frame.locator("img[src=x]").count() == 0
         assert frame.locator(".atlas-legend b").count() == 0
+        context.close()
+
+
+def test_a_county_draws_villages_on_a_canvas_and_clusters_its_sites(browser, tmp_path):
+    # 60 villages and 400 sites: past the thresholds where sites are clustered, the vector
+    # layers go on one canvas and the village outlines are simplified (maps/build.py).
+    from township_atlas.sample import generate
+
+    data = generate(tmp_path / "county", n_villages=60, n_sites=400)
+    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "0"}
+    with streamlit_server(ROOT / "app.py", env=env) as url:
+        sent: list = []
+        context, page, requests, errors = _open(browser, url, sent)
+        frame = page.frame_locator(FRAME)
+        assert frame.locator(".leaflet-atlasVillages-pane canvas").count() == 1
+        assert frame.locator(".leaflet-atlasVillages-pane path").count() == 0
+        assert frame.locator(".atlas-village-label").count() == 60
+        map_frame = next(f for f in page.frames if "st_folium" in f.url)
+        # A click on the canvas selects the village under it (symbols hidden for a moment,
+        # so nothing else is hit).
+        hide = map_frame.add_style_tag(
+            content=".leaflet-atlasSites-pane,.leaflet-atlasOrgs-pane{display:none}"
+        )
+        label = frame.locator(".atlas-village-label").nth(5)
+        name = label.inner_text()
+        box = label.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text("户籍人口").wait_for(timeout=15_000)
+        assert "sel=village" in page.url
+        assert page.get_by_role("heading", name=name).count() >= 1
+        hide.evaluate("e => e.remove()")
+        # A cluster zooms in and reruns nothing; then single sites show their symbols.
+        clusters = frame.locator(".marker-cluster")
+        assert clusters.count() > 0
+        zoom = map_frame.evaluate("() => map.getZoom()")
+        page.wait_for_timeout(1000)
+        before = len(sent)
+        # One that no symbol covers (a Party organisation may sit on top of a count).
+        index = map_frame.evaluate(
+            """() => Array.from(document.querySelectorAll(".marker-cluster")).findIndex(e => {
+                 const r = e.getBoundingClientRect();
+                 return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+               })"""
+        )
+        assert index >= 0
+        clusters.nth(index).click(force=True)
+        map_frame.wait_for_function("z => map.getZoom() > z", arg=zoom, timeout=10_000)
+        frame.locator(".leaflet-atlasSites-pane .atlas-sym").first.wait_for(timeout=10_000)
+        page.wait_for_timeout(800)
+        assert len(sent) == before
+        assert [u for u in requests if not is_local_url(u)] == []
+        assert errors == [], errors
         context.close()

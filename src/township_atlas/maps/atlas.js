@@ -1,8 +1,16 @@
 /* Township Atlas map layers. Our own code, inlined into the map script by maps/build.py.
  *
- * Safety: data arrives as JSON (escaped by Jinja's tojson); every text from the data is put
- * into the page with textContent or as a DOM node, never as an HTML string, so a name with
- * markup or a template-string placeholder shows literally and runs nothing.
+ * Safety: data arrives as JSON (a fetched file, or inline escaped by Jinja's tojson);
+ * every text from the data is put into the page with textContent or as a DOM node, never
+ * as an HTML string, so a name with markup or a template-string placeholder shows
+ * literally and runs nothing. The only HTML strings are the symbols, serialised from DOM
+ * nodes built from our own style table.
+ *
+ * Speed (issue #3, a county of 10,000 sites): the layers' data is fetched from a static
+ * file while the map's frame, controls and empty layer groups are set up; st_folium binds
+ * its click handler to the groups that exist at start-up, and clicks on what is added to
+ * them later propagate to them. One icon per symbol kind, tooltips built on hover, the
+ * view fitted before markers are clustered, vector layers on one canvas for large data.
  */
 window.Atlas = window.Atlas || (function () {
   "use strict";
@@ -64,10 +72,12 @@ window.Atlas = window.Atlas || (function () {
     return svg;
   }
 
+  // One icon object per kind of symbol, shared by every marker of that kind: its HTML is
+  // serialised once from the DOM node (so the glyph text is escaped by the browser).
   function icon(svg, size, cls) {
     var wrap = el("div", "atlas-sym " + (cls || ""));
     wrap.appendChild(svg);
-    return L.divIcon({ html: wrap, className: "atlas-icon", iconSize: [size, size],
+    return L.divIcon({ html: wrap.outerHTML, className: "atlas-icon", iconSize: [size, size],
                        iconAnchor: [size / 2, size / 2] });
   }
 
@@ -82,6 +92,15 @@ window.Atlas = window.Atlas || (function () {
     if (p.value_text) { d.appendChild(el("div", "atlas-tip-value", p.value_text)); }
     return d;
   }
+
+  // One tooltip for a group of features, its content built when the pointer reaches one.
+  // The group's members must be features (Leaflet 1.9.3 asks each for its element).
+  function groupTip(group, props, T, options) {
+    group.bindTooltip(function (layer) { return tip(props(layer), T); }, options);
+    return group;
+  }
+
+  function featureProps(layer) { return (layer.feature && layer.feature.properties) || {}; }
 
   function legendBox(title, rows, collapsed) {
     var box = el("details", "atlas-legend");
@@ -129,9 +148,203 @@ window.Atlas = window.Atlas || (function () {
 
   function narrow(map) { return map.getSize().x < 560; }
 
-  // The static layers: everything except the village fill and the selection.
-  function build(map, D) {
-    var T = D.text, S = D.style;
+  // Point layers arrive as columns (lon, lat, sel and the fields of the tooltip): a tenth
+  // of the bytes of GeoJSON. Each marker keeps only its selection key as its feature, which
+  // is what a click returns to Python (st_folium's last_active_drawing).
+  function pointMarker(cols, i, icon, pane) {
+    var m = L.marker([cols.lat[i], cols.lon[i]], { icon: icon, pane: pane, riseOnHover: true,
+                                                  keyboard: false });
+    m.feature = { type: "Feature", properties: { sel: cols.sel[i] } };
+    m._atlasRow = i;
+    return m;
+  }
+
+  // Sites clustered on a pixel grid, for the current zoom and only where the map looks
+  // (plus a margin): a few milliseconds per move instead of clustering every zoom level of
+  // every site up front, as leaflet.markercluster does (half a second for a county). A
+  // cell with one site shows that site's own marker (kept once made); a cell with more, a
+  // count that zooms in when clicked. Counts sit in a plain LayerGroup: their clicks do not
+  // reach the feature groups st_folium listens to, so they never rerun the page.
+  var CELL_PX = 50, UNCLUSTER_ZOOM = 16;
+
+  function clusterIcon(count) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var outer = el("div"), inner = el("div");
+    inner.appendChild(el("span", null, count));
+    outer.appendChild(inner);
+    return L.divIcon({ html: outer, className: "marker-cluster marker-cluster-" + size,
+                       iconSize: [40, 40] });
+  }
+
+  function gridCluster(map, cols, markerAt, points, counts) {
+    var n = cols.sel.length, shown = {}, made = new Array(n);
+    function refresh() {
+      if (!map.hasLayer(points)) { return; }  // the sites are switched off
+      var z = map.getZoom(), b = map.getBounds().pad(0.3), cells = {}, keys = [];
+      var south = b.getSouth(), north = b.getNorth(), west = b.getWest(), east = b.getEast();
+      for (var i = 0; i < n; i++) {
+        var la = cols.lat[i], lo = cols.lon[i];
+        if (la < south || la > north || lo < west || lo > east) { continue; }
+        var key;
+        if (z >= UNCLUSTER_ZOOM) { key = "p" + i; } else {
+          var p = map.project([la, lo], z);
+          key = Math.floor(p.x / CELL_PX) + ":" + Math.floor(p.y / CELL_PX);
+        }
+        var c = cells[key];
+        if (!c) { c = cells[key] = { n: 0, first: i, lat: 0, lon: 0, bounds: L.latLngBounds([]) }; keys.push(key); }
+        c.n++; c.lat += la; c.lon += lo; c.bounds.extend([la, lo]);
+      }
+      var next = {};
+      keys.forEach(function (key) {
+        var c = cells[key], id = c.n === 1 ? "p" + c.first : z + "/" + key, layer = shown[id];
+        if (!layer) {
+          if (c.n === 1) {
+            layer = made[c.first] = made[c.first] || markerAt(c.first);
+            points.addLayer(layer);
+          } else {
+            layer = L.marker([c.lat / c.n, c.lon / c.n], { icon: clusterIcon(c.n), pane: "atlasSites",
+                                                          keyboard: false });
+            layer.on("click", (function (bounds) {
+              return function () { map.fitBounds(bounds, { padding: [40, 40], maxZoom: UNCLUSTER_ZOOM }); };
+            })(c.bounds));
+            counts.addLayer(layer);
+          }
+        }
+        next[id] = layer;
+      });
+      Object.keys(shown).forEach(function (id) {
+        if (!next[id]) { (id.charAt(0) === "p" ? points : counts).removeLayer(shown[id]); }
+      });
+      shown = next;
+    }
+    map.on("moveend", refresh);
+    points.on("add", refresh);
+    refresh();
+  }
+
+  function villageStyle(state) {
+    var S = state.C.style;
+    return function (f) {
+      var fill = state.fills[f.properties.code];
+      return { color: S.village_line, weight: 1.5, fillColor: colour(fill, "#FBF7EF"),
+               fillOpacity: fill ? 0.72 : 0.55 };
+    };
+  }
+
+  // Timeline marks for bench/ (performance.getEntriesByType("mark") in the map's frame).
+  function mark(name) { if (window.performance && performance.mark) { performance.mark(name); } }
+
+  function markReady(map) {
+    mark("atlas-ready");
+    window.atlasReady = true;
+    map.getContainer().setAttribute("data-atlas-ready", "1");
+  }
+
+  // The layers from the data: added to the groups that build() put on the map.
+  function fill(map, state, D) {
+    mark("atlas-data");
+    var C = state.C, T = C.text, S = C.style, G = state.groups;
+    // Large data: every vector layer on one canvas (one canvas, so none hides another's
+    // clicks); draw order is the order added. Small data: SVG, one per pane.
+    var canvas = C.canvas ? L.canvas({ pane: "atlasVillages", padding: 0.5 }) : null;
+    function vec(options) { if (canvas) { options.renderer = canvas; } return options; }
+
+    G.township.addLayer(L.geoJSON(D.township, vec({
+      pane: "atlasVillages", interactive: false,
+      style: function () { return { color: S.township_line, weight: 3.5, fill: false }; }
+    })));
+    state.villages = L.geoJSON(D.villages, vec({ pane: "atlasVillages", style: villageStyle(state) }));
+    groupTip(state.villages, function (layer) {
+      var p = featureProps(layer);
+      return { name: p.name, sub: p.sub, value_text: state.values[p.code] };
+    }, T, { sticky: true });
+    G.villages.addLayer(state.villages);
+
+    G.labels.clearLayers();
+    D.village_labels.features.forEach(function (f) {
+      var c = f.geometry.coordinates;
+      var tag = el("div", "atlas-village-label", f.properties.name);
+      G.labels.addLayer(L.marker([c[1], c[0]], { icon: L.divIcon({ html: tag, className: "atlas-label-icon",
+                                 iconSize: null }), interactive: false, pane: "atlasLabels", keyboard: false }));
+    });
+
+    G.footprints.addLayer(groupTip(L.geoJSON(D.footprints, vec({
+      pane: "atlasFootprints",
+      style: function (f) {
+        var c = (S.sites[f.properties.kind] || ["circle", "#777777"])[1];
+        return { color: colour(c, "#777777"), weight: 1.5, fillOpacity: 0.18 };
+      }
+    })), featureProps, T, { sticky: true }));
+
+    G.chains.addLayer(groupTip(L.geoJSON(D.chains, vec({
+      pane: "atlasChains",
+      style: function () { return { color: S.chain, weight: 5, opacity: 0.55, lineCap: "round" }; }
+    })), featureProps, T, { sticky: true }));
+    G.links.addLayer(L.geoJSON(D.links, vec({
+      pane: "atlasLinks", interactive: false,
+      style: function (f) {
+        return f.properties.kind === "branch_chain"
+          ? { color: S.party, weight: 2, dashArray: "2 6", opacity: 0.9 }
+          : { color: S.party, weight: 2, dashArray: "6 4", opacity: 0.9 };
+      }
+    })));
+
+    var orgs = D.orgs, orgIcons = {};
+    Object.keys(S.orgs).forEach(function (k) {
+      var o = S.orgs[k];
+      orgIcons[k] = icon(symbol("disc", S.party, o[2], C.lang === "zh" ? o[0] : o[1].charAt(0)), o[2], "atlas-org");
+    });
+    var fallbackOrg = icon(symbol("disc", S.party, 18, ""), 18, "atlas-org");
+    for (var i = 0; i < orgs.sel.length; i++) {
+      G.orgs.addLayer(pointMarker(orgs, i, orgIcons[orgs.level[i]] || fallbackOrg, "atlasOrgs"));
+    }
+
+    if (D.findings && D.findings.features.length) {
+      var warn = { error: icon(symbol("triangle", "#C62828", 26, "!"), 26),
+                   warning: icon(symbol("triangle", "#F9A825", 26, "!"), 26) };
+      G.findings.addLayer(groupTip(L.geoJSON(D.findings, {
+        pointToLayer: function (f, latlng) {
+          return L.marker(latlng, { icon: f.properties.severity === "error" ? warn.error : warn.warning,
+                                    pane: "atlasLabels", interactive: true, keyboard: false });
+        }
+      }), function (layer) { return { name: featureProps(layer).name }; }, T));
+    }
+
+    var sites = D.sites, kinds = sites.kinds, siteIcons = kinds.map(function (k) {
+      var sym = S.sites[k] || ["circle", "#777777"];
+      return icon(symbol(sym[0], sym[1], 20), 20);
+    });
+    var otherSite = icon(symbol("circle", "#777777", 20), 20);  // a kind not in the table
+    var siteAt = function (i) {
+      return pointMarker(sites, i, siteIcons[sites.kind[i]] || otherSite, "atlasSites");
+    };
+    state.data = D;
+    if (state.dyn) { apply(map, state); }
+    if (C.cluster) {
+      gridCluster(map, sites, siteAt, G.sitePoints, G.counts);
+    } else {
+      for (var k = 0; k < sites.sel.length; k++) { G.sitePoints.addLayer(siteAt(k)); }
+    }
+    markReady(map);
+  }
+
+  function failed(map, T) {
+    var box = el("div", "atlas-legend", T.data_failed);
+    control("topright", box).addTo(map);
+    map.getContainer().setAttribute("data-atlas-failed", "1");
+  }
+
+  // The frame: panes, basemap, view, controls, legend and the (empty) layer groups, so
+  // that st_folium finds them at start-up. ``inline``: the layers' data, when it is not
+  // fetched from C.data_url (maps/build.py says when).
+  function build(map, C, inline) {
+    mark("atlas-build");
+    var T = C.text, S = C.style;
+    var load = null;
+    if (!inline) {  // started already by the prefetch script (maps/datafile.py), if it ran
+      var url = new URL(C.data_url, document.baseURI).href, pre = window.atlasPrefetch;
+      load = pre && pre.url === url ? pre.response : fetch(url, { credentials: "same-origin" });
+    }
     var container = map.getContainer();
     container.style.background = S.background;
     ["atlasVillages", "atlasFootprints", "atlasChains", "atlasLinks", "atlasSites",
@@ -140,9 +353,10 @@ window.Atlas = window.Atlas || (function () {
       pane.style.zIndex = 400 + i * 10;
       if (name === "atlasLabels") { pane.style.pointerEvents = "none"; }
     });
+    if (C.bounds) { map.fitBounds(C.bounds, { padding: [12, 12], animate: false }); }
 
     var bases = {}, first = null;
-    D.basemaps.forEach(function (b) {
+    C.basemaps.forEach(function (b) {
       var layers = b.layers.map(function (t) {
         return L.tileLayer(t.url, { attribution: t.attribution, subdomains: t.subdomains || "abc",
                                     maxZoom: t.max_zoom || 18, maxNativeZoom: t.max_native_zoom || 18 });
@@ -153,87 +367,32 @@ window.Atlas = window.Atlas || (function () {
     });
     if (first) { first.addTo(map); }
 
+    var G = {
+      township: L.featureGroup(), villages: L.featureGroup(), labels: L.layerGroup(),
+      footprints: L.featureGroup(), sitePoints: L.featureGroup(), counts: L.layerGroup(),
+      chains: L.featureGroup(), links: L.featureGroup(), orgs: L.featureGroup(),
+      findings: L.featureGroup()
+    };
+    var siteGroup = L.featureGroup([G.footprints, G.sitePoints, G.counts]);
+    var sitesOf = function (layer) {
+      var D = state.data, i = layer._atlasRow, s = D.sites;
+      return { name: s.name[i], sub: T.kinds[s.kinds[s.kind[i]]], group: s.group[i] };
+    };
+    groupTip(G.sitePoints, sitesOf, T, { direction: "top", offset: [0, -8] });
+    groupTip(G.orgs, function (layer) {
+      var o = state.data.orgs, i = layer._atlasRow;
+      return { name: o.name[i], sub: o.sub[i], members: o.members[i] };
+    }, T, { direction: "top", offset: [0, -10] });
+
     var overlays = {};
-    var township = L.geoJSON(D.township, {
-      pane: "atlasVillages", interactive: false,
-      style: function () { return { color: S.township_line, weight: 3.5, fill: false }; }
-    }).addTo(map);
-    overlays[T.township] = township;
-
-    var labels = L.layerGroup(D.village_labels.features.map(function (f) {
-      var c = f.geometry.coordinates;
-      var tag = el("div", "atlas-village-label", f.properties.name);
-      return L.marker([c[1], c[0]], { icon: L.divIcon({ html: tag, className: "atlas-label-icon",
-                                      iconSize: null }), interactive: false, pane: "atlasLabels",
-                                      keyboard: false });
-    })).addTo(map);
-    overlays[T.village_labels] = labels;
-
-    var footprints = L.geoJSON(D.footprints, {
-      pane: "atlasFootprints",
-      style: function (f) {
-        var c = (S.sites[f.properties.kind] || ["circle", "#777777"])[1];
-        return { color: colour(c, "#777777"), weight: 1.5, fillOpacity: 0.18 };
-      },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties, T), { sticky: true }); }
-    });
-    var sitePoints = L.geoJSON(D.sites, {
-      pointToLayer: function (f, latlng) {
-        var sym = S.sites[f.properties.kind] || ["circle", "#777777"];
-        return L.marker(latlng, { icon: icon(symbol(sym[0], sym[1], 20), 20), pane: "atlasSites",
-                                  riseOnHover: true, keyboard: false });
-      },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties, T), { direction: "top", offset: [0, -8] }); }
-    });
-    var sites;
-    if (D.cluster && L.markerClusterGroup) {
-      sites = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
-                                     maxClusterRadius: 45, disableClusteringAtZoom: 16 });
-      sites.addLayers(sitePoints.getLayers());
-    } else {
-      sites = sitePoints;
-    }
-    var siteGroup = L.featureGroup([footprints, sites]).addTo(map);
-    overlays[T.sites] = siteGroup;
-
-    var chains = L.geoJSON(D.chains, {
-      pane: "atlasChains",
-      style: function () { return { color: S.chain, weight: 5, opacity: 0.55, lineCap: "round" }; },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties, T), { sticky: true }); }
-    }).addTo(map);
-    overlays[T.chains] = chains;
-
-    var links = L.geoJSON(D.links, {
-      pane: "atlasLinks", interactive: false,
-      style: function (f) {
-        return f.properties.kind === "branch_chain"
-          ? { color: S.party, weight: 2, dashArray: "2 6", opacity: 0.9 }
-          : { color: S.party, weight: 2, dashArray: "6 4", opacity: 0.9 };
-      }
-    }).addTo(map);
-    overlays[T.links] = links;
-
-    var orgs = L.geoJSON(D.orgs, {
-      pointToLayer: function (f, latlng) {
-        var o = S.orgs[f.properties.level] || ["", "", 18];
-        return L.marker(latlng, { icon: icon(symbol("disc", S.party, o[2], D.lang === "zh" ? o[0] : o[1].charAt(0)), o[2], "atlas-org"),
-                                  pane: "atlasOrgs", riseOnHover: true, keyboard: false });
-      },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties, T), { direction: "top", offset: [0, -10] }); }
-    }).addTo(map);
-    overlays[T.orgs] = orgs;
-
-    if (D.findings && D.findings.features.length) {
-      var problems = L.geoJSON(D.findings, {
-        pointToLayer: function (f, latlng) {
-          var fill = f.properties.severity === "error" ? "#C62828" : "#F9A825";
-          return L.marker(latlng, { icon: icon(symbol("triangle", fill, 26, "!"), 26), pane: "atlasLabels",
-                                    interactive: true, keyboard: false });
-        },
-        onEachFeature: function (f, layer) { layer.bindTooltip(tip({ name: f.properties.name }, T)); }
-      }).addTo(map);
-      overlays[T.findings] = problems;
-    }
+    overlays[T.township] = G.township.addTo(map);
+    G.villages.addTo(map);
+    overlays[T.village_labels] = G.labels.addTo(map);
+    overlays[T.sites] = siteGroup.addTo(map);
+    overlays[T.chains] = G.chains.addTo(map);
+    overlays[T.links] = G.links.addTo(map);
+    overlays[T.orgs] = G.orgs.addTo(map);
+    if (C.findings) { overlays[T.findings] = G.findings.addTo(map); }
 
     L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
@@ -243,38 +402,53 @@ window.Atlas = window.Atlas || (function () {
       rows.push({ node: symbol(S.sites[k][0], S.sites[k][1], 16), label: T.kinds[k] });
     });
     Object.keys(S.orgs).forEach(function (k) {
-      rows.push({ node: symbol("disc", S.party, 16, D.lang === "zh" ? S.orgs[k][0] : S.orgs[k][1].charAt(0)), label: T.levels[k] });
+      rows.push({ node: symbol("disc", S.party, 16, C.lang === "zh" ? S.orgs[k][0] : S.orgs[k][1].charAt(0)), label: T.levels[k] });
     });
     rows.push({ node: swatch(null, S.party, "6 4"), label: T.group_site });
     rows.push({ node: swatch(null, S.party, "2 6"), label: T.branch_chain });
     rows.push({ node: swatch(null, S.chain), label: T.chains });
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
-    if (D.bounds) { map.fitBounds(D.bounds, { padding: [12, 12] }); }
-    window.atlasReady = true;
-    container.setAttribute("data-atlas-ready", "1");
+    var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
+                               villages: null, selectionRenderer: null };
+    if (inline) {
+      fill(map, state, inline);
+    } else {
+      load.then(function (r) {
+        if (!r.ok) { throw new Error("map data: HTTP " + r.status); }
+        return r.json();
+      }).then(function (D) { fill(map, state, D); }, function (err) {
+        failed(map, T);
+        throw err;
+      });
+    }
   }
 
-  // The village fill (choropleth), its legend and the selection: replaced on every change
-  // through st_folium's feature_group_to_add, without reloading the map.
+  // Colours and value texts of the villages: restyled in place when the data is there.
+  function apply(map, state) {
+    var D = state.dyn;
+    state.fills = D.fills || {};
+    state.values = D.values || {};
+    if (state.villages) { state.villages.setStyle(villageStyle(state)); }
+  }
+
+  // The village colours (choropleth), their legend and the selection: replaced on every
+  // change through st_folium's feature_group_to_add, without reloading the map.
   function dynamic(group, map, D) {
-    var T = D.text;
-    var villages = L.geoJSON(D.villages, {
-      pane: "atlasVillages",
-      style: function (f) {
-        return { color: D.style.village_line, weight: 1.5, fillColor: colour(f.properties.fill, "#FBF7EF"),
-                 fillOpacity: f.properties.fill ? 0.72 : 0.55 };
-      },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tip(f.properties, T), { sticky: true }); }
-    });
-    group.addLayer(villages);
+    var state = map._atlas;
+    if (!state) { return; }
+    state.dyn = D;
+    apply(map, state);
     if (D.selection) {
+      // Its own SVG above the markers; a few features, never clicked.
+      state.selectionRenderer = state.selectionRenderer || L.svg({ pane: "atlasSelection" });
       var sel = L.geoJSON(D.selection, {
-        pane: "atlasSelection", interactive: false,
+        pane: "atlasSelection", interactive: false, renderer: state.selectionRenderer,
         style: function () { return { color: "#0D47A1", weight: 4, fill: false, dashArray: null }; },
         pointToLayer: function (f, latlng) {
           return L.circleMarker(latlng, { radius: 16, color: "#0D47A1", weight: 4, fill: false,
-                                          pane: "atlasSelection", interactive: false });
+                                          pane: "atlasSelection", interactive: false,
+                                          renderer: state.selectionRenderer });
         }
       });
       group.addLayer(sel);

@@ -3,6 +3,7 @@ feature group (village colours, selection) that st_folium swaps without a reload
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from township_atlas.crs import wgs84_to_gcj02
 from township_atlas.labels import tr
 from township_atlas.maps import payload
 from township_atlas.maps.choropleth import Choropleth
+from township_atlas.maps.datafile import prefetch_url
 from township_atlas.maps.style import (
     BACKGROUND,
     CHAIN_COLOUR,
@@ -32,8 +34,25 @@ from township_atlas.maps.style import (
 )
 from township_atlas.schema import ORG_LEVEL_LABELS, SITE_KIND_LABELS, code_label
 
-# Above this many sites the markers are clustered (a county has thousands).
+# Above this many sites the markers are clustered and the vector layers drawn on one
+# canvas (a county has thousands of sites).
 CLUSTER_THRESHOLD = 300
+# With more villages than this (a county), their outlines are simplified for display.
+SIMPLIFY_ABOVE_VILLAGES = 50
+SIMPLIFY_M = 15.0
+# What the map script carries; the layers travel in a file (or inline, see static_map).
+CONFIG_KEYS = ("lang", "text", "style", "basemaps", "cluster", "canvas", "bounds")
+LAYER_KEYS = (
+    "township",
+    "villages",
+    "village_labels",
+    "sites",
+    "footprints",
+    "chains",
+    "links",
+    "orgs",
+    "findings",
+)
 
 CSS = """<style>
 .atlas-icon{background:none;border:none}
@@ -52,6 +71,16 @@ CSS = """<style>
 .atlas-legend summary{font-weight:700;cursor:pointer}
 .atlas-legend-row{display:flex;align-items:center;gap:6px;margin-top:2px}
 .atlas-legend-sym{display:inline-flex;width:22px;justify-content:center}
+.marker-cluster{background-clip:padding-box;border-radius:20px}
+.marker-cluster div{width:30px;height:30px;margin-left:5px;margin-top:5px;text-align:center;
+ border-radius:15px;font:12px "Helvetica Neue",Arial,Helvetica,sans-serif}
+.marker-cluster span{line-height:30px}
+.marker-cluster-small{background-color:rgba(181,226,140,.6)}
+.marker-cluster-small div{background-color:rgba(110,204,57,.6)}
+.marker-cluster-medium{background-color:rgba(241,211,87,.6)}
+.marker-cluster-medium div{background-color:rgba(240,194,12,.6)}
+.marker-cluster-large{background-color:rgba(253,156,115,.6)}
+.marker-cluster-large div{background-color:rgba(241,128,23,.6)}
 </style>"""
 
 
@@ -90,20 +119,35 @@ class _AtlasStatic(_LiteralMacro):
     _template = Template(
         "{% macro header(this, kwargs) %}" + CSS + "{% endmacro %}"
         "{% macro script(this, kwargs) %}{{ this.js }}\n"
-        "Atlas.build({{ this._parent.get_name() }}, {{ this.data_json }});{% endmacro %}"
+        "Atlas.build({{ this._parent.get_name() }}, {{ this.config_json }}"
+        "{% if this.layers_json %}, {{ this.layers_json }}{% endif %});{% endmacro %}"
     )
 
-    def __init__(self, data_json: str) -> None:
+    def __init__(self, config_json: str, layers_json: str | None) -> None:
         super().__init__()
         self._name = "AtlasStatic"
-        self.data_json = data_json
+        self.config_json = config_json
+        self.layers_json = layers_json
         self.js = _atlas_js()
 
 
 def data_json(data: dict[str, Any]) -> str:
     """JSON safe to put inside a <script> (``<``, ``>``, ``&``, ``'`` escaped, as Jinja's
-    tojson does). Serialising a county takes most of a second: cache it with the data."""
+    tojson does). Serialising a county takes a while: cache it with the data."""
     return str(htmlsafe_json_dumps(data))
+
+
+def layers_file(data: dict[str, Any]) -> bytes:
+    """The layers of ``data`` (from :func:`static_data`) as the bytes of a JSON file that
+    the browser fetches: UTF-8, no HTML escaping (it is parsed with JSON.parse, never put
+    into a page)."""
+    layers = {k: data[k] for k in LAYER_KEYS}
+    return json.dumps(layers, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def layers_inline(data: dict[str, Any]) -> str:
+    """The layers of ``data`` as JSON safe to put inside the map's <script>."""
+    return data_json({k: data[k] for k in LAYER_KEYS})
 
 
 class _AtlasDynamic(_LiteralMacro):
@@ -141,6 +185,7 @@ def _text(lang: str) -> dict[str, Any]:
         "group_site": tr("map_group_site", lang),
         "branch_chain": tr("map_branch_chain", lang),
         "findings": tr("map_findings", lang),
+        "data_failed": tr("map_data_failed", lang),
         "kinds": {k: code_label(SITE_KIND_LABELS, k, lang) for k in SITE_SYMBOLS},
         "levels": {k: code_label(ORG_LEVEL_LABELS, k, lang) for k in ORG_SYMBOLS},
     }
@@ -160,13 +205,21 @@ STYLE = {
 def static_data(
     bundle: Bundle, lang: str, basemap: Basemap, findings: list[Finding] | None = None
 ) -> dict[str, Any]:
-    """Everything the static map draws, as JSON-ready data (the expensive part: cache it).
-    ``findings`` with a location are drawn as warning marks, so data problems show where
-    they are."""
+    """Everything the static map draws, as JSON-ready data (the expensive part: cache it):
+    the settings in ``CONFIG_KEYS`` and the layers in ``LAYER_KEYS``. ``findings`` with a
+    location are drawn as warning marks, so data problems show where they are. Sites and
+    organisations are columns (see :func:`payload.point_columns`); with many villages their
+    outlines are simplified to ``SIMPLIFY_M`` for display."""
     shift = display_shift(basemap)
     sites, footprints = payload.site_layers(bundle, lang, shift)
     chains, links = payload.chain_layers(bundle, lang, shift)
-    data = {
+    large = len(bundle.sites) > CLUSTER_THRESHOLD
+    simplify = SIMPLIFY_M if len(bundle.villages) > SIMPLIFY_ABOVE_VILLAGES else 0.0
+    kinds = list(SITE_SYMBOLS)
+    site_columns = payload.point_columns(sites, ("sel", "name", "group", "kind"))
+    site_columns["kinds"] = kinds
+    site_columns["kind"] = [kinds.index(k) if k in kinds else -1 for k in site_columns["kind"]]
+    return {
         "lang": lang,
         "text": _text(lang),
         "style": STYLE,
@@ -179,26 +232,41 @@ def static_data(
         ]
         if basemap.tiles
         else [],
+        "cluster": large,
+        "canvas": large,
+        "bounds": payload.bounds(bundle, shift),
         "township": payload.township_layer(bundle, lang, shift),
+        "villages": payload._fc(payload.village_features(bundle, lang, shift, simplify)),
         "village_labels": payload.village_labels(bundle, lang, shift),
-        "sites": sites,
+        "sites": site_columns,
         "footprints": footprints,
         "chains": chains,
         "links": links,
-        "orgs": payload.org_layer(bundle, lang, shift),
-        "cluster": len(bundle.sites) > CLUSTER_THRESHOLD,
-        "bounds": payload.bounds(bundle, shift),
+        "orgs": payload.point_columns(
+            payload.org_layer(bundle, lang, shift), ("sel", "level", "name", "sub", "members")
+        ),
         "findings": payload.finding_layer(findings or [], lang, shift),
     }
-    return data
 
 
 def static_map(
-    data: dict[str, Any], lang: str, basemap: Basemap, serialised: str | None = None
+    data: dict[str, Any],
+    lang: str,
+    basemap: Basemap,
+    serialised: str | None = None,
+    *,
+    data_url: str | None = None,
 ) -> folium.Map:
-    """The map with every layer but the village fill; its content changes only with the
-    data, language or basemap, so panning and selecting never remount it. Cheap: a new
-    Map each run, because st_folium adds the dynamic group to the map it is given."""
+    """The map with every layer; its content changes only with the data, language or
+    basemap, so panning and selecting never remount it. Cheap: a new Map each run, because
+    st_folium adds the dynamic group to the map it is given.
+
+    With ``data_url`` the script carries only the settings and the browser fetches the
+    layers from that URL (a file written by :mod:`township_atlas.maps.datafile`), so the
+    page's message stays small and a click does not send the layers again. Without it the
+    layers are inside the script: ``serialised`` (from :func:`layers_inline`, cached by
+    the caller) or serialised here.
+    """
     bounds = data["bounds"] or [[35.9, 105.7], [36.0, 105.8]]
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = make_map(
@@ -212,12 +280,16 @@ def static_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    if data["cluster"]:
-        # Loads leaflet.markercluster (served locally) without adding anything visible.
-        from folium.plugins import MarkerCluster
-
-        MarkerCluster(name="_cluster_assets", control=False).add_to(m)
-    m.add_child(_AtlasStatic(serialised if serialised is not None else data_json(data)))
+    # Nothing on our map uses jQuery (folium's popups do): one script less to load. With a
+    # data file, its download starts first (st_folium loads these scripts in order).
+    m.default_js = [(name, url) for name, url in m.default_js if name != "jquery"]
+    if data_url:
+        m.default_js.insert(0, ("atlas_prefetch", prefetch_url(data_url)))
+    config = {k: data[k] for k in CONFIG_KEYS}
+    config["findings"] = len(data["findings"]["features"])
+    config["data_url"] = data_url
+    layers = None if data_url else (serialised or layers_inline(data))
+    m.add_child(_AtlasStatic(data_json(config), layers))
     FullscreenControl(
         title=tr("map_fullscreen", lang), title_cancel=tr("map_fullscreen_exit", lang)
     ).add_to(m)
@@ -233,15 +305,8 @@ def dynamic_layer(
     selection: dict[str, Any] | None = None,
     fly_to: list[list[float]] | None = None,
 ) -> folium.FeatureGroup:
-    """Village polygons coloured by ``choro``, the highlighted selection, and where to fly."""
-    shift = display_shift(basemap)
-    simplify = 15.0 if len(bundle.villages) > 50 else 0.0
-    villages = payload.village_features(bundle, lang, shift, simplify)
-    for feat in villages:
-        code = feat["properties"]["code"]
-        if choro is not None:
-            feat["properties"]["fill"] = choro.fills.get(code)
-            feat["properties"]["value_text"] = choro.texts.get(code, "")
+    """Village colours and value texts from ``choro``, the highlighted selection, and where
+    to fly: small, so a click's rerun sends little. The village outlines are static."""
     legend = None
     if choro is not None:
         legend = {
@@ -249,9 +314,8 @@ def dynamic_layer(
             "rows": [{"colour": c, "label": label} for c, label in choro.rows],
         }
     data = {
-        "text": _text(lang),
-        "style": STYLE,
-        "villages": payload._fc(villages),
+        "fills": dict(choro.fills) if choro is not None else {},
+        "values": dict(choro.texts) if choro is not None else {},
         "legend": legend,
         "selection": selection,
         "fly": fly_to,
