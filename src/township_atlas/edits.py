@@ -322,9 +322,7 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
         old_keys = {_finding_key(f) for f in old.findings if f.severity == "error"}
         new_findings = run_checks(bundle)
         added = [
-            f
-            for f in new_findings
-            if f.severity == "error" and _finding_key(f) not in old_keys
+            f for f in new_findings if f.severity == "error" and _finding_key(f) not in old_keys
         ]
         if added:
             raise CheckFailedError(added)

@@ -45,18 +45,38 @@ def _name(row: Any, lang: str) -> str:
     return str(row.name_zh)
 
 
-def search_options(bundle: Bundle, lang: str) -> dict[str, str]:
-    """Every selectable feature: selection key -> "name · kind", villages first."""
+def search_options(bundle: Bundle, lang: str, *, sites: bool = True) -> dict[str, str]:
+    """Selectable features: selection key -> "name · kind", villages first, then Party
+    organisations, then (if ``sites``) every site."""
     out: dict[str, str] = {}
     for v in bundle.villages.itertuples(index=False):
         out[f"village:{v.code}"] = f"{_name(v, lang)} · {'行政村' if lang == 'zh' else 'village'}"
     for o in bundle.party_orgs.itertuples(index=False):
         out[f"org:{o.org_id}"] = f"{_name(o, lang)} · {code_label(ORG_LEVEL_LABELS, o.level, lang)}"
-    for s in bundle.sites.itertuples(index=False):
-        out[f"site:{s.site_id}"] = (
-            f"{_name(s, lang)} · {code_label(SITE_KIND_LABELS, s.kind, lang)}"
-        )
+    if sites:
+        out.update(site_options(bundle, lang, bundle.sites))
     return out
+
+
+def site_options(bundle: Bundle, lang: str, frame: pd.DataFrame) -> dict[str, str]:
+    """The sites of ``frame`` (rows of ``bundle.sites``) as search options."""
+    return {
+        f"site:{s.site_id}": f"{_name(s, lang)} · {code_label(SITE_KIND_LABELS, s.kind, lang)}"
+        for s in frame.itertuples(index=False)
+    }
+
+
+def find_sites(bundle: Bundle, lang: str, query: str, limit: int = 50) -> dict[str, str]:
+    """Up to ``limit`` sites whose name (Chinese or English) contains ``query`` (any case),
+    as search options; {} for an empty query."""
+    query = query.strip().lower()
+    if not query:
+        return {}
+    sites = bundle.sites
+    hit = sites["name_zh"].astype(str).str.lower().str.contains(query, regex=False)
+    if "name_en" in sites:
+        hit |= sites["name_en"].fillna("").astype(str).str.lower().str.contains(query, regex=False)
+    return site_options(bundle, lang, sites[hit].head(limit))
 
 
 def _row(frame: pd.DataFrame, column: str, ident: str):

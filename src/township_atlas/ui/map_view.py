@@ -2,7 +2,9 @@
 
 Only ``last_active_drawing`` comes back from the browser, so panning and zooming cause no
 rerun. The static map's content (and so the component key) changes only with the data,
-language or basemap; colours and the selection travel in ``feature_group_to_add``.
+language or basemap; colours and the selection travel in ``feature_group_to_add``. The
+layers themselves are a static file the map fetches (:mod:`township_atlas.maps.datafile`)
+when anyone may look at the app; with anonymous viewing off they stay inside the page.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from township_atlas.basemaps import Basemap, available_basemaps
 from township_atlas.bundle import Bundle, LoadResult
 from township_atlas.labels import tr
 from township_atlas.maps.build import (
-    data_json,
     display_shift,
     dynamic_layer,
+    layers_file,
+    layers_inline,
     static_data,
     static_map,
 )
 from township_atlas.maps.choropleth import Choropleth
+from township_atlas.maps.datafile import publish
 from township_atlas.selection import fly_bounds, highlight, parse
 
 STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
@@ -53,12 +57,30 @@ def basemaps() -> list[Basemap]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _static_data(_result: LoadResult, fingerprint: str, lang: str, basemap_key: str):
+def _static_data(
+    _result: LoadResult, fingerprint: str, lang: str, basemap_key: str, as_file: bool
+) -> tuple[dict, bytes | str]:
     # Keyed by the data's fingerprint: built once per data version, language and basemap,
-    # and shared (read-only) by every session.
+    # and shared (read-only) by every session. The layers serialised once: as a file's
+    # bytes, or as JSON for inside the page.
     basemap = next(b for b in basemaps() if b.key == basemap_key)
     data = static_data(_result.bundle, lang, basemap, _result.findings)
-    return data, data_json(data)
+    return data, layers_file(data) if as_file else layers_inline(data)
+
+
+def _static_map(result: LoadResult, lang: str, basemap: Basemap):
+    """The static map; its layers in a file when anyone may see them anyway."""
+    public = settings.anonymous_viewing()
+    data, layers = _static_data(result, result.fingerprint, lang, basemap.key, public)
+    if public:
+        try:
+            # Cheap when the file is there (one stat); rewritten if it was cleaned away.
+            url = publish(STATIC_DIR, layers)
+        except OSError:
+            # A read-only static folder: the layers go inside the page, as before.
+            return static_map(data, lang, basemap, layers_inline(data))
+        return static_map(data, lang, basemap, data_url=url)
+    return static_map(data, lang, basemap, layers)
 
 
 def clicked_selection(map_key: str) -> str | None:
@@ -89,8 +111,7 @@ def show_map(
     bundle = result.bundle
     basemap = next((b for b in basemaps() if b.key == basemap_key), basemaps()[0])
     shift = display_shift(basemap)
-    data, serialised = _static_data(result, result.fingerprint, lang, basemap.key)
-    m = static_map(data, lang, basemap, serialised)
+    m = _static_map(result, lang, basemap)
     dynamic = dynamic_layer(
         bundle,
         lang,
