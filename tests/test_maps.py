@@ -296,7 +296,9 @@ def test_without_anonymous_viewing_the_layers_stay_inside_the_page(monkeypatch):
     result = Store(SAMPLE_DIR).load()
     monkeypatch.setattr(settings, "anonymous_viewing", lambda: False)
     monkeypatch.setattr(map_view, "publish", lambda *_: pytest.fail("published a file"))
-    html = map_view._static_map(result, "zh", NONE).get_root().render()
+    m, url = map_view._static_map(result, "zh", NONE, "atlas_map")
+    assert url is None
+    html = m.get_root().render()
     assert '"data_url": null' in html and "prefetch-1.js" not in html
     assert "\\u4e0a\\u5e84\\u6751" in html  # 上庄村, escaped inside the script
 
@@ -374,3 +376,24 @@ def test_with_many_sites_the_search_box_lists_sites_found_by_name(tmp_path, monk
     link.query_params["sel"] = other
     link.run()
     assert link.selectbox(key="url_sel").value == other
+
+
+def test_a_data_change_redraws_in_place_without_remounting_the_map(data_env):
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    first = _map_args(at)
+    old_file = _map_data_file(first)
+    path = data_env / "villages.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["name_zh"] = "改名后的村"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    at.run()
+    second = _map_args(at)
+    # The frame is the same (no remount, the view is kept) ...
+    for part in ("script", "header", "html", "js_links", "css_links"):
+        assert second[part] == first[part], part
+    # ... and the dynamic part names the new layers' file, which the map fetches.
+    assert old_file.name not in second["feature_group"]
+    new_name = next(
+        p.name for p in old_file.parent.glob("*.json") if p.name in second["feature_group"]
+    )
+    assert "改名后的村" in (old_file.parent / new_name).read_text(encoding="utf-8")

@@ -220,6 +220,7 @@ window.Atlas = window.Atlas || (function () {
     map.on("moveend", refresh);
     points.on("add", refresh);
     refresh();
+    return function () { map.off("moveend", refresh); points.off("add", refresh); };
   }
 
   function villageStyle(state) {
@@ -321,7 +322,7 @@ window.Atlas = window.Atlas || (function () {
     state.data = D;
     if (state.dyn) { apply(map, state); }
     if (C.cluster) {
-      gridCluster(map, sites, siteAt, G.sitePoints, G.counts);
+      state.clusterOff = gridCluster(map, sites, siteAt, G.sitePoints, G.counts);
     } else {
       for (var k = 0; k < sites.sel.length; k++) { G.sitePoints.addLayer(siteAt(k)); }
     }
@@ -329,9 +330,32 @@ window.Atlas = window.Atlas || (function () {
   }
 
   function failed(map, T) {
-    var box = el("div", "atlas-legend", T.data_failed);
-    control("topright", box).addTo(map);
+    var box = control("topright", el("div", "atlas-legend", T.data_failed)).addTo(map);
     map.getContainer().setAttribute("data-atlas-failed", "1");
+    if (map._atlas) { map._atlas.failedBox = box; }
+  }
+
+  // A newer version of the data (saved in another session, or by QGIS): fetched and drawn
+  // into the same groups, keeping the view; the map is not rebuilt (maps/build.py).
+  function reload(map, state, url) {
+    state.url = url;
+    fetch(new URL(url, document.baseURI).href, { credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) { throw new Error("map data: HTTP " + r.status); }
+        return r.json();
+      })
+      .then(function (D) {
+        if (state.url !== url) { return; }  // a still newer one is on its way
+        if (state.clusterOff) { state.clusterOff(); state.clusterOff = null; }
+        Object.keys(state.groups).forEach(function (k) { state.groups[k].clearLayers(); });
+        if (state.failedBox) { map.removeControl(state.failedBox); state.failedBox = null; }
+        map.getContainer().removeAttribute("data-atlas-failed");
+        fill(map, state, D);
+        map.getContainer().setAttribute("data-atlas-version", url);
+      }, function (err) {
+        if (!state.failedBox) { failed(map, state.C.text); }
+        throw err;
+      });
   }
 
   // The frame: panes, basemap, view, controls, legend and the (empty) layer groups, so
@@ -410,7 +434,8 @@ window.Atlas = window.Atlas || (function () {
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
     var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
-                               villages: null, selectionRenderer: null };
+                               villages: null, selectionRenderer: null, url: C.data_url || null,
+                               clusterOff: null, failedBox: null };
     if (inline) {
       fill(map, state, inline);
     } else {
@@ -439,6 +464,7 @@ window.Atlas = window.Atlas || (function () {
     if (!state) { return; }
     state.dyn = D;
     apply(map, state);
+    if (D.data_url && D.data_url !== state.url) { reload(map, state, D.data_url); }
     if (D.selection) {
       // Its own SVG above the markers; a few features, never clicked.
       state.selectionRenderer = state.selectionRenderer || L.svg({ pane: "atlasSelection" });

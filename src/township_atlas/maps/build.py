@@ -304,6 +304,7 @@ def dynamic_layer(
     choro: Choropleth | None = None,
     selection: dict[str, Any] | None = None,
     fly_to: list[list[float]] | None = None,
+    data_url: str | None = None,
 ) -> folium.FeatureGroup:
     """Village colours and value texts from ``choro``, the highlighted selection, and where
     to fly: small, so a click's rerun sends little. The village outlines are static."""
@@ -319,6 +320,9 @@ def dynamic_layer(
         "legend": legend,
         "selection": selection,
         "fly": fly_to,
+        # The current layers' file: when it is newer than the one the map was built with,
+        # the map fetches it and redraws in place (no remount, the view is kept).
+        "data_url": data_url,
     }
     group = folium.FeatureGroup(name="atlas-dynamic", control=False)
     group.add_child(_AtlasDynamic(data))

@@ -20,6 +20,7 @@ from township_atlas.basemaps import Basemap, available_basemaps
 from township_atlas.bundle import Bundle, LoadResult
 from township_atlas.labels import tr
 from township_atlas.maps.build import (
+    CONFIG_KEYS,
     display_shift,
     dynamic_layer,
     layers_file,
@@ -68,8 +69,14 @@ def _static_data(
     return data, layers_file(data) if as_file else layers_inline(data)
 
 
-def _static_map(result: LoadResult, lang: str, basemap: Basemap):
-    """The static map; its layers in a file when anyone may see them anyway."""
+def _static_map(result: LoadResult, lang: str, basemap: Basemap, key: str):
+    """The static map and the URL of the current layers' file (None when inline).
+
+    Layers go in a file when anyone may see them anyway. Then the map a session first drew
+    (its "frame") is kept while only the data changes: the new file's URL travels in the
+    dynamic part and the map redraws in place within a second of a save — no remount,
+    no lost view. Without a file (private data) a new data version remounts the map.
+    """
     public = settings.anonymous_viewing()
     data, layers = _static_data(result, result.fingerprint, lang, basemap.key, public)
     if public:
@@ -78,9 +85,16 @@ def _static_map(result: LoadResult, lang: str, basemap: Basemap):
             url = publish(STATIC_DIR, layers)
         except OSError:
             # A read-only static folder: the layers go inside the page, as before.
-            return static_map(data, lang, basemap, layers_inline(data))
-        return static_map(data, lang, basemap, data_url=url)
-    return static_map(data, lang, basemap, layers)
+            return static_map(data, lang, basemap, layers_inline(data)), None
+        frame_key = f"{key}__frame"
+        frame = st.session_state.get(frame_key)
+        if not frame or frame[0] != (lang, basemap.key):
+            # Only what the frame needs (not the layers: sessions must stay light).
+            light = {k: data[k] for k in CONFIG_KEYS}
+            light["findings"] = {"features": data["findings"]["features"][:1]}
+            frame = st.session_state[frame_key] = ((lang, basemap.key), light, url)
+        return static_map(frame[1], lang, basemap, data_url=frame[2]), url
+    return static_map(data, lang, basemap, layers), None
 
 
 def clicked_selection(map_key: str) -> str | None:
@@ -111,7 +125,7 @@ def show_map(
     bundle = result.bundle
     basemap = next((b for b in basemaps() if b.key == basemap_key), basemaps()[0])
     shift = display_shift(basemap)
-    m = _static_map(result, lang, basemap)
+    m, data_url = _static_map(result, lang, basemap, key)
     dynamic = dynamic_layer(
         bundle,
         lang,
@@ -119,6 +133,7 @@ def show_map(
         choro=choro,
         selection=highlight(bundle, selections, shift),
         fly_to=fly_bounds(bundle, selections, shift) if fly else None,
+        data_url=data_url,
     )
     st_folium(
         m,
