@@ -66,6 +66,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--county", help="a generated data folder to use instead of the sample")
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--live", type=float, default=1.0, help="live_refresh_seconds")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="edit-bench-"))
     data = tmp / "geodata"
@@ -73,7 +74,10 @@ def main() -> int:
     code = json.loads((data / "villages.geojson").read_text(encoding="utf-8"))["features"][0][
         "properties"
     ]["code"]
-    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "1"}
+    env = {
+        "TOWNSHIP_ATLAS_DATA_DIR": str(data),
+        "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": str(args.live),
+    }
     visible, saves, load = [], [], os.getloadavg()
     with streamlit_server(ROOT / "app.py", env=env) as url, sync_playwright() as p:
         browser = launch_chromium(p)
