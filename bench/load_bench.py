@@ -102,7 +102,11 @@ def main() -> int:
             block_remote(ctx)
             page = ctx.new_page()
             page.on("pageerror", lambda e, i=i: errors.append(f"session {i}: {e}"))
-            page.goto(url + ("/village?village=" + code if i % 3 == 2 else ""))
+            page.goto(
+                url + ("/village?village=" + code if i % 3 == 2 else ""),
+                timeout=300_000,
+                wait_until="domcontentloaded",
+            )
             pages.append(page)
         for page in pages:
             page.get_by_role("heading").first.wait_for(timeout=180_000)

@@ -329,6 +329,14 @@ window.Atlas = window.Atlas || (function () {
     markReady(map);
   }
 
+  // Fitting a view needs the map's size: the component's frame starts hidden (height 0)
+  // and Leaflet would compute a NaN centre ("Invalid LatLng object"). Wait until sized.
+  function whenSized(map, fit) {
+    var size = map.getSize();
+    if (size.x > 0 && size.y > 0) { fit(); return; }
+    map.once("resize", function () { whenSized(map, fit); });
+  }
+
   function failed(map, T) {
     var box = control("topright", el("div", "atlas-legend", T.data_failed)).addTo(map);
     map.getContainer().setAttribute("data-atlas-failed", "1");
@@ -377,7 +385,7 @@ window.Atlas = window.Atlas || (function () {
       pane.style.zIndex = 400 + i * 10;
       if (name === "atlasLabels") { pane.style.pointerEvents = "none"; }
     });
-    if (C.bounds) { map.fitBounds(C.bounds, { padding: [12, 12], animate: false }); }
+    if (C.bounds) { whenSized(map, function () { map.fitBounds(C.bounds, { padding: [12, 12], animate: false }); }); }
 
     var bases = {}, first = null;
     C.basemaps.forEach(function (b) {
@@ -486,7 +494,7 @@ window.Atlas = window.Atlas || (function () {
     }
     group.on("add", function () { if (legend) { legend.addTo(map); } });
     group.on("remove", function () { if (legend) { map.removeControl(legend); } });
-    if (D.fly) { map.flyToBounds(D.fly, { padding: [40, 40], maxZoom: 16, duration: 0.6 }); }
+    if (D.fly) { whenSized(map, function () { map.flyToBounds(D.fly, { padding: [40, 40], maxZoom: 16, duration: 0.6 }); }); }
   }
 
   return { build: build, dynamic: dynamic, el: el, symbol: symbol };
