@@ -273,11 +273,14 @@ def test_suggested_crs_and_mapping_are_what_plan_import_uses() -> None:
 
 # --- the message table -------------------------------------------------------------------
 _SOURCES = Path(transfer_pkg.__file__).parent
+# The import and export tabs of the edit page draw their texts from the same table.
+_UI_SOURCES = [_SOURCES.parent / "ui" / "edit_transfer.py"]
 
 
 def test_every_message_key_used_exists_and_every_text_is_used() -> None:
-    code = "\n".join(p.read_text(encoding="utf-8") for p in _SOURCES.glob("*.py"))
-    used = set(re.findall(r'"(xfer_[a-z0-9_]+)"', code))
+    files = [*_SOURCES.glob("*.py"), *_UI_SOURCES]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    used = set(re.findall(r"[\"'](xfer_[a-z0-9_]+)[\"']", code))
     prefixes = set(re.findall(r'f"(xfer_[a-z0-9_]+_)\{', code))
     assert used - set(TEXT) == set()
     unused = {k for k in TEXT if k not in used and not any(k.startswith(p) for p in prefixes)}
