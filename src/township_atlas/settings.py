@@ -88,9 +88,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "live_refresh_seconds",
         "1",
-        "每隔几秒检查一次数据是否有变化(其他人保存或 QGIS 修改后自动刷新);0 为关闭。",
-        "How often (seconds) each page checks the data folder for changes saved elsewhere "
-        "or by QGIS, and redraws; 0 turns it off.",
+        "数据变化后各页自动刷新:服务器 0.2 秒内推送,浏览器每隔此值×5 秒保底核对"
+        "(无法推送时每隔此值);0 为关闭。",
+        "Pages redraw when the data changed: pushed by the server within 0.2 s; the "
+        "browser checks every 5x this many seconds as a safety net (every this many when "
+        "the server cannot push); 0 turns it off.",
     ),
 )
 SETTINGS += (

@@ -51,3 +51,29 @@ def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_pat
         print(f"external edit visible in both pages after {time.monotonic() - started:.2f} s")
         assert pages[1].url.startswith(url + "/village")
         context.close()
+
+
+def test_the_server_pushes_the_change_long_before_the_browser_would_ask(browser, tmp_path):
+    # The browser's own check runs every 5 × 30 s here: only the server's push can show the
+    # change within seconds.
+    data = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", data)
+    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "30"}
+    with streamlit_server(ROOT / "app.py", env=env) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        block_remote(context)
+        pages = [context.new_page(), context.new_page()]
+        pages[0].goto(url)
+        pages[1].goto(url + "/village")
+        pages[0].frame_locator(FRAME).locator(".atlas-village-label").first.wait_for(timeout=45_000)
+        pages[1].get_by_text("上庄村").first.wait_for(timeout=45_000)
+        time.sleep(1)
+        for name in ("上庄一村", "上庄二村"):  # twice: the first rerun registers again
+            started = time.monotonic()
+            _rename_village(data, name)
+            pages[0].frame_locator(FRAME).last.locator(
+                ".atlas-village-label", has_text=name
+            ).wait_for(timeout=8_000)
+            pages[1].get_by_text(name).first.wait_for(timeout=8_000)
+            print(f"pushed: visible in both pages after {time.monotonic() - started:.2f} s")
+        context.close()
