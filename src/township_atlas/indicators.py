@@ -99,9 +99,29 @@ def township_code(bundle: Bundle) -> str | None:
     return None if is_blank(code) else str(code)
 
 
+# The last few results of records(), by the indicator frame they came from (kept alive
+# here, so its id is not reused): a page asks for them a dozen times per run.
+_RECORDS: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
 def records(bundle: Bundle) -> pd.DataFrame:
-    """The indicator table with plain float values (NaN for missing) and int years."""
-    ind = bundle.indicators.dropna(subset=["place_code", "year", "indicator"])
+    """The indicator table with plain float values (NaN for missing) and int years.
+
+    The result is shared between callers for the same indicator frame: do not change it
+    in place."""
+    source = bundle.indicators
+    hit = _RECORDS.get(id(source))
+    if hit is not None and hit[0] is source:
+        return hit[1]
+    result = _records(source)
+    if len(_RECORDS) >= 8:
+        _RECORDS.pop(next(iter(_RECORDS)))
+    _RECORDS[id(source)] = (source, result)
+    return result
+
+
+def _records(indicators: pd.DataFrame) -> pd.DataFrame:
+    ind = indicators.dropna(subset=["place_code", "year", "indicator"])
     return pd.DataFrame(
         {
             "place_code": ind["place_code"].astype(str).to_numpy(),

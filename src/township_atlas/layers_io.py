@@ -10,6 +10,7 @@ pyogrio elsewhere.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -180,6 +181,47 @@ def read_csv_table(path: Path, spec: LayerSpec) -> pd.DataFrame:
             "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
         ) from exc
     return parse_csv_table(text, spec, path.name)
+
+
+# Per file: the digest of its bytes and the frame they parsed to. Loading a folder after
+# one file changed then parses that file only (frames are never changed in place: pages
+# and saves build new ones).
+_PARSED: dict[str, tuple[bytes, pd.DataFrame]] = {}
+_PARSED_MAX = 256
+
+
+def read_layer(path: Path, spec: LayerSpec) -> pd.DataFrame:
+    """:func:`read_geojson` or :func:`read_csv_table`, reusing the last parse of the same
+    bytes of the same file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataFileError(path.name, "文件不存在", "file not found") from exc
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    key = f"{path.resolve()}|{spec.name}"
+    hit = _PARSED.get(key)
+    if hit is not None and hit[0] == digest:
+        return hit[1]
+    if spec.is_spatial:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
+        frame = parse_geojson(text, spec, path.name)
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DataFileError(
+                path.name,
+                "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
+                "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
+            ) from exc
+        frame = parse_csv_table(text, spec, path.name)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[key] = (digest, frame)
+    return frame
 
 
 def parse_csv_table(text: str, spec: LayerSpec, name: str) -> pd.DataFrame:

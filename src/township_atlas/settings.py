@@ -88,9 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "live_refresh_seconds",
         "1",
-        "数据变化后各页自动刷新:服务器 0.2 秒内推送,浏览器每隔此值×5 秒保底核对"
+        "数据变化后各页自动刷新:服务器 0.1 秒内推送,浏览器每隔此值×5 秒保底核对"
         "(无法推送时每隔此值);0 为关闭。",
-        "Pages redraw when the data changed: pushed by the server within 0.2 s; the "
+        "Pages redraw when the data changed: pushed by the server within 0.1 s; the "
         "browser checks every 5x this many seconds as a safety net (every this many when "
         "the server cannot push); 0 turns it off.",
     ),

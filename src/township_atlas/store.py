@@ -13,7 +13,7 @@ from pathlib import Path
 from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.layers_io import empty_layer, read_csv_table, read_geojson, read_yaml
+from township_atlas.layers_io import empty_layer, read_layer, read_yaml
 from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
 
 DATA_FILES: tuple[str, ...] = (*tuple(s.filename for s in LAYERS), PLANS_FILE, REPORT_FILE)
@@ -68,8 +68,7 @@ class Store:
         for spec in LAYERS:
             file = self.path / spec.filename
             try:
-                reader = read_geojson if spec.is_spatial else read_csv_table
-                layers[spec.name] = reader(file, spec)
+                layers[spec.name] = read_layer(file, spec)
             except DataFileError as exc:
                 if strict:
                     raise

@@ -171,17 +171,21 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     return _fc([f for f in feats if f])
 
 
-def _point_of(frame: pd.DataFrame, key: str, value: Any):
-    match = frame[frame[key] == value]
-    if match.empty or match.geometry.iloc[0] is None or match.geometry.iloc[0].is_empty:
-        return None
-    return _anchor(match.geometry.iloc[0])
+def _anchors(frame: pd.DataFrame, key: str) -> dict[Any, Any]:
+    """Where each row's symbol sits, by ``key`` (the first row of a duplicated key, as the
+    checks report duplicates); rows without a geometry left out. One pass: a boolean
+    filter per lookup cost 5 ms each, a tenth of a page's rerun on the sample."""
+    anchors: dict[Any, Any] = {}
+    for value, geom in zip(frame[key], frame.geometry, strict=True):
+        if value not in anchors and geom is not None and not geom.is_empty:
+            anchors[value] = _anchor(geom)
+    return anchors
 
 
 def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     """(chains, links): each chain as a line through its stages in order; the links
     group → site it is built on, and branch → the first stage of its chain."""
-    sites = bundle.sites
+    site_points = _anchors(bundle.sites, "site_id")
     chains, links = [], []
     names = dict(
         zip(
@@ -192,7 +196,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     )
     first_stage = {}
     for chain_id, stages in bundle.chain_stages.sort_values("seq").groupby("chain_id"):
-        pts = [p for p in (_point_of(sites, "site_id", s) for s in stages["site_id"]) if p]
+        pts = [p for p in (site_points.get(s) for s in stages["site_id"]) if p]
         if pts:
             first_stage[chain_id] = pts[0]
         if len(pts) >= 2:
@@ -215,7 +219,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
             continue
         target, kind = None, ""
         if o.level == "group" and text(o.site_id):
-            target, kind = _point_of(sites, "site_id", o.site_id), "group_site"
+            target, kind = site_points.get(o.site_id), "group_site"
         elif o.level == "branch" and text(o.chain_id):
             target, kind = first_stage.get(o.chain_id), "branch_chain"
         if target is not None:

@@ -28,7 +28,7 @@ from township_atlas import settings
 from township_atlas.ui.data import current_store
 
 _LOG = logging.getLogger(__name__)
-_TICK = 0.2
+_TICK = 0.1
 _SLOW = 5.0
 
 
