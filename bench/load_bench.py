@@ -76,6 +76,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--edit-every", type=float, default=15)
     parser.add_argument("--visible-timeout", type=float, default=30)
+    parser.add_argument("--batch", type=int, default=5, help="sessions opened at a time")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="load-bench-"))
     data = tmp / "geodata"
@@ -97,19 +98,26 @@ def main() -> int:
         time.sleep(3)
         memory = {"one_session": server_rss(pid)}
         pages = []
-        for i in range(args.sessions):
-            ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-            block_remote(ctx)
-            page = ctx.new_page()
-            page.on("pageerror", lambda e, i=i: errors.append(f"session {i}: {e}"))
-            page.goto(
-                url + ("/village?village=" + code if i % 3 == 2 else ""),
-                timeout=300_000,
-                wait_until="domcontentloaded",
-            )
-            pages.append(page)
-        for page in pages:
-            page.get_by_role("heading").first.wait_for(timeout=180_000)
+        opening = time.monotonic()
+        # In batches: 30 cold page loads at once on 2 CPUs starve each other (and the
+        # browser) for minutes; a batch is drawn before the next one opens.
+        for first_i in range(0, args.sessions, args.batch):
+            batch = []
+            for i in range(first_i, min(args.sessions, first_i + args.batch)):
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                block_remote(ctx)
+                page = ctx.new_page()
+                page.on("pageerror", lambda e, i=i: errors.append(f"session {i}: {e}"))
+                page.goto(
+                    url + ("/village?village=" + code if i % 3 == 2 else ""),
+                    timeout=300_000,
+                    wait_until="domcontentloaded",
+                )
+                batch.append(page)
+            for page in batch:
+                page.get_by_role("heading").first.wait_for(timeout=300_000)
+            pages += batch
+            print(f"{len(pages)} sessions open after {time.monotonic() - opening:.0f} s")
         time.sleep(5)
         memory["all_sessions"] = server_rss(pid)
         started = time.monotonic()
