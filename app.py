@@ -4,7 +4,7 @@ import streamlit as st
 
 from township_atlas.labels import tr
 from township_atlas.ui.auth import account_sidebar, menu_visibility, pages_for, session_user
-from township_atlas.ui.chrome import current_lang, language_switch
+from township_atlas.ui.chrome import current_lang, language_switch, township_switch
 
 lang = current_lang(in_app=True)
 # An emoji favicon is drawn inline; a ":material/...:" one would be fetched from Google.
@@ -81,5 +81,6 @@ ADMIN_PAGES = [
 page = st.navigation(pages_for(user, PAGES, login_page=LOGIN, admin_pages=ADMIN_PAGES))
 st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
 language_switch()
+township_switch(lang)
 account_sidebar(user, lang, login_page=LOGIN)
 page.run()

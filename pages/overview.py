@@ -125,7 +125,7 @@ else:
     )
 report = bundle.report
 st.caption(
-    f"{tr('data_folder', lang)}: `{current_store().path}` · {tr('data_version', lang)}: "
+    f"{tr('data_folder', lang)}: `{current_store().label}` · {tr('data_version', lang)}: "
     f"`{result.fingerprint}`"
     + (
         " · "

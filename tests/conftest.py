@@ -24,3 +24,45 @@ def data_env(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the app at a copy of the sample (for AppTest runs)."""
     monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(sample_dir))
     return sample_dir
+
+
+# --- storage backends: the same tests on a data folder and on PostGIS -------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL + PostGIS server for the session (see tests/pg_server.py), with a
+    template database holding the shipped sample."""
+    from tests.pg_server import running_server
+
+    with running_server() as server:
+        server.make_template(SAMPLE_DIR, None)
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh database (PostGIS, the atlas tables, the sample copied in) for one test."""
+    from township_atlas.pg import tables
+
+    url = pg_server.new_database()
+    yield url
+    tables.dispose(url)
+    pg_server.drop_database(url)
+
+
+def sample_township() -> str:
+    """The code of the shipped sample township."""
+    from township_atlas.store import Store
+
+    return Store(SAMPLE_DIR).list_townships()[0].code
+
+
+@pytest.fixture(params=["files", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store(request):
+    """The shipped sample in each storage backend: a folder copy, and a PostGIS township."""
+    if request.param == "files":
+        from township_atlas.store import Store
+
+        return Store(request.getfixturevalue("sample_dir"))
+    from township_atlas.pg.store import PgStore
+
+    return PgStore(request.getfixturevalue("pg_url"), sample_township())

@@ -4,7 +4,6 @@ failures, history with undo and restore, and two processes saving at once."""
 from __future__ import annotations
 
 import copy
-import json
 import multiprocessing
 from pathlib import Path
 
@@ -17,11 +16,10 @@ from township_atlas.edits import (
     ChangeSet,
     CheckFailedError,
     ConflictError,
+    codec,
     feature_version,
     frame_features,
-    layer_at,
     read_records,
-    restore,
     save,
     undo,
 )
@@ -41,6 +39,31 @@ def _renamed(folder: Path, site_id: str, name: str) -> tuple[dict, str]:
     return feature, version
 
 
+def _renamed_in(store, site_id: str, name: str) -> tuple[dict, str]:
+    feature = copy.deepcopy(store.read_records("sites")[site_id])
+    version = feature_version(feature)
+    feature["properties"]["name_zh"] = name
+    return feature, version
+
+
+def _layer_text(store, layer: str) -> str:
+    """The layer's file: the folder's, or what copying the township out would write."""
+    if isinstance(store, Store):
+        return (store.path / codec(layer).filename).read_text(encoding="utf-8")
+    from township_atlas.pg.records import layer_text
+
+    return layer_text(layer, list(store.read_records(layer).values()))
+
+
+def _untouched(store, layer: str) -> tuple:
+    """What a refused save must leave as it was: the records, the history and, in a
+    folder, the layer file's bytes."""
+    state = (store.read_records(layer), [e.seq for e in store.entries()])
+    if isinstance(store, Store):
+        state += ((store.path / codec(layer).filename).read_bytes(),)
+    return state
+
+
 def _new_demo_base(site_id: str = "S900") -> dict:
     # Inside village V03 of the sample (its representative point).
     return {
@@ -56,57 +79,55 @@ def _new_demo_base(site_id: str = "S900") -> dict:
     }
 
 
-def _placed(folder: Path, feature: dict, village: str = "V03") -> dict:
-    b = Store(folder).load().bundle
+def _placed(store, feature: dict, village: str = "V03") -> dict:
+    b = store.load().bundle
     p = b.villages[b.villages.code == village].geometry.iloc[0].representative_point()
     feature["geometry"]["coordinates"] = [round(p.x, 7), round(p.y, 7)]
     return feature
 
 
-def test_a_new_site_is_saved_and_recorded_with_its_user(sample_dir):
-    feature = _placed(sample_dir, _new_demo_base())
-    result = save(
-        sample_dir, ChangeSet("sites", "planner-li", upserts=[feature], base={"S900": None})
-    )
-    assert "S900" in _sites(sample_dir)
-    entry = history.entry(sample_dir, result.seq)
+def test_a_new_site_is_saved_and_recorded_with_its_user(store):
+    feature = _placed(store, _new_demo_base())
+    result = store.save(ChangeSet("sites", "planner-li", upserts=[feature], base={"S900": None}))
+    assert "S900" in store.read_records("sites")
+    entry = store.entry(result.seq)
     assert entry.user == "planner-li" and entry.changes[0]["before"] is None
-    assert Store(sample_dir).load().findings == []
+    assert store.load().findings == []
 
 
-def test_saves_of_different_features_both_land(sample_dir):
-    a, va = _renamed(sample_dir, "S001", "甲")
-    b, vb = _renamed(sample_dir, "S002", "乙")  # both read before either saved
-    save(sample_dir, ChangeSet("sites", "one", upserts=[a], base={"S001": va}))
-    save(sample_dir, ChangeSet("sites", "two", upserts=[b], base={"S002": vb}))
-    sites = _sites(sample_dir)
+def test_saves_of_different_features_both_land(store):
+    a, va = _renamed_in(store, "S001", "甲")
+    b, vb = _renamed_in(store, "S002", "乙")  # both read before either saved
+    store.save(ChangeSet("sites", "one", upserts=[a], base={"S001": va}))
+    store.save(ChangeSet("sites", "two", upserts=[b], base={"S002": vb}))
+    sites = store.read_records("sites")
     assert sites["S001"]["properties"]["name_zh"] == "甲"
     assert sites["S002"]["properties"]["name_zh"] == "乙"
 
 
-def test_a_stale_save_of_the_same_feature_is_refused_with_both_versions(sample_dir):
-    first, v = _renamed(sample_dir, "S001", "先保存的名字")
-    second, _ = _renamed(sample_dir, "S001", "后保存的名字")
-    save(sample_dir, ChangeSet("sites", "one", upserts=[first], base={"S001": v}))
-    before = (sample_dir / "sites.geojson").read_bytes()
+def test_a_stale_save_of_the_same_feature_is_refused_with_both_versions(store):
+    first, v = _renamed_in(store, "S001", "先保存的名字")
+    second, _ = _renamed_in(store, "S001", "后保存的名字")
+    store.save(ChangeSet("sites", "one", upserts=[first], base={"S001": v}))
+    before = _untouched(store, "sites")
     with pytest.raises(ConflictError) as caught:
-        save(sample_dir, ChangeSet("sites", "two", upserts=[second], base={"S001": v}))
+        store.save(ChangeSet("sites", "two", upserts=[second], base={"S001": v}))
     conflict = caught.value.conflicts[0]
     assert conflict.theirs["properties"]["name_zh"] == "先保存的名字"
     assert conflict.mine["properties"]["name_zh"] == "后保存的名字"
     assert "S001" in caught.value.message_zh
-    assert (sample_dir / "sites.geojson").read_bytes() == before
+    assert _untouched(store, "sites") == before
 
 
-def test_a_change_that_breaks_a_rule_is_refused_and_nothing_is_written(sample_dir):
-    feature, v = _renamed(sample_dir, "S001", "S001")
+def test_a_change_that_breaks_a_rule_is_refused_and_nothing_is_written(store):
+    feature, v = _renamed_in(store, "S001", "S001")
     feature["geometry"] = {"type": "Point", "coordinates": [106.5, 36.5]}  # far outside
-    before = (sample_dir / "sites.geojson").read_bytes()
+    before = _untouched(store, "sites")
     with pytest.raises(CheckFailedError) as caught:
-        save(sample_dir, ChangeSet("sites", "x", upserts=[feature], base={"S001": v}))
+        store.save(ChangeSet("sites", "x", upserts=[feature], base={"S001": v}))
     assert {f.check for f in caught.value.findings} >= {"site_in_township"}
-    assert (sample_dir / "sites.geojson").read_bytes() == before
-    assert history.entries(sample_dir) == []
+    assert _untouched(store, "sites") == before
+    assert store.entries() == []
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -131,65 +152,64 @@ def test_a_failure_at_any_step_leaves_the_old_or_the_new_state(sample_dir, step)
     assert not list(sample_dir.glob(".*.tmp"))
 
 
-def test_undo_restores_the_feature_and_is_itself_recorded(sample_dir):
-    original = _sites(sample_dir)["S001"]
-    feature, v = _renamed(sample_dir, "S001", "改过的")
-    first = save(sample_dir, ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
-    second = undo(sample_dir, first.seq, "b")
-    assert _sites(sample_dir)["S001"] == original
-    assert history.entry(sample_dir, second.seq).note == f"undo #{first.seq}"
+def test_undo_restores_the_feature_and_is_itself_recorded(store):
+    original = store.read_records("sites")["S001"]
+    feature, v = _renamed_in(store, "S001", "改过的")
+    first = store.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    second = store.save(store.undo_change(first.seq, "b"))
+    assert store.read_records("sites")["S001"] == original
+    assert store.entry(second.seq).note == f"undo #{first.seq}"
+    assert store.entry(second.seq).user == "b"
 
 
-def test_undo_of_a_feature_changed_since_is_a_conflict(sample_dir):
-    feature, v = _renamed(sample_dir, "S001", "一")
-    first = save(sample_dir, ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
-    again, v2 = _renamed(sample_dir, "S001", "二")
-    save(sample_dir, ChangeSet("sites", "a", upserts=[again], base={"S001": v2}))
+def test_undo_of_a_feature_changed_since_is_a_conflict(store):
+    feature, v = _renamed_in(store, "S001", "一")
+    first = store.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    again, v2 = _renamed_in(store, "S001", "二")
+    store.save(ChangeSet("sites", "a", upserts=[again], base={"S001": v2}))
     with pytest.raises(ConflictError):
-        undo(sample_dir, first.seq, "b")
+        store.save(store.undo_change(first.seq, "b"))
 
 
-def test_undo_of_an_added_feature_deletes_it(sample_dir):
-    added = save(
-        sample_dir,
-        ChangeSet(
-            "sites", "a", upserts=[_placed(sample_dir, _new_demo_base())], base={"S900": None}
-        ),
+def test_undo_of_an_added_feature_deletes_it(store):
+    added = store.save(
+        ChangeSet("sites", "a", upserts=[_placed(store, _new_demo_base())], base={"S900": None})
     )
-    undo(sample_dir, added.seq, "a")
-    assert "S900" not in _sites(sample_dir)
+    store.save(store.undo_change(added.seq, "a"))
+    assert "S900" not in store.read_records("sites")
 
 
-def test_any_earlier_version_of_a_layer_can_be_rebuilt_and_restored(sample_dir):
-    original = _sites(sample_dir)
+def test_any_earlier_version_of_a_layer_can_be_rebuilt_and_restored(store):
+    original = store.read_records("sites")
     for name in ("一", "二", "三"):
-        feature, v = _renamed(sample_dir, "S001", name)
-        save(sample_dir, ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
-    assert layer_at(sample_dir, "sites", 0) == original
-    assert layer_at(sample_dir, "sites", 2)["S001"]["properties"]["name_zh"] == "二"
-    restore(sample_dir, "sites", 0, "admin")
-    assert _sites(sample_dir) == original
-    assert history.entries(sample_dir)[-1].note == "restore to #0"
+        feature, v = _renamed_in(store, "S001", name)
+        store.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    assert store.layer_at("sites", 0) == original
+    assert store.layer_at("sites", 2)["S001"]["properties"]["name_zh"] == "二"
+    store.save(store.restore_change("sites", 0, "admin"))
+    assert store.read_records("sites") == original
+    assert store.entries()[-1].note == "restore to #0"
+    # The layer comes back in its original order too (what a file shows).
+    assert list(store.read_records("sites")) == list(original)
 
 
-def _rename_in_process(folder: str, site_id: str, name: str, version: str, out) -> None:
-    feature = json.loads(Path(folder, "sites.geojson").read_text(encoding="utf-8"))
-    feat = next(f for f in feature["features"] if f["properties"]["site_id"] == site_id)
+def _rename_in_process(store, site_id: str, name: str, version: str, out) -> None:
+    feat = copy.deepcopy(store.read_records("sites")[site_id])
     feat["properties"]["name_zh"] = name
     try:
-        save(Path(folder), ChangeSet("sites", name, upserts=[feat], base={site_id: version}))
+        store.save(ChangeSet("sites", name, upserts=[feat], base={site_id: version}))
         out.put("ok")
     except ConflictError:
         out.put("conflict")
 
 
-def test_two_processes_saving_at_once_are_serialised(sample_dir):
-    sites = _sites(sample_dir)
+def test_two_processes_saving_at_once_are_serialised(store):
+    sites = store.read_records("sites")
     out = multiprocessing.get_context("fork").Queue()
     procs = [
         multiprocessing.get_context("fork").Process(
             target=_rename_in_process,
-            args=(str(sample_dir), sid, f"进程{sid}", feature_version(sites[sid]), out),
+            args=(store, sid, f"进程{sid}", feature_version(sites[sid]), out),
         )
         for sid in ("S001", "S002", "S003", "S004")
     ]
@@ -198,47 +218,46 @@ def test_two_processes_saving_at_once_are_serialised(sample_dir):
     for p in procs:
         p.join(60)
     assert sorted(out.get() for _ in procs) == ["ok"] * 4
-    now = _sites(sample_dir)
+    now = store.read_records("sites")
     assert all(
         now[s]["properties"]["name_zh"] == f"进程{s}" for s in ("S001", "S002", "S003", "S004")
     )
-    assert [e.seq for e in history.entries(sample_dir)] == [1, 2, 3, 4]
+    assert [e.seq for e in store.entries()] == [1, 2, 3, 4]
 
 
 # --- tables and plans -----------------------------------------------------------------
-def test_an_indicator_row_is_keyed_by_place_year_and_indicator(sample_dir):
-    rows = read_records(sample_dir, "indicators")
+def test_an_indicator_row_is_keyed_by_place_year_and_indicator(store):
+    rows = store.read_records("indicators")
     key = "V01|2023|collective_income"
     assert key in rows
     row = copy.deepcopy(rows[key])
     row["properties"]["value"] = 99.5
     change = ChangeSet("indicators", "planner1", upserts=[row])
     change.base[key] = feature_version(rows[key])
-    save(sample_dir, change)
-    text = (sample_dir / "indicators.csv").read_text(encoding="utf-8")
-    assert "V01,2023,collective_income,99.5," in text
-    assert Store(sample_dir).load(strict=True).bundle.indicators.shape[0] == len(rows)
-    entry = history.entries(sample_dir, "indicators")[-1]
+    store.save(change)
+    assert "V01,2023,collective_income,99.5," in _layer_text(store, "indicators")
+    assert store.load(strict=True).bundle.indicators.shape[0] == len(rows)
+    entry = store.entries("indicators")[-1]
     assert entry.user == "planner1" and entry.changes[0]["id"] == key
 
 
-def test_a_stale_indicator_save_is_a_conflict(sample_dir):
-    rows = read_records(sample_dir, "indicators")
+def test_a_stale_indicator_save_is_a_conflict(store):
+    rows = store.read_records("indicators")
     key = "V02|2024|collective_income"
     base = feature_version(rows[key])
     first = copy.deepcopy(rows[key])
     first["properties"]["value"] = 1.0
-    save(sample_dir, ChangeSet("indicators", "a", upserts=[first], base={key: base}))
+    store.save(ChangeSet("indicators", "a", upserts=[first], base={key: base}))
     second = copy.deepcopy(rows[key])
     second["properties"]["value"] = 2.0
-    before = (sample_dir / "indicators.csv").read_bytes()
+    before = _untouched(store, "indicators")
     with pytest.raises(ConflictError) as err:
-        save(sample_dir, ChangeSet("indicators", "b", upserts=[second], base={key: base}))
+        store.save(ChangeSet("indicators", "b", upserts=[second], base={key: base}))
     assert err.value.conflicts[0].theirs["properties"]["value"] == 1.0
-    assert (sample_dir / "indicators.csv").read_bytes() == before
+    assert _untouched(store, "indicators") == before
 
 
-def test_an_indicator_for_an_unknown_village_is_refused(sample_dir):
+def test_an_indicator_for_an_unknown_village_is_refused(store):
     row = {
         "properties": {
             "place_code": "V99",
@@ -248,43 +267,39 @@ def test_an_indicator_for_an_unknown_village_is_refused(sample_dir):
             "target": None,
         }
     }
-    before = (sample_dir / "indicators.csv").read_bytes()
+    before = _untouched(store, "indicators")
     with pytest.raises(CheckFailedError):
-        save(
-            sample_dir,
+        store.save(
             ChangeSet("indicators", "a", upserts=[row], base={"V99|2025|collective_income": None}),
         )
-    assert (sample_dir / "indicators.csv").read_bytes() == before
+    assert _untouched(store, "indicators") == before
 
 
-def test_a_plan_is_saved_undone_and_the_rest_of_the_file_kept(sample_dir):
-    plans = read_records(sample_dir, "plans")
+def test_a_plan_is_saved_undone_and_the_rest_of_the_file_kept(store):
+    plans = store.read_records("plans")
     plan = copy.deepcopy(plans["V02"])
     plan["properties"]["summary_zh"] = "新的规划摘要 <b>粗体</b> ${x}"
-    result = save(
-        sample_dir,
+    result = store.save(
         ChangeSet("plans", "p", upserts=[plan], base={"V02": feature_version(plans["V02"])}),
     )
-    loaded = Store(sample_dir).load(strict=True).bundle.plans["villages"]
+    loaded = store.load(strict=True).bundle.plans["villages"]
     assert loaded["V02"]["summary_zh"] == "新的规划摘要 <b>粗体</b> ${x}"
     assert loaded["V01"] == plans["V01"]["properties"]
-    undo(sample_dir, result.seq, "p")
-    assert (
-        Store(sample_dir).load(strict=True).bundle.plans["villages"]["V02"]
-        == (plans["V02"]["properties"])
-    )
+    store.save(store.undo_change(result.seq, "p"))
+    assert store.load(strict=True).bundle.plans["villages"]["V02"] == (plans["V02"]["properties"])
 
 
-def test_a_chain_stage_row_can_be_deleted_and_restored(sample_dir):
-    rows = read_records(sample_dir, "chain_stages")
+def test_a_chain_stage_row_can_be_deleted_and_restored(store):
+    rows = store.read_records("chain_stages")
     key = next(iter(rows))
-    result = save(
-        sample_dir,
+    result = store.save(
         ChangeSet("chain_stages", "p", deletes=[key], base={key: feature_version(rows[key])}),
     )
-    assert key not in read_records(sample_dir, "chain_stages")
-    restore(sample_dir, "chain_stages", result.seq - 1 if result.seq > 1 else 0, "admin")
-    assert read_records(sample_dir, "chain_stages") == rows
+    assert key not in store.read_records("chain_stages")
+    store.save(
+        store.restore_change("chain_stages", result.seq - 1 if result.seq > 1 else 0, "admin")
+    )
+    assert store.read_records("chain_stages") == rows
 
 
 # --- faults in undo, import, tables, and a real kill ---------------------------------

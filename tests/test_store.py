@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 from pyproj import Transformer
 
 from tests.conftest import SAMPLE_DIR
+from township_atlas.backend import DataStore
+from township_atlas.edits import ChangeSet, feature_version
 from township_atlas.errors import DataFileError, DataFolderError
 from township_atlas.layers_io import geojson_text, read_geojson
 from township_atlas.sample import generate
@@ -25,8 +28,8 @@ def _write(path: Path, doc: dict) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
-def test_shipped_sample_passes_every_check():
-    result = Store(SAMPLE_DIR).load()
+def test_shipped_sample_passes_every_check(store):
+    result = store.load()
     assert result.findings == []
     b = result.bundle
     assert len(b.villages) == 7 and len(b.sites) >= 35
@@ -152,6 +155,25 @@ def test_missing_folder_and_empty_folder_are_clear_errors(tmp_path):
         Store(tmp_path / "nowhere").load()
     with pytest.raises(DataFolderError, match="no township data"):
         Store(tmp_path).load()
+
+
+def test_fingerprint_changes_when_the_data_is_saved_and_only_then(store):
+    before = store.fingerprint()
+    assert store.fingerprint() == before
+    assert store.load().fingerprint == before
+    rows = store.read_records("indicators")
+    key = "V01|2023|collective_income"
+    row = copy.deepcopy(rows[key])
+    row["properties"]["value"] = 1.5
+    store.save(ChangeSet("indicators", "a", upserts=[row], base={key: feature_version(rows[key])}))
+    after = store.fingerprint()
+    assert after != before and store.load().fingerprint == after
+
+
+def test_every_store_names_itself_and_its_township(store):
+    assert isinstance(store, DataStore)
+    assert store.label and store.key
+    assert [(t.code, t.name) for t in store.list_townships()] == [("620000-QH", "青禾乡(示例)")]
 
 
 def test_fingerprint_changes_when_a_file_changes(sample_dir):

@@ -105,6 +105,31 @@ SETTINGS += (
         "mirror; the download is checked against a pinned hash.",
     ),
 )
+# Storage backends (see backend.py): a data folder, or a county's PostGIS database.
+SETTINGS += (
+    Setting(
+        "storage",
+        "files",
+        "数据存储方式:files(数据文件夹,默认)或 postgis(县级 PostGIS 数据库,可多乡镇、多副本)。",
+        "Where the data is kept: files (the data folder, default) or postgis (a county's "
+        "PostGIS database: many townships, many app replicas).",
+    ),
+    Setting(
+        "database_url",
+        "",
+        "PostGIS 数据库地址,如 postgresql+psycopg://atlas@127.0.0.1:5432/atlas"
+        "(密码建议放在 ~/.pgpass 中)。",
+        "The PostGIS database, e.g. postgresql+psycopg://atlas@127.0.0.1:5432/atlas "
+        "(keep the password in ~/.pgpass).",
+    ),
+    Setting(
+        "township",
+        "",
+        "PostGIS 存储时默认打开的乡镇代码;为空时打开数据库中代码最小的乡镇。",
+        "With PostGIS storage, the code of the township opened by default; empty opens "
+        "the database's first township by code.",
+    ),
+)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 

@@ -8,13 +8,21 @@ still starts and can say what is wrong.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from township_atlas import edits, history
+from township_atlas.backend import TownshipRef
 from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import DataFileError, DataFolderError
 from township_atlas.layers_io import empty_layer, read_layer, read_yaml
-from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
+from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE, TOWNSHIP
+
+if TYPE_CHECKING:
+    from township_atlas.edits import ChangeSet, SaveResult
+    from township_atlas.history import Entry
 
 DATA_FILES: tuple[str, ...] = (*tuple(s.filename for s in LAYERS), PLANS_FILE, REPORT_FILE)
 
@@ -24,6 +32,16 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+
+    @property
+    def label(self) -> str:
+        """The folder, for people."""
+        return str(self.path)
+
+    @property
+    def key(self) -> str:
+        """A stable name of this store for caches."""
+        return f"files:{self.path}"
 
     def fingerprint(self) -> str:
         """A cheap token that changes when any data file changes (name, size, mtime).
@@ -96,6 +114,48 @@ class Store:
         findings.extend(run_checks(bundle))
         findings.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
         return LoadResult(bundle, findings, fingerprint)
+
+    # Editing and history: the functions of edits.py and history.py on this folder.
+    def save(
+        self, change: ChangeSet, *, loader: Callable[[], LoadResult] | None = None
+    ) -> SaveResult:
+        """Apply ``change`` or refuse it whole; see :func:`township_atlas.edits.save`."""
+        return edits.save(self.path, change, loader=loader)
+
+    def read_records(self, layer: str) -> dict[str, dict[str, Any]]:
+        """Every record of ``layer`` as stored, keyed by id."""
+        return edits.read_records(self.path, layer)
+
+    def undo_change(self, seq: int, user: str = "") -> ChangeSet:
+        """The change that reverses change ``seq``."""
+        return edits.undo_change(self.path, seq, user)
+
+    def restore_change(self, layer: str, seq: int, user: str = "") -> ChangeSet:
+        """The change that brings ``layer`` back to how it was after change ``seq``."""
+        return edits.restore_change(self.path, layer, seq, user)
+
+    def layer_at(self, layer: str, seq: int) -> dict[str, dict[str, Any]]:
+        """The layer's records right after change ``seq`` (0: before any change)."""
+        return edits.layer_at(self.path, layer, seq)
+
+    def entries(self, layer: str | None = None) -> list[Entry]:
+        """The folder's change history, oldest first."""
+        return history.entries(self.path, layer)
+
+    def entry(self, seq: int) -> Entry | None:
+        return history.entry(self.path, seq)
+
+    def list_townships(self) -> list[TownshipRef]:
+        """The folder's township (its code and Chinese name), or none if unreadable."""
+        try:
+            frame = read_layer(self.path / TOWNSHIP.filename, TOWNSHIP)
+        except DataFileError:
+            return []
+        return [
+            TownshipRef(str(row.code), str(row.name_zh or row.code))
+            for row in frame.itertuples(index=False)
+            if row.code
+        ]
 
 
 def _file_finding(layer: str, exc: DataFileError) -> Finding:

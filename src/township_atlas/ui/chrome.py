@@ -8,7 +8,7 @@ from township_atlas import settings
 from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
-from township_atlas.ui.data import load_current
+from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes
 
 LANGS = {"zh": "中文", "en": "English"}
@@ -75,6 +75,29 @@ def language_switch() -> None:
         format_func=LANGS.get,
         key="lang_switch",
         on_change=_on_language_change,
+    )
+
+
+def township_switch(lang: str) -> None:
+    """County → township: a sidebar choice when the storage holds several townships (a
+    county's PostGIS database); every page then shows the chosen one."""
+    try:
+        options = townships()
+    except AtlasError:
+        return  # the page itself says what is wrong with the storage
+    if len(options) < 2:
+        return
+    names = {t.code: t.name for t in options}
+    current = chosen_township()
+    if current not in names:
+        current = options[0].code
+    st.session_state["township_switch"] = current
+    st.sidebar.selectbox(
+        tr("township_switch", lang).format(n=len(options)),
+        options=list(names),
+        format_func=lambda c: f"{names[c]}({c})",
+        key="township_switch",
+        on_change=lambda: choose_township(st.session_state["township_switch"]),
     )
 
 

@@ -65,7 +65,7 @@ def try_save(
         change.user = audit_name(user)
         # The current load is cached per version of the files (and the save re-checks
         # under its lock that it still matches), so a save need not read everything again.
-        return edits.save(current_store().path, change, loader=load_current)
+        return current_store().save(change, loader=load_current)
     except PermissionDenied as exc:
         show_error(exc, lang)
     except edits.ConflictError as exc:

@@ -73,7 +73,7 @@ def _open(layer: str, fid: str) -> dict[str, Any]:
     state = st.session_state.get(OPEN)
     if state and state["layer"] == layer and state["fid"] == fid:
         return state
-    stored = edits.read_records(current_store().path, layer).get(fid) if fid else None
+    stored = current_store().read_records(layer).get(fid) if fid else None
     state = {
         "layer": layer,
         "fid": fid,
@@ -377,7 +377,7 @@ def _submit(
 
 def _link_group(bundle: Bundle, lang: str, site_id: str, group: str | None, note: str) -> str:
     """Point the chosen Party group at the site (and unlink a group that no longer is)."""
-    records = edits.read_records(current_store().path, "party_orgs")
+    records = current_store().read_records("party_orgs")
     change = edits.ChangeSet("party_orgs", "", note=note)
     for org_id, rec in records.items():
         props = rec["properties"]
@@ -393,7 +393,7 @@ def _link_group(bundle: Bundle, lang: str, site_id: str, group: str | None, note
         return ""
     try:
         change.user = audit_name(require(current_user(), "edit"))
-        result = edits.save(current_store().path, change)
+        result = current_store().save(change)
     except AtlasError as exc:
         return " " + tr("edit_group_not_linked", lang).format(reason=exc.message(lang))
     return " " + tr("edit_group_linked", lang).format(seq=result.seq)

@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from township_atlas import edits, history
+from township_atlas import edits
 from township_atlas.bundle import Bundle
 from township_atlas.editing import differences
 from township_atlas.labels import tr
@@ -34,8 +34,8 @@ def _local_time(iso: str) -> str:
 
 
 def history_tab(bundle: Bundle, lang: str) -> None:
-    folder = current_store().path
-    entries = list(reversed(history.entries(folder)))
+    store = current_store()
+    entries = list(reversed(store.entries()))
     if not entries:
         st.info(tr("edit_no_history", lang), icon=":material/history:")
         return
@@ -102,26 +102,26 @@ def history_tab(bundle: Bundle, lang: str) -> None:
     if undo_col.button(
         tr("edit_undo", lang).format(seq=seq), icon=":material/undo:", width="stretch"
     ):
-        change = edits.undo_change(folder, seq)
+        change = store.undo_change(seq)
         if (result := try_save(change, lang)) is not None:
             flash(tr("edit_undone", lang).format(seq=seq, new=result.seq))
             st.rerun()
     if allowed("restore_history"):
         label = tr("edit_restore", lang).format(seq=seq, layer=layer_label(entry.layer, lang))
         with restore_col.popover(label, icon=":material/settings_backup_restore:", width="stretch"):
-            _restore_preview(bundle, lang, folder, entry.layer, seq, spatial)
+            _restore_preview(bundle, lang, store, entry.layer, seq, spatial)
     else:
         restore_col.caption(tr("edit_restore_admin_only", lang))
 
 
-def _restore_preview(bundle: Bundle, lang: str, folder, layer: str, seq: int, spatial: bool):
+def _restore_preview(bundle: Bundle, lang: str, store, layer: str, seq: int, spatial: bool):
     """What restoring would change (current → as before ``seq``), then the confirmation."""
     st.caption(tr("edit_restore_help", lang))
-    change = edits.restore_change(folder, layer, seq - 1)
+    change = store.restore_change(layer, seq - 1)
     if not change.upserts and not change.deletes:
         st.info(tr("edit_nothing_changed", lang))
         return
-    current = edits.read_records(folder, layer)
+    current = store.read_records(layer)
     ids = [
         edits.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
         for r in change.upserts

@@ -62,7 +62,7 @@ def _snapshot(layer: str, scope: str) -> dict[str, Any]:
     snap = {
         "layer": layer,
         "scope": scope,
-        "records": edits.read_records(current_store().path, layer),
+        "records": current_store().read_records(layer),
         "fingerprint": current_store().fingerprint(),
         "nonce": (snap or {}).get("nonce", 0) + 1,
     }

@@ -1,0 +1,331 @@
+"""Copying a township between a data folder and the database, losing nothing.
+
+``copy_in`` reads a folder (every file must be readable) and replaces the township's rows,
+documents and history in one transaction; ``copy_out`` writes them back as a folder. The
+layers are stored as records and written out by the same writers as the files backend,
+so a folder in the app's own format (every folder the app or the generator wrote) comes
+back byte for byte; the report, other text files (e.g. README.md) and the history are
+kept as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import LargeBinary, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from township_atlas.edits import EDITABLE, codec
+from township_atlas.errors import AtlasError
+from township_atlas.history import HISTORY_DIR
+from township_atlas.layers_io import parse_yaml
+from township_atlas.pg import listen
+from township_atlas.pg.records import geometry_wkb, is_spatial, layer_text, plans_rest_text
+from township_atlas.pg.saving import new_rev_sql, notify
+from township_atlas.pg.store import PgStore, entry_from_row
+from township_atlas.pg.tables import (
+    db_errors,
+    documents,
+    engine_for,
+    features,
+    history,
+    init_db,
+    revisions,
+    townships,
+)
+from township_atlas.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.store import DATA_FILES, Store
+
+_FILE_PREFIX = "file:"
+_INSERT_FEATURE = features.insert().values(
+    geom=func.ST_GeomFromWKB(bindparam("wkb", type_=LargeBinary), 4326)
+)
+_BATCH = 2000
+
+
+class CopyError(AtlasError):
+    """A township cannot be copied as asked (nothing was changed)."""
+
+
+@dataclass
+class CopyReport:
+    township: str
+    name: str = ""
+    rows: dict[str, int] = field(default_factory=dict)
+    history: int = 0
+    files: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+
+
+def _township_code(folder: Path, township: str | None) -> tuple[str, str]:
+    """The code (given, or the township layer's) and the name to store the folder under."""
+    refs = Store(folder).list_townships()
+    if township:
+        return township, refs[0].name if len(refs) == 1 else township
+    if len(refs) != 1:
+        raise CopyError(
+            f"{folder / TOWNSHIP.filename} 中应正好有一个乡镇;请用 --township 指定代码。",
+            f"{folder / TOWNSHIP.filename} should hold exactly one township; give its code "
+            "with --township.",
+        )
+    return refs[0].code, refs[0].name
+
+
+def _json_safe(value, what: str) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CopyError(
+            f"{what} 含有无法存为 JSON 的值(如未加引号的日期):{exc}。请加引号后重试。",
+            f"{what} holds a value that cannot be stored as JSON (e.g. an unquoted date): "
+            f"{exc}. Quote it and try again.",
+        ) from exc
+
+
+def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> CopyReport:
+    """Copy a data folder into the database as ``township`` (default: the code in its
+    township layer), replacing whatever that township held, in one transaction.
+
+    Raises
+    ------
+    DataFolderError, DataFileError : the folder, or one of its files, cannot be read
+    CopyError : the township code is unclear, or a plan holds a value JSON cannot hold
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CopyError(f"文件夹 {folder} 不存在。", f"The folder {folder} does not exist.")
+    Store(folder).load(strict=True)  # every file must be readable before anything changes
+    code, name = _township_code(folder, township)
+    report = CopyReport(code, name)
+    rows: list[dict] = []
+    for layer in EDITABLE:
+        c = codec(layer)
+        source = (folder / c.filename).read_text(encoding="utf-8")
+        records = c.parse(source)
+        rest = ""
+        if layer == "plans":
+            doc = parse_yaml(source, PLANS_FILE)
+            _json_safe(doc.get("villages"), PLANS_FILE)
+            rest = plans_rest_text(doc)
+        if layer_text(layer, list(records.values()), rest) != source:
+            report.notes.append(
+                (
+                    f"{c.filename} 将按本程序的统一格式写出:程序读取的内容全部保留,"
+                    "程序不读取的部分(排版、额外的属性)不保留。",
+                    f"{c.filename} will be written in the app's own format: everything the "
+                    "app reads from it is kept; what it does not read (layout, extra "
+                    "properties) is not.",
+                )
+            )
+        for pos, (fid, record) in enumerate(records.items(), start=1):
+            rows.append(
+                {
+                    "township": code,
+                    "layer": layer,
+                    "fid": fid,
+                    "pos": pos,
+                    "version": 1,
+                    "props": record["properties"],
+                    "wkb": _geom(layer, record),
+                }
+            )
+        report.rows[layer] = len(records)
+    docs = _documents(folder, code, report)
+    entries = _history(folder, code, report)
+
+    engine = engine_for(url)
+    init_db(engine)
+    token = listen.listener_for(url).token()
+    with db_errors(url), engine.begin() as conn:
+        conn.execute(_upsert_township(code, name))
+        conn.execute(_insert_revision(code))
+        conn.execute(select(revisions.c.rev).where(revisions.c.township == code).with_for_update())
+        for table in (features, documents, history):
+            conn.execute(table.delete().where(table.c.township == code))
+        for start in range(0, len(rows), _BATCH):
+            conn.execute(_INSERT_FEATURE, rows[start : start + _BATCH])
+        if docs:
+            conn.execute(documents.insert(), docs)
+        if entries:
+            conn.execute(history.insert(), entries)
+        rev = conn.execute(
+            revisions.update()
+            .where(revisions.c.township == code)
+            .values(rev=new_rev_sql())
+            .returning(revisions.c.rev)
+        ).scalar_one()
+        notify(conn, code, rev)
+    # This process knows at once; the others by the notification.
+    listen.listener_for(url).remember(code, rev, token)
+    report.history = len(entries)
+    return report
+
+
+def _upsert_township(code: str, name: str):
+    stmt = pg_insert(townships).values(code=code, name=name)
+    return stmt.on_conflict_do_update(index_elements=["code"], set_={"name": name})
+
+
+def _insert_revision(code: str):
+    return (
+        pg_insert(revisions)
+        .values(township=code, rev=func.floor(func.extract("epoch", func.clock_timestamp()) * 1000))
+        .on_conflict_do_nothing(index_elements=["township"])
+    )
+
+
+def _geom(layer: str, record: dict) -> bytes | None:
+    return geometry_wkb(record) if is_spatial(layer) else None
+
+
+def _documents(folder: Path, code: str, report: CopyReport) -> list[dict]:
+    report_text = (folder / REPORT_FILE).read_text(encoding="utf-8")
+    report_doc = parse_yaml(report_text, REPORT_FILE)
+    plans_doc = parse_yaml((folder / PLANS_FILE).read_text(encoding="utf-8"), PLANS_FILE)
+    rest = {k: v for k, v in plans_doc.items() if k != "villages"}
+    docs = [
+        {"township": code, "name": "report", "doc": _as_json(report_doc), "text": report_text},
+        {
+            "township": code,
+            "name": "plans",
+            "doc": _as_json(rest),
+            "text": plans_rest_text(plans_doc),
+        },
+    ]
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in DATA_FILES:
+            continue
+        try:
+            if not path.is_file():
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "not a file")
+            content = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            report.notes.append(
+                (
+                    f"{path.name} 不是文本文件,未复制。",
+                    f"{path.name} is not a text file and was not copied.",
+                )
+            )
+            continue
+        docs.append(
+            {"township": code, "name": _FILE_PREFIX + path.name, "doc": None, "text": content}
+        )
+        report.files.append(path.name)
+    return docs
+
+
+def _as_json(doc):
+    try:
+        json.dumps(doc, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None  # kept as text only
+    return doc
+
+
+_ENTRY_KEYS = ("seq", "time", "user", "layer", "note", "changes")
+
+
+def _history(folder: Path, code: str, report: CopyReport) -> list[dict]:
+    out = []
+    directory = folder / HISTORY_DIR
+    for path in sorted(directory.glob("[0-9]*.json")) if directory.is_dir() else []:
+        if ".pending" in path.name:
+            report.notes.append(
+                (
+                    f"未完成的修改记录 {path.name} 未复制(请先在文件夹上保存一次以整理)。",
+                    f"The unfinished history entry {path.name} was not copied (save once on "
+                    "the folder to settle it).",
+                )
+            )
+            continue
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        time = datetime.fromisoformat(doc["time"])
+        if time.tzinfo is None:
+            time = time.replace(tzinfo=UTC)
+        extra = {k: v for k, v in doc.items() if k not in _ENTRY_KEYS}
+        if time.astimezone(UTC).isoformat(timespec="seconds") != doc["time"]:
+            extra["time"] = doc["time"]  # keep the text exactly
+        out.append(
+            {
+                "township": code,
+                "seq": int(doc["seq"]),
+                "time": time,
+                "user": str(doc.get("user", "")),
+                "layer": str(doc["layer"]),
+                "note": str(doc.get("note", "")),
+                "changes": doc["changes"],
+                "extra": extra or None,
+            }
+        )
+    return out
+
+
+def copy_out(url: str, township: str, folder: Path | str, *, force: bool = False) -> CopyReport:
+    """Write ``township`` as a data folder (layers, plans, report, other files, history).
+
+    Raises
+    ------
+    CopyError : the folder holds files and ``force`` is not set
+    DataFolderError : the database holds no such township
+    """
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise CopyError(
+            f"文件夹 {folder} 不是空的;如确需覆盖其中的数据文件,请加 --force。",
+            f"The folder {folder} is not empty; add --force to overwrite its data files.",
+        )
+    store = PgStore(url, township)
+    report = CopyReport(township)
+    with db_errors(store.url), store._engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            if store._rev(conn) is None:
+                raise store._missing()
+            records = store._all_records(conn)
+            docs = {
+                r.name: r.text
+                for r in conn.execute(
+                    select(documents.c.name, documents.c.text).where(
+                        documents.c.township == township
+                    )
+                )
+            }
+            entries = conn.execute(
+                select(history).where(history.c.township == township).order_by(history.c.seq)
+            ).all()
+    folder.mkdir(parents=True, exist_ok=True)
+    for layer in EDITABLE:
+        rest = docs.get("plans") or "" if layer == "plans" else ""
+        text = layer_text(layer, records.get(layer, []), rest)
+        (folder / codec(layer).filename).write_text(text, encoding="utf-8")
+        report.rows[layer] = len(records.get(layer, []))
+    if docs.get("report") is not None:
+        (folder / REPORT_FILE).write_text(docs["report"], encoding="utf-8")
+    for name, content in docs.items():
+        if name.startswith(_FILE_PREFIX) and content is not None:
+            (folder / name.removeprefix(_FILE_PREFIX)).write_text(content, encoding="utf-8")
+            report.files.append(name.removeprefix(_FILE_PREFIX))
+    directory = folder / HISTORY_DIR
+    if directory.is_dir():
+        for old in directory.glob("[0-9]*.json"):
+            old.unlink()
+    if entries:
+        directory.mkdir(exist_ok=True)
+    for row in entries:
+        entry = entry_from_row(row)
+        doc = {
+            "seq": entry.seq,
+            "time": entry.time,
+            "user": entry.user,
+            "layer": entry.layer,
+            "note": entry.note,
+            "changes": entry.changes,
+            **(row.extra or {}),
+        }
+        with open(directory / f"{entry.seq:06d}.json", "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False)
+    report.history = len(entries)
+    return report

@@ -1,0 +1,317 @@
+"""PgStore: one township of a PostGIS database, behind the same interface as a data folder.
+
+Reading builds each layer's text from its rows exactly as the folder would hold it and
+parses it with the same readers, so a Bundle, its findings and the records the editing UI
+sees are those of the files backend. Saving is in :mod:`township_atlas.pg.saving`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, LargeBinary, func, select
+
+from township_atlas.backend import TownshipRef
+from township_atlas.bundle import Bundle, Finding, LoadResult
+from township_atlas.checks import run_checks
+from township_atlas.edits import (
+    ChangeSet,
+    SaveResult,
+    codec,
+    feature_version,
+)
+from township_atlas.errors import AtlasError, DataFileError, DataFolderError
+from township_atlas.history import Entry
+from township_atlas.layers_io import empty_layer, parse_csv_table, parse_geojson, parse_yaml
+from township_atlas.pg import listen, saving
+from township_atlas.pg.records import (
+    geometries_from_wkb,
+    is_spatial,
+    layer_text,
+    make_record,
+)
+from township_atlas.pg.tables import (
+    db_errors,
+    display_url,
+    documents,
+    engine_for,
+    features,
+    history,
+    normalise_url,
+    revisions,
+    townships,
+)
+from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
+from township_atlas.store import _file_finding
+
+
+def list_townships(url: str) -> list[TownshipRef]:
+    """The townships the database holds, by code."""
+    with db_errors(url), engine_for(url).connect() as conn:
+        rows = conn.execute(select(townships.c.code, townships.c.name).order_by(townships.c.code))
+        return [TownshipRef(code, name) for code, name in rows]
+
+
+def _iso(time: datetime) -> str:
+    return time.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def entry_from_row(row: Any) -> Entry:
+    time = (row.extra or {}).get("time") or _iso(row.time)
+    return Entry(row.seq, time, row.user, row.layer, row.note, list(row.changes))
+
+
+class PgStore:
+    """One township of a PostGIS database (see the module docstring)."""
+
+    def __init__(self, url: str, township: str) -> None:
+        self.url = normalise_url(url)
+        self.township = township
+
+    @property
+    def _engine(self):
+        # Looked up each time: after a fork, or dispose(), the process gets a new one.
+        return engine_for(self.url)
+
+    @property
+    def label(self) -> str:
+        return f"{self.township} @ {display_url(self.url)}"
+
+    @property
+    def key(self) -> str:
+        return f"postgis:{display_url(self.url)}#{self.township}"
+
+    def list_townships(self) -> list[TownshipRef]:
+        return list_townships(self.url)
+
+    # --- reading -------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """``pg:<rev>``: from the process's listener when it is connected, else asked."""
+        listener = listen.listener_for(self.url)
+        rev = listener.cached(self.township)
+        if rev is None:
+            token = listener.token()
+            with db_errors(self.url), self._engine.connect() as conn:
+                rev = self._rev(conn)
+            if rev is None:
+                return "pg:-"
+            listener.remember(self.township, rev, token)
+        return f"pg:{rev}"
+
+    def load(self, *, strict: bool = False, fallback: LoadResult | None = None) -> LoadResult:
+        """The township as a checked Bundle, identical to loading its copied-out folder.
+
+        ``fallback`` is accepted for the interface: rows are never half-written here.
+        With ``strict``, a stored layer that cannot be read raises instead of becoming an
+        error finding.
+
+        Raises
+        ------
+        DataFolderError : the database holds no such township
+        StorageError : the database cannot be reached or has no atlas tables
+        """
+        with db_errors(self.url), self._engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                rev = self._rev(conn)
+                if rev is None:
+                    raise self._missing()
+                # A save in this process already checked this very version in full.
+                last = saving.last_load(self.key)
+                if last is not None and last.fingerprint == f"pg:{rev}" and not strict:
+                    return last
+                result = self._load_in(conn, rev, strict=strict)
+        saving.remember_load(self.key, result)
+        return result
+
+    def read_records(self, layer: str) -> dict[str, dict[str, Any]]:
+        codec(layer)  # refuses a layer that cannot be edited, as the files backend does
+        with db_errors(self.url), self._engine.connect() as conn:
+            return {r_fid: rec for r_fid, rec, _ in self._rows(conn, layer)}
+
+    def entries(self, layer: str | None = None) -> list[Entry]:
+        query = select(history).where(history.c.township == self.township)
+        if layer is not None:
+            query = query.where(history.c.layer == layer)
+        with db_errors(self.url), self._engine.connect() as conn:
+            return [entry_from_row(r) for r in conn.execute(query.order_by(history.c.seq))]
+
+    def entry(self, seq: int) -> Entry | None:
+        query = select(history).where(history.c.township == self.township, history.c.seq == seq)
+        with db_errors(self.url), self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return entry_from_row(row) if row is not None else None
+
+    # --- history as changes -----------------------------------------------------------
+    def undo_change(self, seq: int, user: str = "") -> ChangeSet:
+        """As :func:`township_atlas.edits.undo_change`."""
+        entry = self.entry(seq)
+        if entry is None:
+            raise AtlasError(f"没有编号为 {seq} 的修改记录。", f"There is no change number {seq}.")
+        change = ChangeSet(entry.layer, user, note=f"undo #{seq}")
+        for c in entry.changes:
+            change.base[c["id"]] = feature_version(c["after"])
+            if c["before"] is None:
+                change.deletes.append(c["id"])
+            else:
+                change.upserts.append(c["before"])
+        return change
+
+    def layer_at(self, layer: str, seq: int) -> dict[str, dict[str, Any]]:
+        """As :func:`township_atlas.edits.layer_at`."""
+        records = self.read_records(layer)
+        for entry in reversed(self.entries(layer)):
+            if entry.seq <= seq:
+                break
+            for c in entry.changes:
+                if c["before"] is None:
+                    records.pop(c["id"], None)
+                else:
+                    records[c["id"]] = c["before"]
+        return records
+
+    def restore_change(self, layer: str, seq: int, user: str = "") -> ChangeSet:
+        """As :func:`township_atlas.edits.restore_change`."""
+        target = self.layer_at(layer, seq)
+        current = self.read_records(layer)
+        change = ChangeSet(layer, user, note=f"restore to #{seq}")
+        for fid in [*current, *[k for k in target if k not in current]]:
+            if feature_version(current.get(fid)) != feature_version(target.get(fid)):
+                change.base[fid] = feature_version(current.get(fid))
+                if fid in target:
+                    change.upserts.append(target[fid])
+                else:
+                    change.deletes.append(fid)
+        return change
+
+    # --- saving ----------------------------------------------------------------------
+    def save(
+        self, change: ChangeSet, *, loader: Callable[[], LoadResult] | None = None
+    ) -> SaveResult:
+        """Apply ``change`` in one transaction, or refuse it whole (see
+        :mod:`township_atlas.pg.saving`).
+
+        Raises
+        ------
+        ConflictError : a touched record differs from the version the change started from
+        CheckFailedError : the new state would add an error finding (see checks.py)
+        StorageError : the database cannot be reached, or another save held the township
+            longer than ``LOCK_TIMEOUT``
+        """
+        return saving.save(self, change, loader=loader)
+
+    def _missing(self) -> DataFolderError:
+        return DataFolderError(
+            f"数据库 {display_url(self.url)} 中没有乡镇 {self.township}。"
+            "请检查设置 TOWNSHIP_ATLAS_TOWNSHIP,或先用 copy-in 导入。",
+            f"The database {display_url(self.url)} holds no township {self.township}. Check "
+            "TOWNSHIP_ATLAS_TOWNSHIP, or copy the township in first.",
+        )
+
+    def _rev(self, conn: Connection) -> int | None:
+        return conn.execute(
+            select(revisions.c.rev).where(revisions.c.township == self.township)
+        ).scalar()
+
+    def _rows(
+        self,
+        conn: Connection,
+        layer: str,
+        *,
+        fids: list[str] | None = None,
+        lock: bool = False,
+    ) -> list[tuple[str, dict[str, Any], int]]:
+        """(fid, record, version) of ``layer`` in file order (only ``fids``, if given;
+        locked for update with ``lock``)."""
+        query = select(
+            features.c.fid,
+            features.c.version,
+            features.c.props,
+            func.ST_AsBinary(features.c.geom, type_=LargeBinary).label("wkb"),
+        ).where(features.c.township == self.township, features.c.layer == layer)
+        if fids is not None:
+            if not fids:
+                return []
+            query = query.where(features.c.fid.in_(fids))
+        if lock:
+            query = query.with_for_update()
+        rows = conn.execute(query.order_by(features.c.pos)).all()
+        spatial = is_spatial(layer)
+        geoms = geometries_from_wkb([r.wkb for r in rows]) if spatial else [None] * len(rows)
+        return [
+            (r.fid, make_record(layer, r.fid, r.props, g), r.version)
+            for r, g in zip(rows, geoms, strict=True)
+        ]
+
+    def _all_records(self, conn: Connection) -> dict[str, list[dict[str, Any]]]:
+        query = (
+            select(
+                features.c.layer,
+                features.c.fid,
+                features.c.props,
+                func.ST_AsBinary(features.c.geom, type_=LargeBinary).label("wkb"),
+            )
+            .where(features.c.township == self.township)
+            .order_by(features.c.layer, features.c.pos)
+        )
+        by_layer: dict[str, list] = defaultdict(list)
+        for row in conn.execute(query):
+            by_layer[row.layer].append(row)
+        out: dict[str, list[dict[str, Any]]] = {}
+        for layer, rows in by_layer.items():
+            if layer not in (*(s.name for s in LAYERS), "plans"):
+                continue
+            geoms = geometries_from_wkb([r.wkb for r in rows]) if is_spatial(layer) else None
+            out[layer] = [
+                make_record(layer, r.fid, r.props, geoms[i] if geoms else None)
+                for i, r in enumerate(rows)
+            ]
+        return out
+
+    def _documents(self, conn: Connection) -> dict[str, str | None]:
+        rows = conn.execute(
+            select(documents.c.name, documents.c.text).where(documents.c.township == self.township)
+        )
+        return dict(rows.all())
+
+    def _plans_rest(self, conn: Connection) -> str:
+        return self._documents(conn).get("plans") or ""
+
+    def _load_in(self, conn: Connection, rev: int, *, strict: bool = False) -> LoadResult:
+        records = self._all_records(conn)
+        docs = self._documents(conn)
+        findings: list[Finding] = []
+        layers: dict[str, Any] = {}
+        for spec in LAYERS:
+            try:
+                text_ = layer_text(spec.name, records.get(spec.name, []))
+                if spec.is_spatial:
+                    layers[spec.name] = parse_geojson(text_, spec, spec.filename)
+                else:
+                    layers[spec.name] = parse_csv_table(text_, spec, spec.filename)
+            except DataFileError as exc:
+                if strict:
+                    raise
+                findings.append(_file_finding(spec.name, exc))
+                layers[spec.name] = empty_layer(spec)
+        parts: dict[str, Any] = {}
+        for key, name in (("plans", PLANS_FILE), ("report", REPORT_FILE)):
+            try:
+                if key == "plans":
+                    source = layer_text("plans", records.get("plans", []), docs.get("plans") or "")
+                elif docs.get("report") is None:
+                    raise DataFileError(REPORT_FILE, "文件不存在", "file not found")
+                else:
+                    source = docs["report"]
+                parts[key] = parse_yaml(source, name)
+            except DataFileError as exc:
+                if strict:
+                    raise
+                findings.append(_file_finding(key, exc))
+                parts[key] = {}
+        bundle = Bundle(**layers, **parts)
+        findings.extend(run_checks(bundle))
+        return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
