@@ -8,7 +8,7 @@ from township_atlas.selection import find_sites, parse, search_options, site_opt
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
-from township_atlas.ui.url_choice import url_choice
+from township_atlas.ui.url_choice import url_selectbox
 
 MAP_KEY = "atlas_map"
 lang, result = start_page("page_map")
@@ -39,51 +39,72 @@ maps = {b.key: b for b in basemaps()}
 year_options = years[::-1]
 
 
+def _from_url(param: str, choices: list, default):
+    raw = st.query_params.get(param)
+    return next((c for c in choices if str(c) == raw), default)
+
+
 # Search stays in view; colouring and basemap sit in a popover, so on a phone the map
 # comes right after the search box. The popover's label says what is shown (from the URL,
 # which is where the choices live).
-#
-# The layout is laid out first and the map drawn before the boxes above it: the browser
-# then receives the map first and starts loading it while it fetches the boxes' own code
-# (about 20 small scripts of Streamlit's), which otherwise come first. The boxes' values
-# are known before they are drawn (url_choice).
 search_col, layers_col = st.columns([3, 2], vertical_alignment="bottom")
-search_box, site_box = search_col.container(), search_col.container()
-note_box = st.container()
-left, right = st.columns([7, 3], gap="medium")
-
-query = ""
+search_box = search_col.container()
 if many_sites:
-    query = st.session_state.get("map_site_query") or ""
+    query = search_col.text_input(
+        tr("map_find_site", lang),
+        key="map_site_query",
+        placeholder=tr("map_find_site_placeholder", lang),
+    )
     found = find_sites(bundle, lang, query)
+    if query.strip():
+        search_col.caption(
+            tr("map_find_site_found", lang).format(n=len(found))
+            if found
+            else tr("map_find_site_none", lang).format(q=query.strip())
+        )
     options.update(found)
     # The selected site (clicked, or from a link) must be an option to be shown.
     if (chosen := parse(st.query_params.get("sel"))) and chosen[0] == "site":
         options.update(site_options(bundle, lang, bundle.sites[bundle.sites.site_id == chosen[1]]))
-sel_choice = url_choice(
+sel, _ = url_selectbox(
     tr("map_search", lang),
     [None, *options],
     param="sel",
     default=None,
     format_func=lambda k: options.get(k, tr("map_search_placeholder", lang)),
+    container=search_box,
 )
-ind_choice = url_choice(
-    tr("map_indicator", lang),
-    ["", *indicator_labels],
-    param="ind",
-    default="",
-    format_func=lambda k: indicator_labels.get(k) or tr("map_indicator_none", lang),
+shown_ind = _from_url("ind", list(indicator_labels), None)
+summary = (
+    f"{indicator_labels[shown_ind]} · {_from_url('year', year_options, year_options[0])}"
+    if shown_ind
+    else tr("map_indicator_none", lang)
 )
-year_choice = url_choice(tr("map_year", lang), year_options, param="year", default=year_options[0])
-basemap_choice = url_choice(
-    tr("map_basemap", lang),
-    list(maps),
-    param="basemap",
-    default="none",
-    format_func=lambda k: maps[k].label(lang),
-)
-sel, indicator = sel_choice.value, ind_choice.value
-year, basemap_key = year_choice.value, basemap_choice.value
+with layers_col.popover(
+    f"{tr('map_layers', lang)}:{summary}", icon=":material/layers:", width="stretch"
+):
+    indicator, _ = url_selectbox(
+        tr("map_indicator", lang),
+        ["", *indicator_labels],
+        param="ind",
+        default="",
+        format_func=lambda k: indicator_labels.get(k) or tr("map_indicator_none", lang),
+    )
+    year, _ = url_selectbox(
+        tr("map_year", lang), year_options, param="year", default=year_options[0]
+    )
+    basemap_key, _ = url_selectbox(
+        tr("map_basemap", lang),
+        list(maps),
+        param="basemap",
+        default="none",
+        format_func=lambda k: maps[k].label(lang),
+    )
+if maps[basemap_key].needs_network:
+    st.caption(
+        tr("map_basemap_network", lang)
+        + (" " + tr("map_basemap_gcj", lang) if maps[basemap_key].display_crs == "gcj02" else "")
+    )
 
 # Fly to a feature chosen by name or opened from a link, not to one just clicked.
 fly = (
@@ -94,6 +115,7 @@ fly = (
 st.session_state["map_shown_sel"] = sel
 choro = choropleth(bundle, indicator, int(year), lang) if indicator else None
 
+left, right = st.columns([7, 3], gap="medium")
 with left:
     show_map(
         result,
@@ -104,33 +126,6 @@ with left:
         selections=[sel] if sel else [],
         fly=fly,
         on_click=_on_map_click,
-    )
-
-# Now the boxes above the map, in their places.
-sel_choice.draw(search_box)
-if many_sites:
-    site_box.text_input(
-        tr("map_find_site", lang),
-        key="map_site_query",
-        placeholder=tr("map_find_site_placeholder", lang),
-    )
-    if query.strip():
-        site_box.caption(
-            tr("map_find_site_found", lang).format(n=len(found))
-            if found
-            else tr("map_find_site_none", lang).format(q=query.strip())
-        )
-summary = f"{indicator_labels[indicator]} · {year}" if indicator else tr("map_indicator_none", lang)
-with layers_col.popover(
-    f"{tr('map_layers', lang)}:{summary}", icon=":material/layers:", width="stretch"
-):
-    ind_choice.draw()
-    year_choice.draw()
-    basemap_choice.draw()
-if maps[basemap_key].needs_network:
-    note_box.caption(
-        tr("map_basemap_network", lang)
-        + (" " + tr("map_basemap_gcj", lang) if maps[basemap_key].display_crs == "gcj02" else "")
     )
 with right:
     show_details(bundle, sel, lang)

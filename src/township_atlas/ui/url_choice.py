@@ -20,67 +20,6 @@ import streamlit as st
 _UNSET = object()
 
 
-class UrlChoice:
-    """A URL-kept choice whose value is known before its selectbox is drawn (see
-    :func:`url_choice`)."""
-
-    def __init__(self, value: Any, rejected: str | None, draw: Callable[[Any], Any]) -> None:
-        self.value = value
-        self.rejected = rejected
-        self._draw = draw
-
-    def draw(self, container: Any = None) -> Any:
-        """Draw the selectbox (in ``container``, else where the page is)."""
-        return self._draw(container)
-
-
-def url_choice(
-    label: str,
-    options: Sequence[Any],
-    *,
-    param: str,
-    format_func: Callable[[Any], str] = str,
-    default: Any = None,
-    help: str | None = None,
-    width: int | str = "stretch",
-) -> UrlChoice:
-    """The choice of a URL-kept selectbox, before the box is drawn.
-
-    A widget returns what its key holds in the session state when the run starts (the
-    browser's change is applied before the run), and this sets that key from the URL when
-    the URL changed: so the value is known first, and a page can draw what depends on it
-    (the map) before the box itself — the browser then starts on the map sooner. Call
-    ``.draw()`` once in the same run.
-    """
-    options = list(options)
-    key, seen_key = f"url_{param}", f"url_{param}__seen"
-    default = default if default in options else options[0]
-    by_text = {str(o): o for o in options}
-    raw = st.query_params.get(param)
-    from_url = by_text.get(raw, default) if raw is not None else default
-    rejected = None
-    if raw != st.session_state.get(seen_key, _UNSET) or key not in st.session_state:
-        # The URL changed outside this page (first visit, a link, back or forward).
-        st.session_state[seen_key] = raw
-        st.session_state[key] = from_url
-        if raw is not None and raw not in by_text:
-            rejected = raw
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = from_url
-    value = st.session_state[key]
-    if value != from_url:  # the user picked something else: that goes into the URL
-        st.query_params[param] = str(value)
-        st.session_state[seen_key] = str(value)
-
-    def draw(container: Any = None) -> Any:
-        where = container if container is not None else st
-        return where.selectbox(
-            label, options, key=key, format_func=format_func, help=help, width=width
-        )
-
-    return UrlChoice(value, rejected, draw)
-
-
 def url_selectbox(
     label: str,
     options: Sequence[Any],
@@ -98,14 +37,26 @@ def url_selectbox(
     arrived and names no option (the page should say so), else None. Options are matched
     by ``str(option)``; without a parameter the choice is ``default`` (or the first option).
     """
-    choice = url_choice(
-        label,
-        options,
-        param=param,
-        format_func=format_func,
-        default=default,
-        help=help,
-        width=width,
+    options = list(options)
+    key, seen_key = f"url_{param}", f"url_{param}__seen"
+    default = default if default in options else options[0]
+    by_text = {str(o): o for o in options}
+    raw = st.query_params.get(param)
+    from_url = by_text.get(raw, default) if raw is not None else default
+    rejected = None
+    if raw != st.session_state.get(seen_key, _UNSET) or key not in st.session_state:
+        # The URL changed outside this page (first visit, a link, back or forward).
+        st.session_state[seen_key] = raw
+        st.session_state[key] = from_url
+        if raw is not None and raw not in by_text:
+            rejected = raw
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = from_url
+    where = container if container is not None else st
+    choice = where.selectbox(
+        label, options, key=key, format_func=format_func, help=help, width=width
     )
-    choice.draw(container)
-    return choice.value, choice.rejected
+    if choice != from_url:  # the user picked something else: that goes into the URL
+        st.query_params[param] = str(choice)
+        st.session_state[seen_key] = str(choice)
+    return choice, rejected
