@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from edit_bench import FRAME, _map_shows  # noqa: E402
 from helpers import block_remote, launch_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -40,7 +42,6 @@ from township_atlas.pg import copying, tables  # noqa: E402
 from township_atlas.pg.store import PgStore  # noqa: E402
 from township_atlas.sample import generate  # noqa: E402
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 READY = ".leaflet-container[data-atlas-ready]"
 
 
@@ -54,19 +55,6 @@ def _paint(browser, url: str) -> float:
     took = time.perf_counter() - started
     context.close()
     return took
-
-
-def _map_shows(page, name: str) -> bool:
-    return page.evaluate(
-        """([sel, name]) => {
-            const frames = document.querySelectorAll(sel);
-            if (!frames.length) return false;
-            const doc = frames[frames.length - 1].contentDocument;
-            return !!doc && [...doc.querySelectorAll('.atlas-village-label')]
-                .some(e => e.textContent.includes(name));
-        }""",
-        [FRAME, name],
-    )
 
 
 def main() -> int:

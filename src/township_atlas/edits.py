@@ -361,10 +361,8 @@ def save(folder: Path, change: ChangeSet, *, loader=None) -> SaveResult:
         )
 
 
-def undo_change(folder: Path, seq: int, user: str = "") -> ChangeSet:
-    """The change that reverses change ``seq`` (to be saved; it conflicts if the features
-    have changed since)."""
-    entry = history.entry(Path(folder), seq)
+def change_undoing(entry: history.Entry | None, seq: int, user: str = "") -> ChangeSet:
+    """The change that reverses history ``entry`` (number ``seq``), on any backend."""
     if entry is None:
         raise AtlasError(f"没有编号为 {seq} 的修改记录。", f"There is no change number {seq}.")
     change = ChangeSet(entry.layer, user, note=f"undo #{seq}")
@@ -377,31 +375,31 @@ def undo_change(folder: Path, seq: int, user: str = "") -> ChangeSet:
     return change
 
 
-def undo(folder: Path, seq: int, user: str) -> SaveResult:
-    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
-    changed since."""
-    return save(folder, undo_change(folder, seq, user))
-
-
-def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
-    """The layer's features as they were right after change ``seq`` (0: before any change
-    recorded), rebuilt from the current file by reversing later changes."""
-    features = read_records(folder, layer)
-    for entry in reversed(history.entries(Path(folder), layer)):
+def records_after(
+    records: dict[str, dict[str, Any]], entries: list[history.Entry], seq: int
+) -> dict[str, dict[str, Any]]:
+    """A layer's current ``records`` turned back into what they were right after change
+    ``seq``, by reversing the later ``entries`` of that layer (oldest first)."""
+    for entry in reversed(entries):
         if entry.seq <= seq:
             break
         for c in entry.changes:
             if c["before"] is None:
-                features.pop(c["id"], None)
+                records.pop(c["id"], None)
             else:
-                features[c["id"]] = c["before"]
-    return features
+                records[c["id"]] = c["before"]
+    return records
 
 
-def restore_change(folder: Path, layer: str, seq: int, user: str = "") -> ChangeSet:
-    """The change that brings ``layer`` back to how it was after change ``seq``."""
-    target = layer_at(folder, layer, seq)
-    current = read_records(folder, layer)
+def change_restoring(
+    layer: str,
+    current: dict[str, dict[str, Any]],
+    target: dict[str, dict[str, Any]],
+    seq: int,
+    user: str = "",
+) -> ChangeSet:
+    """The change that turns ``current`` records of ``layer`` into ``target`` (as after
+    change ``seq``)."""
     change = ChangeSet(layer, user, note=f"restore to #{seq}")
     for fid in [*current, *[k for k in target if k not in current]]:
         if feature_version(current.get(fid)) != feature_version(target.get(fid)):
@@ -411,6 +409,30 @@ def restore_change(folder: Path, layer: str, seq: int, user: str = "") -> Change
             else:
                 change.deletes.append(fid)
     return change
+
+
+def undo_change(folder: Path, seq: int, user: str = "") -> ChangeSet:
+    """The change that reverses change ``seq`` (to be saved; it conflicts if the features
+    have changed since)."""
+    return change_undoing(history.entry(Path(folder), seq), seq, user)
+
+
+def undo(folder: Path, seq: int, user: str) -> SaveResult:
+    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
+    changed since."""
+    return save(folder, undo_change(folder, seq, user))
+
+
+def layer_at(folder: Path, layer: str, seq: int) -> dict[str, dict[str, Any]]:
+    """The layer's features as they were right after change ``seq`` (0: before any change
+    recorded), rebuilt from the current file by reversing later changes."""
+    return records_after(read_records(folder, layer), history.entries(Path(folder), layer), seq)
+
+
+def restore_change(folder: Path, layer: str, seq: int, user: str = "") -> ChangeSet:
+    """The change that brings ``layer`` back to how it was after change ``seq``."""
+    target = layer_at(folder, layer, seq)
+    return change_restoring(layer, read_records(folder, layer), target, seq, user)
 
 
 def restore(folder: Path, layer: str, seq: int, user: str) -> SaveResult:

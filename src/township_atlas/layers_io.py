@@ -111,13 +111,7 @@ def read_geojson(path: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
     Unknown properties are ignored; missing ones become null (the checks report required
     fields). Raises DataFileError naming the file and feature on anything unreadable.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise DataFileError(path.name, "文件不存在", "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
-    return parse_geojson(text, spec, path.name)
+    return parse_geojson(_text(_bytes(path), path, table=False), spec, path.name)
 
 
 def parse_geojson(text: str, spec: LayerSpec, name: str) -> gpd.GeoDataFrame:
@@ -170,17 +164,28 @@ def parse_geojson(text: str, spec: LayerSpec, name: str) -> gpd.GeoDataFrame:
 
 def read_csv_table(path: Path, spec: LayerSpec) -> pd.DataFrame:
     """Read a UTF-8 CSV table (a BOM, as Excel writes, is accepted) with typed columns."""
+    return parse_csv_table(_text(_bytes(path), path, table=True), spec, path.name)
+
+
+def _bytes(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise DataFileError(path.name, "文件不存在", "file not found") from exc
+
+
+def _text(raw: bytes, path: Path, *, table: bool) -> str:
+    """UTF-8 text; a table may start with the BOM Excel writes."""
+    try:
+        return raw.decode("utf-8-sig" if table else "utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFileError(
-            path.name,
-            "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
-            "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
-        ) from exc
-    return parse_csv_table(text, spec, path.name)
+        if table:
+            raise DataFileError(
+                path.name,
+                "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
+                "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
+            ) from exc
+        raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
 
 
 # Per file: the digest of its bytes and the frame they parsed to. Loading a folder after
@@ -193,30 +198,16 @@ _PARSED_MAX = 256
 def read_layer(path: Path, spec: LayerSpec) -> pd.DataFrame:
     """:func:`read_geojson` or :func:`read_csv_table`, reusing the last parse of the same
     bytes of the same file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataFileError(path.name, "文件不存在", "file not found") from exc
+    raw = _bytes(path)
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     key = f"{path.resolve()}|{spec.name}"
     hit = _PARSED.get(key)
     if hit is not None and hit[0] == digest:
         return hit[1]
+    text = _text(raw, path, table=not spec.is_spatial)
     if spec.is_spatial:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataFileError(path.name, "不是 UTF-8 编码的文本", "is not UTF-8 text") from exc
         frame = parse_geojson(text, spec, path.name)
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataFileError(
-                path.name,
-                "不是 UTF-8 编码(若由 Excel 保存,请选择“CSV UTF-8”格式)",
-                "is not UTF-8 (if saved from Excel, choose 'CSV UTF-8')",
-            ) from exc
         frame = parse_csv_table(text, spec, path.name)
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()

@@ -59,6 +59,27 @@ def _choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
+def draw_and_save_demo_base(page, name: str) -> float:
+    """On the editing page: draw a point in the middle of the map, fill in a demonstration
+    base called ``name`` and save it as S043; returns when the save was clicked."""
+    frame = page.frame_locator(FRAME).first
+    frame.locator(".leaflet-draw-draw-marker").wait_for(timeout=45_000)
+    frame.locator(".leaflet-draw-draw-marker").click()
+    box = page.locator(FRAME).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # The drawn point comes back to Python: the coordinates fill in.
+    page.get_by_text("新增产业点位").wait_for(timeout=20_000)
+    expect(page.get_by_label("经度(WGS84)").last).not_to_have_value("", timeout=20_000)
+    page.wait_for_timeout(1500)  # let the rerun settle (stale widgets fade out)
+    page.get_by_label("名称 *").fill(name)
+    _choose(page, "类型 *", "示范基地")
+    page.get_by_label("产业 *").fill("设施蔬菜")
+    started = time.monotonic()
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存 S043").wait_for(timeout=30_000)
+    return started
+
+
 def test_a_drawn_demo_base_is_saved_and_shows_on_another_open_map(browser, server):
     url, data = server
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
@@ -78,21 +99,7 @@ def test_a_drawn_demo_base_is_saved_and_shows_on_another_open_map(browser, serve
     _login(page, url)
     # In the app, not page.goto: a new page load is a new session, logged out.
     page.get_by_role("link", name="数据编辑").click()
-    frame = page.frame_locator(FRAME).first
-    frame.locator(".leaflet-draw-draw-marker").wait_for(timeout=45_000)
-    frame.locator(".leaflet-draw-draw-marker").click()
-    box = page.locator(FRAME).first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    # The drawn point comes back to Python: the coordinates fill in.
-    page.get_by_text("新增产业点位").wait_for(timeout=20_000)
-    expect(page.get_by_label("经度(WGS84)").last).not_to_have_value("", timeout=20_000)
-    page.wait_for_timeout(1500)  # let the rerun settle (stale widgets fade out)
-    page.get_by_label("名称 *").fill(HOSTILE)
-    _choose(page, "类型 *", "示范基地")
-    page.get_by_label("产业 *").fill("设施蔬菜")
-    started = time.monotonic()
-    page.get_by_role("button", name="保存").click()
-    page.get_by_text("已保存 S043").wait_for(timeout=30_000)
+    started = draw_and_save_demo_base(page, HOSTILE)
     saved = edits.read_records(data, "sites")["S043"]
     assert saved["properties"]["name_zh"] == HOSTILE
     assert saved["properties"]["kind"] == "demo_base"

@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import block_remote, streamlit_server
-from test_edit import FRAME, PASSWORD, _choose, _login
+from test_edit import FRAME, PASSWORD, _login, draw_and_save_demo_base
 
 from township_atlas.accounts import AccountStore
 from township_atlas.authz import User
@@ -69,19 +68,7 @@ def test_an_edit_saved_through_one_replica_shows_on_the_other(browser, pg_url, t
         page = planner.new_page()
         _login(page, url_a)
         page.get_by_role("link", name="数据编辑").click()
-        frame = page.frame_locator(FRAME).first
-        frame.locator(".leaflet-draw-draw-marker").wait_for(timeout=45_000)
-        frame.locator(".leaflet-draw-draw-marker").click()
-        box = page.locator(FRAME).first.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.get_by_text("新增产业点位").wait_for(timeout=20_000)
-        expect(page.get_by_label("经度(WGS84)").last).not_to_have_value("", timeout=20_000)
-        page.wait_for_timeout(1500)
-        page.get_by_label("名称 *").fill("复制测试示范基地")
-        _choose(page, "类型 *", "示范基地")
-        page.get_by_label("产业 *").fill("设施蔬菜")
-        page.get_by_role("button", name="保存").click()
-        page.get_by_text("已保存 S043").wait_for(timeout=30_000)
+        draw_and_save_demo_base(page, "复制测试示范基地")
         started = time.monotonic()
         screen.wait_for_function(
             """([sel, n]) => {

@@ -20,10 +20,12 @@ from township_atlas.checks import run_checks
 from township_atlas.edits import (
     ChangeSet,
     SaveResult,
+    change_restoring,
+    change_undoing,
     codec,
-    feature_version,
+    records_after,
 )
-from township_atlas.errors import AtlasError, DataFileError, DataFolderError
+from township_atlas.errors import DataFileError, DataFolderError
 from township_atlas.history import Entry
 from township_atlas.layers_io import empty_layer, parse_csv_table, parse_geojson, parse_yaml
 from township_atlas.pg import listen, saving
@@ -148,44 +150,16 @@ class PgStore:
     # --- history as changes -----------------------------------------------------------
     def undo_change(self, seq: int, user: str = "") -> ChangeSet:
         """As :func:`township_atlas.edits.undo_change`."""
-        entry = self.entry(seq)
-        if entry is None:
-            raise AtlasError(f"没有编号为 {seq} 的修改记录。", f"There is no change number {seq}.")
-        change = ChangeSet(entry.layer, user, note=f"undo #{seq}")
-        for c in entry.changes:
-            change.base[c["id"]] = feature_version(c["after"])
-            if c["before"] is None:
-                change.deletes.append(c["id"])
-            else:
-                change.upserts.append(c["before"])
-        return change
+        return change_undoing(self.entry(seq), seq, user)
 
     def layer_at(self, layer: str, seq: int) -> dict[str, dict[str, Any]]:
         """As :func:`township_atlas.edits.layer_at`."""
-        records = self.read_records(layer)
-        for entry in reversed(self.entries(layer)):
-            if entry.seq <= seq:
-                break
-            for c in entry.changes:
-                if c["before"] is None:
-                    records.pop(c["id"], None)
-                else:
-                    records[c["id"]] = c["before"]
-        return records
+        return records_after(self.read_records(layer), self.entries(layer), seq)
 
     def restore_change(self, layer: str, seq: int, user: str = "") -> ChangeSet:
         """As :func:`township_atlas.edits.restore_change`."""
         target = self.layer_at(layer, seq)
-        current = self.read_records(layer)
-        change = ChangeSet(layer, user, note=f"restore to #{seq}")
-        for fid in [*current, *[k for k in target if k not in current]]:
-            if feature_version(current.get(fid)) != feature_version(target.get(fid)):
-                change.base[fid] = feature_version(current.get(fid))
-                if fid in target:
-                    change.upserts.append(target[fid])
-                else:
-                    change.deletes.append(fid)
-        return change
+        return change_restoring(layer, self.read_records(layer), target, seq, user)
 
     # --- saving ----------------------------------------------------------------------
     def save(
