@@ -59,6 +59,19 @@ def _choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
+def wait_for_symbols(page, n: int, timeout: int = 20_000) -> None:
+    """Wait until the page's (newest) map shows exactly ``n`` site symbols."""
+    page.wait_for_function(
+        """([sel, n]) => {
+            const frames = document.querySelectorAll(sel);
+            const doc = frames[frames.length - 1].contentDocument;
+            return doc && doc.querySelectorAll('.atlas-icon').length === n;
+        }""",
+        arg=[FRAME, n],
+        timeout=timeout,
+    )
+
+
 def draw_and_save_demo_base(page, name: str) -> float:
     """On the editing page: draw a point in the middle of the map, fill in a demonstration
     base called ``name`` and save it as S043; returns when the save was clicked."""
@@ -105,16 +118,7 @@ def test_a_drawn_demo_base_is_saved_and_shows_on_another_open_map(browser, serve
     assert saved["properties"]["kind"] == "demo_base"
     assert saved["properties"]["village_code"]  # filled in from where it lies
     # The meeting screen shows one more symbol, with no reload.
-    screen_map = screen.frame_locator(FRAME).last
-    screen.wait_for_function(
-        """([sel, n]) => {
-            const frames = document.querySelectorAll(sel);
-            const doc = frames[frames.length - 1].contentDocument;
-            return doc && doc.querySelectorAll('.atlas-icon').length === n;
-        }""",
-        arg=[FRAME, markers_before + 1],
-        timeout=20_000,
-    )
+    wait_for_symbols(screen, markers_before + 1)
     print(f"saved edit visible on the other map after {time.monotonic() - started:.2f} s")
     # The hostile name is text on the editing page, and ran nowhere.
     page.get_by_text(HOSTILE, exact=False).first.wait_for(timeout=10_000)

@@ -27,18 +27,24 @@ def _rename_village(data: Path, new_name: str) -> None:
     os.replace(tmp, path)  # the way careful tools save: the new file appears whole
 
 
+def _map_and_village(browser, url: str):
+    """A browser context with the map and the village page open and drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    block_remote(context)
+    pages = [context.new_page(), context.new_page()]
+    pages[0].goto(url)
+    pages[1].goto(url + "/village")
+    pages[0].frame_locator(FRAME).locator(".atlas-village-label").first.wait_for(timeout=45_000)
+    pages[1].get_by_text("上庄村").first.wait_for(timeout=45_000)
+    return context, pages
+
+
 def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_path):
     data = tmp_path / "geodata"
     shutil.copytree(ROOT / "geodata", data)
     env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data)}
     with streamlit_server(ROOT / "app.py", env=env) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        block_remote(context)
-        pages = [context.new_page(), context.new_page()]
-        pages[0].goto(url)
-        pages[1].goto(url + "/village")
-        pages[0].frame_locator(FRAME).locator(".atlas-village-label").first.wait_for(timeout=45_000)
-        pages[1].get_by_text("上庄村").first.wait_for(timeout=45_000)
+        context, pages = _map_and_village(browser, url)
         started = time.monotonic()
         _rename_village(data, "上庄新村")
         # While the map remounts with the new data, the old and the new map iframes can both
@@ -60,13 +66,7 @@ def test_the_server_pushes_the_change_long_before_the_browser_would_ask(browser,
     shutil.copytree(ROOT / "geodata", data)
     env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "30"}
     with streamlit_server(ROOT / "app.py", env=env) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        block_remote(context)
-        pages = [context.new_page(), context.new_page()]
-        pages[0].goto(url)
-        pages[1].goto(url + "/village")
-        pages[0].frame_locator(FRAME).locator(".atlas-village-label").first.wait_for(timeout=45_000)
-        pages[1].get_by_text("上庄村").first.wait_for(timeout=45_000)
+        context, pages = _map_and_village(browser, url)
         time.sleep(1)
         for name in ("上庄一村", "上庄二村"):  # twice: the first rerun registers again
             started = time.monotonic()

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import block_remote, streamlit_server
-from test_edit import FRAME, PASSWORD, _login, draw_and_save_demo_base
+from test_edit import FRAME, PASSWORD, _login, draw_and_save_demo_base, wait_for_symbols
 
 from township_atlas.accounts import AccountStore
 from township_atlas.authz import User
@@ -70,15 +70,7 @@ def test_an_edit_saved_through_one_replica_shows_on_the_other(browser, pg_url, t
         page.get_by_role("link", name="数据编辑").click()
         draw_and_save_demo_base(page, "复制测试示范基地")
         started = time.monotonic()
-        screen.wait_for_function(
-            """([sel, n]) => {
-                const frames = document.querySelectorAll(sel);
-                const doc = frames[frames.length - 1].contentDocument;
-                return doc && doc.querySelectorAll('.atlas-icon').length === n;
-            }""",
-            arg=[FRAME, before + 1],
-            timeout=20_000,
-        )
+        wait_for_symbols(screen, before + 1)
         print(f"visible on the other replica {time.monotonic() - started:.2f} s after saving")
         planner.close()
         viewer.close()

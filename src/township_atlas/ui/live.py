@@ -53,7 +53,6 @@ class LiveHub:
         self._lock = threading.Lock()
         self._watches: dict[str, _Watch] = {}
         self._thread: threading.Thread | None = None
-        self.pushed = 0  # reruns asked for (for tests and the benchmark)
 
     def follow(self, session_id: str, store: Any, drawn_from: str) -> None:
         with self._lock:
@@ -99,7 +98,6 @@ class LiveHub:
                     if self._watches.get(sid) is watch:
                         # The rerun registers the new version; until then, do not ask twice.
                         watch.drawn_from = now[key]
-        self.pushed += len(asked)
         return asked
 
 
