@@ -33,7 +33,7 @@ pytestmark = pytest.mark.postgis
 
 if os.environ.get("TOWNSHIP_ATLAS_REQUIRE_POSTGIS") != "1":  # CI: missing packages fail
     pytest.importorskip("sqlalchemy", reason="the postgis extra is not installed")
-from township_atlas.pg import copying, listen, tables  # noqa: E402
+from township_atlas.pg import copying, listen, saving, tables  # noqa: E402
 from township_atlas.pg.records import layer_text  # noqa: E402
 from township_atlas.pg.saving import PG_FAULTS, PG_STEPS, _write_rows  # noqa: E402
 from township_atlas.pg.store import PgStore  # noqa: E402
@@ -171,6 +171,121 @@ def test_a_save_uses_the_callers_load_only_if_it_is_of_the_current_version(pgs):
     feature, v = _renamed(pgs, "S002", "乙")
     pgs.save(ChangeSet("sites", "a", upserts=[feature], base={"S002": v}), loader=loader)
     assert calls == [current.fingerprint]
+
+
+# --- other processes reload only what a save changed --------------------------------
+def _as_other_process(store: PgStore, result: LoadResult) -> None:
+    """Make ``result`` this process's last load, as if another process had saved since."""
+    saving.remember_load(store.key, result)
+
+
+def _full_load(store: PgStore, monkeypatch) -> LoadResult:
+    """A load from scratch, checks run here (what a fresh process does)."""
+    saving._LAST.pop(store.key, None)
+    with monkeypatch.context() as m:
+        m.setattr(store, "_changes_since", lambda *a, **k: None)
+        return store.load()
+
+
+def _assert_same(a: LoadResult, b: LoadResult) -> None:
+    assert a.fingerprint == b.fingerprint
+    for spec in LAYERS:
+        pd.testing.assert_frame_equal(a.bundle.layer(spec.name), b.bundle.layer(spec.name))
+    assert a.bundle.plans == b.bundle.plans and a.bundle.report == b.bundle.report
+    assert a.findings == b.findings
+
+
+def test_another_process_rereads_only_the_saved_layers_and_takes_the_savers_findings(
+    pgs, monkeypatch
+):
+    before = pgs.load()
+    # Two saves (a plan removed: a warning; a branch's members changed: a warning with
+    # its own text) while the other process still shows ``before``.
+    plan = pgs.read_records("plans")["V07"]
+    pgs.save(ChangeSet("plans", "a", deletes=["V07"], base={"V07": feature_version(plan)}))
+    rows = pgs.read_records("indicators")
+    key = max(k for k, r in rows.items() if r["properties"]["indicator"] == "party_members")
+    row = copy.deepcopy(rows[key])
+    row["properties"]["value"] = row["properties"]["value"] + 7
+    pgs.save(ChangeSet("indicators", "a", upserts=[row], base={key: feature_version(rows[key])}))
+    _as_other_process(pgs, before)
+    read, checked = [], []
+    real_rows = PgStore._rows
+    monkeypatch.setattr(
+        PgStore,
+        "_rows",
+        lambda self, conn, layer, **k: read.append(layer) or real_rows(self, conn, layer, **k),
+    )
+    monkeypatch.setattr(
+        "township_atlas.pg.store.run_checks", lambda bundle: checked.append(1) or []
+    )
+    quick = pgs.load()
+    assert sorted(read) == ["indicators", "plans"] and checked == []
+    monkeypatch.undo()
+    full = _full_load(pgs, monkeypatch)
+    _assert_same(quick, full)
+    assert {f.check for f in full.findings} >= {"plan_missing", "member_indicator"}
+
+
+def test_a_copy_in_between_breaks_the_chain_and_the_other_process_loads_in_full(
+    pgs, sample_dir, monkeypatch
+):
+    before = pgs.load()
+    feature, v = _renamed(pgs, "S001", "复制前")
+    pgs.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    (sample_dir / "villages.geojson").write_text(
+        (sample_dir / "villages.geojson").read_text(encoding="utf-8").replace("村", "社区", 1),
+        encoding="utf-8",
+    )
+    copying.copy_in(pgs.url, sample_dir, township=CODE)  # bumps the rev, logs no change
+    _as_other_process(pgs, before)
+    full_loads = []
+    real = PgStore._load_in
+    monkeypatch.setattr(
+        PgStore, "_load_in", lambda self, *a, **k: full_loads.append(1) or real(self, *a, **k)
+    )
+    after = pgs.load()
+    assert full_loads == [1]
+    files = Store(sample_dir).load()
+    for spec in LAYERS:
+        pd.testing.assert_frame_equal(after.bundle.layer(spec.name), files.bundle.layer(spec.name))
+
+
+def test_a_fresh_process_takes_the_findings_stored_with_the_version_it_loads(pgs, monkeypatch):
+    plan = pgs.read_records("plans")["V06"]
+    pgs.save(ChangeSet("plans", "a", deletes=["V06"], base={"V06": feature_version(plan)}))
+    saving._LAST.pop(pgs.key, None)
+    checked = []
+    monkeypatch.setattr(
+        "township_atlas.pg.store.run_checks", lambda bundle: checked.append(1) or []
+    )
+    stored = pgs.load()
+    assert checked == [] and [f.check for f in stored.findings] == ["plan_missing"]
+    monkeypatch.undo()
+    _assert_same(stored, _full_load(pgs, monkeypatch))
+
+
+def test_change_rows_older_than_a_day_are_dropped_by_the_next_save(pgs):
+    for name in ("一", "二"):
+        feature, v = _renamed(pgs, "S001", name)
+        pgs.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    with tables.engine_for(pgs.url).begin() as conn:
+        conn.exec_driver_sql("UPDATE changes SET time = now() - interval '2 days'")
+    feature, v = _renamed(pgs, "S001", "三")
+    pgs.save(ChangeSet("sites", "a", upserts=[feature], base={"S001": v}))
+    with tables.engine_for(pgs.url).connect() as conn:
+        rows = conn.execute(tables.changes.select()).all()
+    assert [(r.layer, r.rev) for r in rows] == [("sites", int(pgs.fingerprint()[3:]))]
+
+
+def test_a_database_from_before_the_change_log_says_to_run_init_which_adds_it(pgs):
+    with tables.engine_for(pgs.url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE changes")
+    saving._LAST.pop(pgs.key, None)
+    with pytest.raises(StorageError, match="pgstore init"):
+        pgs.load()
+    tables.init_db(tables.engine_for(pgs.url))
+    assert pgs.load().findings == []
 
 
 # --- change notification ----------------------------------------------------------------

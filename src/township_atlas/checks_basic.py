@@ -152,6 +152,18 @@ def check_coordinates(bundle: Bundle) -> list[Finding]:
     ]
 
 
+_TYPE_IDS = {
+    "Point": 0,
+    "LineString": 1,
+    "LinearRing": 2,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+    "GeometryCollection": 7,
+}
+
+
 def _spec(name: str) -> LayerSpec:
     return next(s for s in LAYERS if s.name == name)
 
@@ -164,7 +176,17 @@ def check_geometries(bundle: Bundle) -> list[Finding]:
         if not spec.is_spatial or spec.name in skip:
             continue
         frame = bundle.layer(spec.name)
-        for pos, geom in enumerate(frame.geometry):
+        geoms = np.asarray(frame.geometry.array, dtype=object)
+        # Only the geometries that fail a vectorised test are looked at one by one.
+        missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        wrong_type = np.zeros(len(geoms), dtype=bool)
+        wrong_type[~missing] = ~np.isin(
+            shapely.get_type_id(geoms[~missing]), [_TYPE_IDS[t] for t in spec.geometry_types]
+        )
+        suspect = missing | wrong_type
+        suspect[~suspect] = ~shapely.is_valid(geoms[~suspect])
+        for pos in np.flatnonzero(suspect):
+            geom = geoms[pos]
             fid = _fid(spec, frame, pos)
             if geom is None or geom.is_empty:
                 out.append(

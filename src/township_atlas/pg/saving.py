@@ -11,6 +11,7 @@ history and rev stay as they were, and no notification is sent.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,7 +34,15 @@ from township_atlas.edits import (
 )
 from township_atlas.pg import listen
 from township_atlas.pg.records import dumps, geometry_wkb, is_spatial, layer_text, normalised
-from township_atlas.pg.tables import CHANNEL, db_errors, features, history, revisions, townships
+from township_atlas.pg.tables import (
+    CHANNEL,
+    changes,
+    db_errors,
+    features,
+    history,
+    revisions,
+    townships,
+)
 
 if TYPE_CHECKING:
     from township_atlas.pg.store import PgStore
@@ -69,6 +78,40 @@ def remember_load(key: str, result: LoadResult) -> None:
         _LAST.move_to_end(key)
         while len(_LAST) > _LAST_MAX:
             _LAST.popitem(last=False)
+
+
+def findings_doc(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as JSON (for the ``changes`` table)."""
+    return [dataclasses.asdict(f) for f in findings]
+
+
+def findings_from_doc(doc: list[dict[str, Any]]) -> list[Finding]:
+    return [
+        Finding(**{**d, "location": tuple(d["location"]) if d.get("location") else None})
+        for d in doc
+    ]
+
+
+def log_change(
+    conn: Connection, township: str, prev_rev: int, rev: int, layer: str, findings: list[Finding]
+) -> None:
+    """Record that the save from ``prev_rev`` to ``rev`` changed ``layer`` and left
+    ``findings`` (see ``tables.changes``); drop the rows older than a day."""
+    conn.execute(
+        changes.insert().values(
+            township=township,
+            rev=rev,
+            prev_rev=prev_rev,
+            layer=layer,
+            findings=findings_doc(findings),
+        )
+    )
+    conn.execute(
+        changes.delete().where(
+            changes.c.township == township,
+            changes.c.time < func.now() - text("interval '1 day'"),
+        )
+    )
 
 
 def new_rev_sql() -> Any:
@@ -180,10 +223,12 @@ def save(
         ).scalar_one()
         if layer == "township":
             _sync_name(store, conn, stored)
+        findings = sorted_findings(new_findings)
+        log_change(conn, store.township, rev, new_rev, layer, findings)
         notify(conn, store.township, new_rev)
         PG_FAULTS.step("rev_bumped")
     listen.listener_for(store.url).remember(store.township, new_rev, token)
-    remember_load(store.key, LoadResult(bundle, sorted_findings(new_findings), f"pg:{new_rev}"))
+    remember_load(store.key, LoadResult(bundle, findings, f"pg:{new_rev}"))
     return SaveResult(seq, {fid: feature_version(after.get(fid)) for fid in touched})
 
 

@@ -7,6 +7,7 @@ sees are those of the files backend. Saving is in :mod:`township_atlas.pg.saving
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from township_atlas.pg.records import (
     make_record,
 )
 from township_atlas.pg.tables import (
+    changes,
     db_errors,
     display_url,
     documents,
@@ -125,7 +127,9 @@ class PgStore:
                 last = saving.last_load(self.key)
                 if last is not None and last.fingerprint == f"pg:{rev}" and not strict:
                     return last
-                result = self._load_in(conn, rev, strict=strict)
+                result = None if strict else self._load_changed(conn, rev, last)
+                if result is None:
+                    result = self._load_in(conn, rev, strict=strict)
         saving.remember_load(self.key, result)
         return result
 
@@ -254,6 +258,47 @@ class PgStore:
     def _plans_rest(self, conn: Connection) -> str:
         return self._documents(conn).get("plans") or ""
 
+    def _changes_since(self, conn: Connection, since: int | None, rev: int) -> list[Any] | None:
+        """The ``changes`` rows leading from ``since`` to ``rev``, oldest first; None when
+        they do not lead there (something else bumped the rev, or the rows are gone). With
+        ``since`` None, the row that made ``rev``, if any."""
+        query = select(changes).where(changes.c.township == self.township, changes.c.rev <= rev)
+        if since is None:
+            row = conn.execute(query.where(changes.c.rev == rev)).first()
+            return None if row is None else [row]
+        rows = conn.execute(query.where(changes.c.rev > since).order_by(changes.c.rev)).all()
+        at = since
+        for row in rows:
+            if row.prev_rev != at:
+                return None
+            at = row.rev
+        return rows if rows and at == rev else None
+
+    def _load_changed(
+        self, conn: Connection, rev: int, last: LoadResult | None
+    ) -> LoadResult | None:
+        """``last`` brought to ``rev`` by re-reading only the layers saved since, with the
+        findings the saving process stored; None when that cannot be done (see changes)."""
+        if last is None or not last.fingerprint.startswith("pg:") or _has_file_findings(last):
+            return None
+        try:
+            since = int(last.fingerprint[3:])
+        except ValueError:
+            return None
+        rows = self._changes_since(conn, since, rev)
+        if rows is None or rows[-1].findings is None:
+            return None
+        bundle = copy.copy(last.bundle)
+        for layer in dict.fromkeys(row.layer for row in rows):
+            try:
+                records = [record for _, record, _ in self._rows(conn, layer)]
+                rest = self._plans_rest(conn) if layer == "plans" else ""
+                codec(layer).put(bundle, layer_text(layer, records, rest))
+            except (DataFileError, ValueError):
+                return None  # a full load reports it
+        findings = saving.findings_from_doc(rows[-1].findings)
+        return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
+
     def _load_in(self, conn: Connection, rev: int, *, strict: bool = False) -> LoadResult:
         records = self._all_records(conn)
         docs = self._documents(conn)
@@ -287,5 +332,14 @@ class PgStore:
                 findings.append(_file_finding(key, exc))
                 parts[key] = {}
         bundle = Bundle(**layers, **parts)
-        findings.extend(run_checks(bundle))
+        stored = None if findings else self._changes_since(conn, None, rev)
+        if stored and stored[0].findings is not None:
+            # The saving process checked this very state: its findings stand.
+            findings = saving.findings_from_doc(stored[0].findings)
+        else:
+            findings.extend(run_checks(bundle))
         return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
+
+
+def _has_file_findings(result: LoadResult) -> bool:
+    return any(f.check in ("file_unreadable", "file_stale") for f in result.findings)

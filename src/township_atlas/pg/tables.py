@@ -108,6 +108,24 @@ revisions = Table(
 )
 
 
+# One row per save: the rev it made, the rev it started from, the layer it changed and the
+# findings of the new state. Another process at ``prev_rev`` then re-reads only that layer
+# and takes the findings instead of checking the county again (PgStore.load). Anything
+# that bumps ``rev`` without a row here (copy-in) breaks the chain: a full reload follows.
+# Rows older than a day are dropped by the next save.
+changes = Table(
+    "changes",
+    metadata,
+    Column("township", Text, _township_fk(), nullable=False),
+    Column("rev", BigInteger, nullable=False),
+    Column("prev_rev", BigInteger, nullable=False),
+    Column("layer", Text, nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    Column("findings", JSON, nullable=True),
+    PrimaryKeyConstraint("township", "rev"),
+)
+
+
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -229,9 +247,11 @@ def db_errors(url: str) -> Iterator[None]:
             ) from exc
         if state == "42P01":  # undefined_table
             raise StorageError(
-                f"数据库 {where} 尚未建表。请运行 python -m township_atlas.pgstore init。",
-                f"The database {where} has no atlas tables yet. Run "
-                "python -m township_atlas.pgstore init.",
+                f"数据库 {where} 缺少本程序的数据表(新建的库,或升级后新增的表)。"
+                "请运行 python -m township_atlas.pgstore init(不会改动已有数据)。",
+                f"The database {where} lacks atlas tables (a new database, or tables added "
+                "by an upgrade). Run python -m township_atlas.pgstore init (it keeps the "
+                "data there).",
             ) from exc
         if exc.connection_invalidated or state.startswith("08") or not state:
             raise StorageError(
