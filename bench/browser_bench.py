@@ -46,6 +46,10 @@ OURS = PaintTarget(
 )
 
 
+# The empty st_folium map of ``floor_app.py``: painted when Leaflet has drawn its controls.
+FLOOR = PaintTarget(".leaflet-container", ".leaflet-control-zoom a")
+
+
 def naive_target(markers: int) -> PaintTarget:
     """The naive map adds all its markers in one synchronous script, so it is painted
     when the last of them is in the DOM (and the village polygons are drawn)."""

@@ -36,8 +36,16 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(HERE))
 
-from browser_bench import OURS, measure_app, naive_target, shell_paint  # noqa: E402
-from helpers import launch_chromium, streamlit_server  # noqa: E402
+from browser_bench import (  # noqa: E402
+    FLOOR,
+    FRAME,
+    OURS,
+    VIEWPORT,
+    measure_app,
+    naive_target,
+    shell_paint,
+)
+from helpers import block_remote, launch_chromium, streamlit_server  # noqa: E402
 from server_proc import server_pid, server_rss, wait_idle  # noqa: E402
 
 PACKAGES = ("streamlit", "streamlit-folium", "folium", "branca", "Jinja2", "playwright")
@@ -118,26 +126,60 @@ def marker_count(data: Path) -> int:
     return n
 
 
-def naive_folder(tmp: Path) -> Path:
-    """A folder to run the naive script from: its own static serving and static/ (filled by
-    install_assets at start-up), so nothing of it lands in the repository."""
-    folder = tmp / "naive"
+def naive_folder(tmp: Path, script: str = "naive_app.py") -> Path:
+    """A folder to run a comparison script from (the naive or the floor map): its own
+    static serving and static/ (filled by install_assets at start-up), so nothing of it
+    lands in the repository."""
+    folder = tmp / Path(script).stem
     (folder / ".streamlit").mkdir(parents=True)
     (folder / ".streamlit" / "config.toml").write_text(
         "[server]\nenableStaticServing = true\nheadless = true\n"
         "[browser]\ngatherUsageStats = false\n"
     )
-    shutil.copy(HERE / "naive_app.py", folder / "naive_app.py")
-    return folder / "naive_app.py"
+    shutil.copy(HERE / script, folder / script)
+    return folder / script
+
+
+def floor_baseline(tmp: Path, browser: Any, runs: int, timeout: float) -> dict[str, Any]:
+    """Paint time of an empty st_folium map (``floor_app.py``): the fixed stack's floor
+    under any map page."""
+    app = naive_folder(tmp, "floor_app.py")
+    with streamlit_server(app, timeout=120) as url:
+        return measure_app(browser, url, FLOOR, runs, timeout)
+
+
+def repeat_visits(url: str, browser: Any, runs: int, timeout: float) -> dict[str, Any]:
+    """Our map opened again in the same browser context (its HTTP cache warm, as for a
+    leader's second visit of the day): page.goto → painted, ``runs`` times."""
+    context = browser.new_context(viewport=VIEWPORT)
+    block_remote(context)
+    page = context.new_page()
+    frame = page.frame_locator(FRAME)
+    times = []
+    for _ in range(runs + 1):  # the first visit fills the cache; not counted
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        frame.locator(OURS.ready).first.wait_for(state="attached", timeout=timeout * 1000)
+        frame.locator(OURS.paths).first.wait_for(state="attached", timeout=timeout * 1000)
+        times.append(time.perf_counter() - start)
+        page.goto("about:blank")
+    context.close()
+    return {
+        "paint_s": [round(t, 3) for t in times[1:]],
+        "paint_median_s": round(statistics.median(times[1:]), 3),
+    }
 
 
 def bench_app(app: Path, data: Path, target: Any, browser: Any, runs: int, browser_runs: int,
-              timeout: float) -> dict[str, Any]:  # fmt: skip
+              timeout: float, repeat_runs: int = 0) -> dict[str, Any]:  # fmt: skip
     result = {"server": server_side(app, data, runs)}  # before the server: no CPU contention
     with streamlit_server(app, env=app_env(data), timeout=120) as url:
         pid = server_pid(url)
         idle = lambda: wait_idle(pid)  # noqa: E731
         result["browser"] = measure_app(browser, url, target, browser_runs, timeout, idle)
+        if target is OURS and repeat_runs:
+            idle()
+            result["repeat"] = repeat_visits(url, browser, repeat_runs, timeout)
         result["memory"] = server_rss(pid)
     return result
 
@@ -192,6 +234,17 @@ def table(results: dict[str, Any]) -> str:
                 f"| {_fmt(b['pan_zoom_reruns'], spec='.0f')} "
                 f"({_fmt(b['pan_zoom_frames_sent'], spec='.0f')}) | {m.get('rss_mib', 'n/a')} MiB |"
             )
+    for data, apps in results["data"].items():
+        if repeat := apps["ours"].get("repeat"):
+            rows.append(
+                f"| {data} | ours, visited again (cache warm) | | "
+                f"| {repeat['paint_median_s']:.2f} s | | | | | |"
+            )
+    if floor := results.get("floor"):
+        rows.append(
+            f"| - | empty st_folium map | | | {_fmt(floor['paint_median_s'], unit=' s')} "
+            "| | | | | |"
+        )
     if shell := results.get("shell"):
         rows.append(
             f"| - | one-line Streamlit page | | | {shell['paint_median_s']:.2f} s | | | | | |"
@@ -232,6 +285,8 @@ OPTIONS: tuple[tuple[str, type, Any, str], ...] = (
     ("--naive-runs", int, 5, "fresh browser contexts for the naive map"),
     ("--naive-apptest-runs", int, 3, "warm AppTest runs of the naive app (~1 min each, county)"),
     ("--shell-runs", int, 5, "fresh contexts for the one-line Streamlit page (0: skip)"),
+    ("--floor-runs", int, 5, "fresh contexts for an empty st_folium map (0: skip)"),
+    ("--repeat-runs", int, 5, "repeat visits of our map in one context, cache warm (0: skip)"),
     ("--villages", int, 100, "villages of the generated county"),
     ("--sites", int, 10000, "sites of the generated county"),
     ("--timeout", float, 120.0, "seconds to wait for our map to paint"),
@@ -268,10 +323,13 @@ def main() -> None:
         if args.shell_runs:
             log("one-line Streamlit page")
             results["shell"] = shell_baseline(Path(tmp), browser, args.shell_runs)
+        if args.floor_runs:
+            log("empty st_folium map")
+            results["floor"] = floor_baseline(Path(tmp), browser, args.floor_runs, args.timeout)
         for name, data in datasets.items():
             log(f"{name}: ours")
             ours = bench_app(ROOT / "app.py", data, OURS, browser, args.runs, args.browser_runs,
-                             args.timeout)  # fmt: skip
+                             args.timeout, args.repeat_runs)  # fmt: skip
             results["data"][name] = {"ours": ours}
             save(args.out, results)  # partial results survive a later failure
             if not args.skip_naive:
