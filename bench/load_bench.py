@@ -42,6 +42,7 @@ from server_proc import server_pid, server_rss  # noqa: E402
 from township_atlas import edits  # noqa: E402
 
 # Menu label -> text the page's title holds once drawn.
+VIEWPORT = {"width": 1280, "height": 800}
 PAGES = [("总览地图", "总览地图"), ("数据概况", "数据概况"), ("村情档案", "村情档案")]
 
 
@@ -77,6 +78,12 @@ def main() -> int:
     parser.add_argument("--edit-every", type=float, default=15)
     parser.add_argument("--visible-timeout", type=float, default=30)
     parser.add_argument("--batch", type=int, default=5, help="sessions opened at a time")
+    parser.add_argument(
+        "--shared-cache",
+        action="store_true",
+        help="all sessions as tabs of one browser context: still one Streamlit session each, "
+        "but Streamlit's JavaScript is fetched once (as for people who visited before)",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="load-bench-"))
     data = tmp / "geodata"
@@ -98,14 +105,18 @@ def main() -> int:
         time.sleep(3)
         memory = {"one_session": server_rss(pid)}
         pages = []
+        shared = None
         opening = time.monotonic()
         # In batches: 30 cold page loads at once on 2 CPUs starve each other (and the
         # browser) for minutes; a batch is drawn before the next one opens.
         for first_i in range(0, args.sessions, args.batch):
             batch = []
             for i in range(first_i, min(args.sessions, first_i + args.batch)):
-                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-                block_remote(ctx)
+                ctx = shared
+                if ctx is None:
+                    ctx = browser.new_context(viewport=VIEWPORT)
+                    block_remote(ctx)
+                    shared = ctx if args.shared_cache else None
                 page = ctx.new_page()
                 page.on("pageerror", lambda e, i=i: errors.append(f"session {i}: {e}"))
                 page.goto(
@@ -176,6 +187,7 @@ def main() -> int:
         )
     result = {
         "sessions": args.sessions,
+        "shared_cache": args.shared_cache,
         "seconds": args.seconds,
         "page_changes": len(times),
         "page_change_median_s": statistics.median(times) if times else None,

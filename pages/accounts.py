@@ -128,7 +128,13 @@ with add_col:
     st.subheader(tr("add_account", lang))
     with st.form("add_account"):
         st.text_input(tr("user_name", lang), key="add_name", max_chars=64, autocomplete="off")
-        st.selectbox(tr("role", lang), ROLES, key="add_role", format_func=role_name)
+        st.selectbox(
+            tr("role", lang),
+            ROLES,
+            key="add_role",
+            format_func=role_name,
+            placeholder=tr("choose_placeholder", lang),
+        )
         password_fields("add")
         st.form_submit_button(
             tr("add_account_button", lang), icon=":material/person_add:", on_click=add_account
@@ -138,7 +144,10 @@ with edit_col:
     st.subheader(tr("edit_account", lang))
     if accounts:
         chosen = st.selectbox(
-            tr("choose_account", lang), [a.name for a in accounts], key="chosen_account"
+            tr("choose_account", lang),
+            [a.name for a in accounts],
+            key="chosen_account",
+            placeholder=tr("choose_placeholder", lang),
         )
         info = next(a for a in accounts if a.name == chosen)
         disabled = not info.disabled
@@ -155,6 +164,7 @@ with edit_col:
                 index=ROLES.index(info.role),
                 key=f"new_role_{chosen}",  # one per account: shows its current role
                 format_func=role_name,
+                placeholder=tr("choose_placeholder", lang),
             )
             st.form_submit_button(
                 tr("change_role", lang), icon=":material/badge:", on_click=set_role, args=(chosen,)

@@ -50,6 +50,7 @@ with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="
         default=latest_year(bundle),
         format_func=lambda y: tr("year_n", lang).format(year=y),
         width=150,
+        placeholder=tr("choose_placeholder", lang),
     )
     # Pills wrap onto a second line on a phone instead of scrolling sideways.
     group = st.pills(
@@ -81,6 +82,7 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
         param="indicator",
         format_func=lambda k: cat[k].label(lang),
         width=320,
+        placeholder=tr("choose_placeholder", lang),
     )
 for param, value in (("year", bad_year), ("indicator", bad_key)):
     if value is not None:

@@ -73,6 +73,7 @@ sel, _ = url_selectbox(
     default=None,
     format_func=lambda k: options.get(k, tr("map_search_placeholder", lang)),
     container=search_box,
+    placeholder=tr("choose_placeholder", lang),
 )
 shown_ind = _from_url("ind", list(indicator_labels), None)
 summary = (
@@ -89,9 +90,14 @@ with layers_col.popover(
         param="ind",
         default="",
         format_func=lambda k: indicator_labels.get(k) or tr("map_indicator_none", lang),
+        placeholder=tr("choose_placeholder", lang),
     )
     year, _ = url_selectbox(
-        tr("map_year", lang), year_options, param="year", default=year_options[0]
+        tr("map_year", lang),
+        year_options,
+        param="year",
+        default=year_options[0],
+        placeholder=tr("choose_placeholder", lang),
     )
     basemap_key, _ = url_selectbox(
         tr("map_basemap", lang),
@@ -99,6 +105,7 @@ with layers_col.popover(
         param="basemap",
         default="none",
         format_func=lambda k: maps[k].label(lang),
+        placeholder=tr("choose_placeholder", lang),
     )
 if maps[basemap_key].needs_network:
     st.caption(

@@ -125,6 +125,7 @@ with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", g
             format_func=lambda i: f"{i + 1}. {deck.slides[i].title}",
             key="mtg_goto",
             on_change=_go_to_chosen,
+            placeholder=tr("choose_placeholder", lang),
         )
         st.caption(tr("mtg_keys_help", lang))
         user = allowed("export")

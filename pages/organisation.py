@@ -60,6 +60,7 @@ else:
             else next(b.name(lang) for b in branches if b.org_id == o)
         ),
         width=320,
+        placeholder=tr("choose_placeholder", lang),
     )
     if bad_focus is not None:
         st.warning(

@@ -45,6 +45,7 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
         param="village",
         format_func=lambda c: f"{facts.at[c, 'name']}({c})",
         width=280,
+        placeholder=tr("choose_placeholder", lang),
     )
     year, bad_year = (
         url_selectbox(
@@ -54,6 +55,7 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
             default=latest_year(bundle),
             format_func=lambda y: tr("year_n", lang).format(year=y),
             width=160,
+            placeholder=tr("choose_placeholder", lang),
         )
         if all_years
         else (None, None)

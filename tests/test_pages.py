@@ -36,6 +36,33 @@ def test_every_page_runs_without_exception(data_env, page, lang):
     assert not at.exception, at.exception
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_drop_down_says_choose_in_the_pages_language(data_env, page):
+    # Streamlit's own placeholder ("Choose an option") shows while a user types to filter.
+    for lang, text in (("zh", "请选择,或输入文字筛选"), ("en", "Choose, or type to filter")):
+        at = run_app(page, lang=lang)
+        for box in at.selectbox:
+            assert box.proto.placeholder == text, (page, box.label)
+
+
+def test_every_drop_down_in_the_code_is_given_a_placeholder():
+    # Also the ones only some roles or states reach (editing, import, accounts).
+    import ast
+
+    missing = []
+    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("src/township_atlas/ui/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = getattr(node, "func", None)
+            name = getattr(func, "attr", None) or getattr(func, "id", None)
+            if (
+                name in ("selectbox", "url_selectbox")
+                and path.name != "url_choice.py"
+                and not any(k.arg == "placeholder" for k in node.keywords)
+            ):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, missing
+
+
 def test_overview_shows_the_report_figures_computed_from_data(data_env):
     shown = metrics(run_app(OVERVIEW))
     assert shown["乡域面积(平方公里)"] == "42.5"

@@ -93,6 +93,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "map_search": ("查找村、点位或党组织", "Find a village, site or Party organisation"),
     "map_search_placeholder": ("输入名称…", "Type a name…"),
+    # Shown in any drop-down while the user types to filter it (Streamlit's own is English).
+    "choose_placeholder": ("请选择,或输入文字筛选", "Choose, or type to filter"),
     "map_find_site": ("按名称查找点位", "Find a site by name"),
     "map_find_site_placeholder": (
         "输入点位名称中的几个字,回车",

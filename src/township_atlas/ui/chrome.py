@@ -98,6 +98,7 @@ def township_switch(lang: str) -> None:
         format_func=lambda c: f"{names[c]}({c})",
         key="township_switch",
         on_change=lambda: choose_township(st.session_state["township_switch"]),
+        placeholder=tr("choose_placeholder", lang),
     )
 
 

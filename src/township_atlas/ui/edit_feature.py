@@ -139,6 +139,7 @@ def _widget(bundle: Bundle, layer: str, fld: Field, value: Any, lang: str, key: 
             index=index,
             key=key,
             format_func=lambda c: tr("edit_none", lang) if c is None else fmt(c),
+            placeholder=tr("choose_placeholder", lang),
         )
     if fld.dtype == "bool":
         return st.checkbox(label, value=bool(value) if not is_blank(value) else False, key=key)
@@ -168,6 +169,7 @@ def feature_tab(bundle: Bundle, lang: str) -> None:
         list(MAP_LAYERS),
         param="layer",
         format_func=lambda n: LAYERS_BY_NAME[n].label(lang),
+        placeholder=tr("choose_placeholder", lang),
     )
     spec = LAYERS_BY_NAME[layer]
     names = _names(bundle, layer, lang)
@@ -177,6 +179,7 @@ def feature_tab(bundle: Bundle, lang: str) -> None:
         param="id",
         default=NEW,
         format_func=lambda k: names.get(k) or tr("edit_new_feature", lang),
+        placeholder=tr("choose_placeholder", lang),
     )
     if rejected:
         st.warning(tr("edit_no_such_feature", lang).format(id=rejected), icon=":material/warning:")
@@ -327,6 +330,7 @@ def _group_widget(bundle: Bundle, lang: str, site_id: str, prefix: str) -> Any:
         format_func=lambda g: tr("edit_none", lang) if g is None else names.get(g, g),
         key=f"{prefix}_group",
         help=tr("edit_group_on_site_help", lang),
+        placeholder=tr("choose_placeholder", lang),
     )
 
 

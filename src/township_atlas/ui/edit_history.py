@@ -62,6 +62,7 @@ def history_tab(bundle: Bundle, lang: str) -> None:
             f"{_local_time(by_seq[s].time)}"
         ),
         key="edit_history_seq",
+        placeholder=tr("choose_placeholder", lang),
     )
     entry = by_seq[seq]
     spatial = LAYERS_BY_NAME.get(entry.layer) is not None and LAYERS_BY_NAME[entry.layer].is_spatial

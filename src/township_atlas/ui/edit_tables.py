@@ -82,6 +82,7 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
             tr("edit_plans", lang) if n == "plans" else LAYERS_BY_NAME[n].label(lang)
         ),
         key="edit_table_choice",
+        placeholder=tr("choose_placeholder", lang),
     )
     if conflict_panel(lang, on_resolved=_reset):
         return
@@ -101,6 +102,7 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
                 places,
                 format_func=lambda c: names.get(c, c) if c else tr("edit_all_places", lang),
                 key="edit_indicator_place",
+                placeholder=tr("choose_placeholder", lang),
             )
             or "all"
         )
@@ -186,6 +188,7 @@ def _plans(bundle: Bundle, lang: str) -> None:
         list(villages),
         format_func=lambda c: f"{c} · {villages[c]}",
         key="edit_plan_village",
+        placeholder=tr("choose_placeholder", lang),
     )
     snap = _snapshot("plans", code)
     stored = snap["records"].get(code)

@@ -74,6 +74,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         index=transfer.IMPORTABLE_LAYERS.index("sites"),
         format_func=lambda n: LAYERS_BY_NAME[n].label(lang),
         key="edit_import_layer",
+        placeholder=tr("choose_placeholder", lang),
     )
     encoding = c2.selectbox(
         tr("xfer_ui_encoding", lang),
@@ -81,6 +82,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         format_func=lambda e: tr("xfer_ui_encoding_auto", lang) if e is None else e,
         key="edit_import_encoding",
         help=tr("xfer_ui_encoding_help", lang),
+        placeholder=tr("choose_placeholder", lang),
     )
     try:
         with transfer.Upload(upload.name, data) as opened:
@@ -93,6 +95,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
                     list(names),
                     format_func=names.get,
                     key="edit_import_source",
+                    placeholder=tr("choose_placeholder", lang),
                 )
             for note in opened.notes:
                 st.caption(md_escape(note.message(lang)))
@@ -140,6 +143,7 @@ def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None
         index=options.index(suggestion.choice) if suggestion.choice in options else len(options),
         format_func=lambda c: tr("xfer_ui_crs_epsg", lang) if c == "epsg" else c.label(lang),
         key=f"edit_import_crs_{digest}",
+        placeholder=tr("choose_placeholder", lang),
     )
     if choice == "epsg":
         code = st.number_input(
@@ -169,6 +173,7 @@ def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None
             index=columns.index(current) if current in columns else 0,
             format_func=lambda c: tr("xfer_ui_no_column", lang) if c is None else str(c),
             key=f"edit_import_map_{digest}_{layer}_{fld.name}",
+            placeholder=tr("choose_placeholder", lang),
         )
     mapping.columns = chosen
     unused = mapping.unused_columns(raw)
@@ -286,6 +291,7 @@ def export_tab(bundle: Bundle, lang: str) -> None:
             tr("xfer_ui_dataset", lang) if n == DATASET else LAYERS_BY_NAME[n].label(lang)
         ),
         key="edit_export_what",
+        placeholder=tr("choose_placeholder", lang),
     )
     formats = transfer.EXPORT_FORMATS if what == DATASET else transfer.export_formats(what)
     fmt = c2.selectbox(
@@ -293,6 +299,7 @@ def export_tab(bundle: Bundle, lang: str) -> None:
         formats,
         format_func=lambda f: FORMAT_LABELS.get(f, f),
         key="edit_export_format",
+        placeholder=tr("choose_placeholder", lang),
     )
     headers = "field"
     if what != DATASET and fmt in ("csv", "xlsx"):
@@ -301,6 +308,7 @@ def export_tab(bundle: Bundle, lang: str) -> None:
             ["field", "zh", "en"],
             format_func=lambda h: tr(f"xfer_ui_headers_{h}", lang),
             key="edit_export_headers",
+            placeholder=tr("choose_placeholder", lang),
         )
     if what != DATASET:
         for note in transfer.export_warnings(bundle, what, fmt):

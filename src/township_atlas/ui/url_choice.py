@@ -30,6 +30,7 @@ def url_selectbox(
     help: str | None = None,
     container: Any = None,
     width: int | str = "stretch",
+    placeholder: str | None = None,
 ) -> tuple[Any, str | None]:
     """A selectbox whose choice lives in the URL parameter ``param``.
 
@@ -54,7 +55,13 @@ def url_selectbox(
         st.session_state[key] = from_url
     where = container if container is not None else st
     choice = where.selectbox(
-        label, options, key=key, format_func=format_func, help=help, width=width
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        help=help,
+        width=width,
+        placeholder=placeholder,
     )
     if choice != from_url:  # the user picked something else: that goes into the URL
         st.query_params[param] = str(choice)
