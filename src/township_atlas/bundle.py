@@ -79,3 +79,8 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def all_parts_read(self) -> bool:
+        """No file (or stored layer) was unreadable or served from an earlier load."""
+        return not any(f.check in ("file_unreadable", "file_stale") for f in self.findings)

@@ -152,18 +152,6 @@ def check_coordinates(bundle: Bundle) -> list[Finding]:
     ]
 
 
-_TYPE_IDS = {
-    "Point": 0,
-    "LineString": 1,
-    "LinearRing": 2,
-    "Polygon": 3,
-    "MultiPoint": 4,
-    "MultiLineString": 5,
-    "MultiPolygon": 6,
-    "GeometryCollection": 7,
-}
-
-
 def _spec(name: str) -> LayerSpec:
     return next(s for s in LAYERS if s.name == name)
 
@@ -181,7 +169,8 @@ def check_geometries(bundle: Bundle) -> list[Finding]:
         missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
         wrong_type = np.zeros(len(geoms), dtype=bool)
         wrong_type[~missing] = ~np.isin(
-            shapely.get_type_id(geoms[~missing]), [_TYPE_IDS[t] for t in spec.geometry_types]
+            shapely.get_type_id(geoms[~missing]),
+            [shapely.GeometryType[t.upper()] for t in spec.geometry_types],
         )
         suspect = missing | wrong_type
         suspect[~suspect] = ~shapely.is_valid(geoms[~suspect])

@@ -150,7 +150,7 @@ def _point_features(geoms: list, props: list[dict[str, Any]], shift: Shift) -> l
     if not geoms:
         return []
     arr = np.asarray(geoms, dtype=object)
-    polys = shapely.get_type_id(arr) != 0
+    polys = shapely.get_type_id(arr) != shapely.GeometryType.POINT
     arr[polys] = shapely.point_on_surface(arr[polys])
     xy = shapely.get_coordinates(arr)
     if shift is not None:

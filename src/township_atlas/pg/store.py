@@ -258,15 +258,18 @@ class PgStore:
     def _plans_rest(self, conn: Connection) -> str:
         return self._documents(conn).get("plans") or ""
 
-    def _changes_since(self, conn: Connection, since: int | None, rev: int) -> list[Any] | None:
+    def _change_that_made(self, conn: Connection, rev: int) -> Any | None:
+        """The ``changes`` row of the save that made ``rev``, if any."""
+        query = select(changes).where(changes.c.township == self.township, changes.c.rev == rev)
+        return conn.execute(query).first()
+
+    def _changes_since(self, conn: Connection, since: int, rev: int) -> list[Any] | None:
         """The ``changes`` rows leading from ``since`` to ``rev``, oldest first; None when
-        they do not lead there (something else bumped the rev, or the rows are gone). With
-        ``since`` None, the row that made ``rev``, if any."""
-        query = select(changes).where(changes.c.township == self.township, changes.c.rev <= rev)
-        if since is None:
-            row = conn.execute(query.where(changes.c.rev == rev)).first()
-            return None if row is None else [row]
-        rows = conn.execute(query.where(changes.c.rev > since).order_by(changes.c.rev)).all()
+        they do not lead there (something else bumped the rev, or the rows are gone)."""
+        query = select(changes).where(
+            changes.c.township == self.township, changes.c.rev > since, changes.c.rev <= rev
+        )
+        rows = conn.execute(query.order_by(changes.c.rev)).all()
         at = since
         for row in rows:
             if row.prev_rev != at:
@@ -279,7 +282,7 @@ class PgStore:
     ) -> LoadResult | None:
         """``last`` brought to ``rev`` by re-reading only the layers saved since, with the
         findings the saving process stored; None when that cannot be done (see changes)."""
-        if last is None or not last.fingerprint.startswith("pg:") or _has_file_findings(last):
+        if last is None or not last.fingerprint.startswith("pg:") or not last.all_parts_read:
             return None
         try:
             since = int(last.fingerprint[3:])
@@ -332,14 +335,10 @@ class PgStore:
                 findings.append(_file_finding(key, exc))
                 parts[key] = {}
         bundle = Bundle(**layers, **parts)
-        stored = None if findings else self._changes_since(conn, None, rev)
-        if stored and stored[0].findings is not None:
+        made_by = None if findings else self._change_that_made(conn, rev)
+        if made_by is not None and made_by.findings is not None:
             # The saving process checked this very state: its findings stand.
-            findings = saving.findings_from_doc(stored[0].findings)
+            findings = saving.findings_from_doc(made_by.findings)
         else:
             findings.extend(run_checks(bundle))
         return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
-
-
-def _has_file_findings(result: LoadResult) -> bool:
-    return any(f.check in ("file_unreadable", "file_stale") for f in result.findings)

@@ -27,7 +27,7 @@ _last_good: dict[str, LoadResult] = {}
 def _load(key: str, fingerprint: str, _store: Any) -> LoadResult:
     # The fingerprint is part of the cache key: changed data gives a fresh load.
     result = _store.load(fallback=_last_good.get(key))
-    if not any(f.check in ("file_unreadable", "file_stale") for f in result.findings):
+    if result.all_parts_read:
         _last_good[key] = result
     return result
 
