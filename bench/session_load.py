@@ -68,6 +68,7 @@ class Session:
         self.errors: list[str] = []
         self.watch: bytes | None = None
         self.seen_at: float | None = None
+        self.done_at: float | None = None  # the run that showed the edit has finished
         self.received_bytes = 0
 
     async def open(self) -> None:
@@ -89,6 +90,8 @@ class Session:
                 for page in msg.navigation.app_pages:
                     self.hashes[page.url_pathname] = page.page_script_hash
             elif kind == "script_finished" and msg.script_finished in _WHOLE_RUN:
+                if self.seen_at is not None and self.done_at is None:
+                    self.done_at = time.time()
                 self.finished.set()  # not a fragment's run (the live-data safety net)
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
@@ -132,8 +135,11 @@ async def _browse(
     session: Session, until: float, times: list[float], think: tuple[float, float]
 ) -> None:
     page = session.number % len(PAGES)
-    while time.monotonic() < until:
-        await asyncio.sleep(random.uniform(*think))
+    while True:
+        pause = random.uniform(*think)
+        if time.monotonic() + pause >= until:
+            break
+        await asyncio.sleep(pause)
         page = (page + 1) % len(PAGES)
         try:
             times.append(await session.run(page))
@@ -151,19 +157,23 @@ async def _edits(
         name = f"会话负载乡{n:02d}"
         n += 1
         for s in sessions:
-            s.watch, s.seen_at = name.encode(), None
+            s.watch, s.seen_at, s.done_at = name.encode(), None, None
         saved = time.time()
         await asyncio.to_thread(rename, data, name)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and any(s.seen_at is None for s in sessions):
+        while time.monotonic() < deadline and any(s.done_at is None for s in sessions):
             await asyncio.sleep(0.05)
         seen = [s.seen_at - saved for s in sessions if s.seen_at is not None]
+        done = [s.done_at - saved for s in sessions if s.done_at is not None]
         out.append(
             {
                 "edit": name,
                 "sessions_seen": len(seen),
                 "median_s": round(statistics.median(seen), 3) if seen else None,
                 "max_s": round(max(seen), 3) if seen else None,
+                "pages_redrawn": len(done),
+                "redrawn_median_s": round(statistics.median(done), 3) if done else None,
+                "redrawn_max_s": round(max(done), 3) if done else None,
             }
         )
         print(f"edit {name}: received by {len(seen)}/{len(sessions)}, {out[-1]}", flush=True)
