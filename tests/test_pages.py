@@ -119,3 +119,30 @@ def test_language_switch_changes_the_labels(data_env):
     at.sidebar.segmented_control[0].set_value("en").run()
     assert at.selectbox[0].label == "Find a village, site or Party organisation"
     assert at.query_params["lang"] == "en"
+
+
+def test_the_data_is_loaded_once_per_version_and_shared_by_every_session(data_env, monkeypatch):
+    """Thirty people watching cost one load, not thirty: sessions share the loaded data,
+    and a change is loaded once more, for all of them."""
+    from township_atlas.store import Store
+
+    loads: list[str] = []
+    real = Store.load
+
+    def counted(self, *args, **kwargs):
+        loads.append(str(self.path))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "load", counted)
+    sessions = [run_app(OVERVIEW), run_app("pages/village.py"), run_app()]
+    assert loads == [str(data_env)]
+    assert not any(at.exception for at in sessions)
+
+    path = data_env / "party_orgs.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["members"] += 1
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for at in sessions:
+        at.run()
+        assert not at.exception
+    assert loads == [str(data_env)] * 2
