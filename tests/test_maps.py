@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -161,6 +162,32 @@ def test_fly_bounds_cover_the_selection(sample):
     (south, west), (north, east) = fly_bounds(sample, ["village:V02"])
     minx, miny, maxx, maxy = sample.villages[sample.villages.code == "V02"].total_bounds
     assert (west, south, east, north) == pytest.approx((minx, miny, maxx, maxy))
+
+
+def test_selections_follow_a_new_version_of_a_layer_and_skip_what_has_no_shape():
+    from shapely.geometry import Point
+
+    from township_atlas.selection import geometry_of
+
+    bundle = make_bundle()
+    site = bundle.sites.iloc[0]
+    assert geometry_of(bundle, f"site:{site.site_id}").equals(site.geometry)
+    # An edit loads a new layer object: the site's new place, not the one looked up before.
+    moved = bundle.sites.copy()
+    moved.loc[moved.index[0], "geometry"] = Point(site.geometry.x + 0.001, site.geometry.y)
+    bundle.sites = moved
+    assert geometry_of(bundle, f"site:{site.site_id}").equals(moved.geometry.iloc[0])
+    # A duplicated id outlines its first feature, as the details panel shows it.
+    twice = pd.concat([moved.iloc[[0]], moved.iloc[[0]].assign(geometry=[Point(0, 0)])])
+    bundle.sites = twice
+    assert geometry_of(bundle, f"site:{site.site_id}").equals(moved.geometry.iloc[0])
+    # Unknown ids, empty geometries and empty layers give nothing to outline.
+    bundle.sites = moved.assign(geometry=[Point()] * len(moved))
+    assert geometry_of(bundle, f"site:{site.site_id}") is None
+    assert geometry_of(bundle, "site:NOPE") is None and geometry_of(bundle, "nonsense") is None
+    bundle.sites = moved.iloc[0:0]
+    assert geometry_of(bundle, f"site:{site.site_id}") is None
+    assert fly_bounds(bundle, [f"site:{site.site_id}"]) is None
 
 
 def _map_args(at: AppTest) -> dict:

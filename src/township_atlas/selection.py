@@ -3,6 +3,8 @@ by name, and the details shown beside the map."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +86,29 @@ def _row(frame: pd.DataFrame, column: str, ident: str):
     return None if match.empty else match.iloc[0]
 
 
+# {id: geometry} per layer object: a page outlines and flies to up to a dozen features a
+# run, and a boolean filter of the layer for each took most of the village page's map.
+# The loaded data is shared by every session and never changed in place (an edit loads a
+# new version: new frames), so an index is good for as long as its frame lives.
+_GEOMETRY_INDEX: dict[tuple[int, str], tuple[weakref.ref, dict[Any, Any]]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _geometries(frame: pd.DataFrame, column: str) -> dict[Any, Any]:
+    key = (id(frame), column)
+    hit = _GEOMETRY_INDEX.get(key)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    index: dict[Any, Any] = {}
+    for ident, geom in zip(frame[column], frame.geometry, strict=True):
+        index.setdefault(ident, geom)  # the first row with the id, as a filter's iloc[0]
+    with _INDEX_LOCK:
+        if len(_GEOMETRY_INDEX) > 64:  # old versions' frames: drop the lot, rebuilt on use
+            _GEOMETRY_INDEX.clear()
+        _GEOMETRY_INDEX[key] = (weakref.ref(frame), index)
+    return index
+
+
 def geometry_of(bundle: Bundle, sel: str | None):
     """The shapely geometry of a selection, or None."""
     parsed = parse(sel)
@@ -95,10 +120,12 @@ def geometry_of(bundle: Bundle, sel: str | None):
         "site": (bundle.sites, "site_id"),
         "org": (bundle.party_orgs, "org_id"),
     }[kind]
-    row = _row(frame, column, ident)
-    if row is None or row.geometry is None or row.geometry.is_empty:
+    if column not in frame or frame.empty:
         return None
-    return row.geometry
+    geom = _geometries(frame, column).get(ident)
+    if geom is None or geom.is_empty:
+        return None
+    return geom
 
 
 def _shifted(geom, shift):
