@@ -77,3 +77,27 @@ def test_the_server_pushes_the_change_long_before_the_browser_would_ask(browser,
             pages[1].get_by_text(name).first.wait_for(timeout=8_000)
             print(f"pushed: visible in both pages after {time.monotonic() - started:.2f} s")
         context.close()
+
+
+def test_a_tooltip_open_when_new_data_arrives_is_closed_not_left_behind(browser, tmp_path):
+    # The map redraws its layers in place when the data changes; a tooltip opened on the
+    # old layers must not stay on the screen (on a meeting's big screen nobody moves the
+    # mouse) nor be shown twice.
+    data = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", data)
+    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data)}
+    with streamlit_server(ROOT / "app.py", env=env) as url:
+        context, pages = _map_and_village(browser, url)
+        frame = pages[0].frame_locator(FRAME).last
+        frame.locator(".leaflet-atlasSites-pane .atlas-sym").first.hover(force=True)
+        frame.locator(".leaflet-tooltip .atlas-tip").first.wait_for(timeout=5_000)
+        assert frame.locator(".leaflet-tooltip").count() == 1
+        _rename_village(data, "上庄新村")
+        frame.locator(".atlas-village-label", has_text="上庄新村").wait_for(timeout=20_000)
+        pages[0].wait_for_timeout(300)
+        assert frame.locator(".leaflet-tooltip").count() == 0
+        # Pointing again shows one tooltip, of the new data.
+        frame.locator(".leaflet-atlasSites-pane .atlas-sym").nth(1).hover(force=True)
+        frame.locator(".leaflet-tooltip .atlas-tip").first.wait_for(timeout=5_000)
+        assert frame.locator(".leaflet-tooltip").count() == 1
+        context.close()

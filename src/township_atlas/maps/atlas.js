@@ -355,7 +355,15 @@ window.Atlas = window.Atlas || (function () {
       .then(function (D) {
         if (state.url !== url) { return; }  // a still newer one is on its way
         if (state.clusterOff) { state.clusterOff(); state.clusterOff = null; }
-        Object.keys(state.groups).forEach(function (k) { state.groups[k].clearLayers(); });
+        // A tooltip open on an old feature would stay on the screen (Leaflet closes a
+        // group's tooltip when the group leaves the map, not when its members do).
+        Object.keys(state.groups).forEach(function (k) {
+          if (state.groups[k].closeTooltip) { state.groups[k].closeTooltip(); }
+          state.groups[k].clearLayers();
+        });
+        map.eachLayer(function (layer) {
+          if (layer instanceof L.Tooltip && !layer.options.permanent) { map.removeLayer(layer); }
+        });
         if (state.failedBox) { map.removeControl(state.failedBox); state.failedBox = null; }
         map.getContainer().removeAttribute("data-atlas-failed");
         fill(map, state, D);
