@@ -15,7 +15,10 @@ planner (this process, through ``edits.save``) renames the township every
 with no request of its own, within ``--visible-timeout``. Reports errors (an exception
 element in any page), page-change time (median, p95), edit → received by every session
 (median, max), server memory with one session, with all of them and per extra session, and
-the server's CPU time. Writes ``bench/out/session_load.json``.
+the server's CPU time. For each edit it also times, per session, until the run that showed
+the new name had finished (``pages_redrawn``, ``redrawn_median_s``/``redrawn_max_s``: the
+whole page drawn from the new data), and an edit counts as seen by a session only then.
+Writes ``bench/out/session_load.json``.
 
     .venv/bin/python bench/session_load.py                      # 30 sessions, 2 minutes
     .venv/bin/python bench/session_load.py --sessions 100       # more than a township has
@@ -225,7 +228,7 @@ async def _main(args: argparse.Namespace, url: str, data: Path) -> dict:
         "page_change_p95_s": round(times[int(0.95 * (len(times) - 1))], 3) if times else None,
         "edits": edits,
         "every_session_received_every_edit": bool(edits)
-        and all(e["sessions_seen"] == args.sessions for e in edits),
+        and all(e["sessions_seen"] == e["pages_redrawn"] == args.sessions for e in edits),
         "errors": [e for s in sessions for e in s.errors],
         "memory": memory,
         "mib_per_extra_session": per_session,

@@ -190,6 +190,21 @@ def test_selections_follow_a_new_version_of_a_layer_and_skip_what_has_no_shape()
     assert fly_bounds(bundle, [f"site:{site.site_id}"]) is None
 
 
+def test_the_selection_index_goes_with_its_version_of_the_data():
+    import gc
+
+    from township_atlas import selection
+
+    bundle = make_bundle()
+    site = bundle.sites.iloc[0].site_id
+    assert selection.geometry_of(bundle, f"site:{site}") is not None
+    key = (id(bundle.sites), "site_id")
+    assert key in selection._GEOMETRY_INDEX
+    bundle.sites = bundle.sites.copy()  # a new version replaces the layer
+    gc.collect()
+    assert key not in selection._GEOMETRY_INDEX  # no old geometries kept alive
+
+
 def _map_args(at: AppTest) -> dict:
     element = next(e for e in at.main if type(e).__name__ == "UnknownElement")
     return json.loads(element.proto.json_args)

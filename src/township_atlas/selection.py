@@ -99,13 +99,19 @@ def _geometries(frame: pd.DataFrame, column: str) -> dict[Any, Any]:
     hit = _GEOMETRY_INDEX.get(key)
     if hit is not None and hit[0]() is frame:
         return hit[1]
-    index: dict[Any, Any] = {}
-    for ident, geom in zip(frame[column], frame.geometry, strict=True):
-        index.setdefault(ident, geom)  # the first row with the id, as a filter's iloc[0]
-    with _INDEX_LOCK:
-        if len(_GEOMETRY_INDEX) > 64:  # old versions' frames: drop the lot, rebuilt on use
+    with _INDEX_LOCK:  # after a save every open page asks at once: build it once
+        hit = _GEOMETRY_INDEX.get(key)
+        if hit is not None and hit[0]() is frame:
+            return hit[1]
+        index: dict[Any, Any] = {}
+        for ident, geom in zip(frame[column], frame.geometry, strict=True):
+            index.setdefault(ident, geom)  # the first row with the id, as a filter's iloc[0]
+        if len(_GEOMETRY_INDEX) > 64:  # a safety net: entries go with their frames anyway
             _GEOMETRY_INDEX.clear()
-        _GEOMETRY_INDEX[key] = (weakref.ref(frame), index)
+        # The entry goes when its frame does (an old version of the data dropped from the
+        # cache), so the index never keeps old geometries alive.
+        ref = weakref.ref(frame, lambda _ref, k=key: _GEOMETRY_INDEX.pop(k, None))
+        _GEOMETRY_INDEX[key] = (ref, index)
     return index
 
 

@@ -88,13 +88,24 @@ def test_a_tooltip_open_when_new_data_arrives_is_closed_not_left_behind(browser,
     env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data)}
     with streamlit_server(ROOT / "app.py", env=env) as url:
         context, pages = _map_and_village(browser, url)
-        frame = pages[0].frame_locator(FRAME).last
+        map_page = pages[0]
+        assert map_page.locator(FRAME).count() == 1
+        frame = map_page.frame_locator(FRAME)
+        container = frame.locator(".leaflet-container")
+        # Set by the map script when it draws a newer data file into the same map.
+        drawn_from = container.get_attribute("data-atlas-version")
         frame.locator(".leaflet-atlasSites-pane .atlas-sym").first.hover(force=True)
         frame.locator(".leaflet-tooltip .atlas-tip").first.wait_for(timeout=5_000)
         assert frame.locator(".leaflet-tooltip").count() == 1
         _rename_village(data, "上庄新村")
         frame.locator(".atlas-village-label", has_text="上庄新村").wait_for(timeout=20_000)
-        pages[0].wait_for_timeout(300)
+        # The same map, redrawn in place (not a new map, which would have no tooltip anyway).
+        assert map_page.locator(FRAME).count() == 1
+        redrawn_from = container.get_attribute("data-atlas-version")
+        assert redrawn_from and redrawn_from != drawn_from
+        # The pointer leaves: a tooltip of the new layers closes; one of the old would stay.
+        map_page.mouse.move(2, 2)
+        map_page.wait_for_timeout(300)
         assert frame.locator(".leaflet-tooltip").count() == 0
         # Pointing again shows one tooltip, of the new data.
         frame.locator(".leaflet-atlasSites-pane .atlas-sym").nth(1).hover(force=True)

@@ -135,10 +135,9 @@ def test_hostile_names_show_literally_and_run_nothing(browser, tmp_path):
         assert HOSTILE["village"] in labels
         # Tooltips of the hostile site and organisation.
         frame.locator(".leaflet-atlasSites-pane .atlas-sym").first.hover(force=True)
-        # (.first: a tooltip left open from a redraw of the layers may show it twice)
-        frame.locator(".atlas-tip", has_text="window.__pwned=2").first.wait_for(timeout=5_000)
+        frame.locator(".atlas-tip", has_text="window.__pwned=2").wait_for(timeout=5_000)
         frame.locator(".leaflet-atlasOrgs-pane .atlas-sym").nth(2).hover(force=True)
-        frame.locator(".atlas-tip", has_text="</script>").first.wait_for(timeout=5_000)
+        frame.locator(".atlas-tip", has_text="</script>").wait_for(timeout=5_000)
         legend = frame.locator(".atlas-legend summary", has_text="window.__pwned=6")
         assert HOSTILE["legend"] in legend.inner_text()
         # The details panel shows the village name literally.
