@@ -356,14 +356,12 @@ window.Atlas = window.Atlas || (function () {
         if (state.url !== url) { return; }  // a still newer one is on its way
         if (state.clusterOff) { state.clusterOff(); state.clusterOff = null; }
         // A tooltip open on an old feature would stay on the screen (Leaflet closes a
-        // group's tooltip when the group leaves the map, not when its members do).
-        Object.keys(state.groups).forEach(function (k) {
-          if (state.groups[k].closeTooltip) { state.groups[k].closeTooltip(); }
-          state.groups[k].clearLayers();
-        });
+        // group's tooltip when the group leaves the map, not when its members do): close
+        // every pointer tooltip, whichever layer opened it.
         map.eachLayer(function (layer) {
           if (layer instanceof L.Tooltip && !layer.options.permanent) { map.removeLayer(layer); }
         });
+        Object.keys(state.groups).forEach(function (k) { state.groups[k].clearLayers(); });
         if (state.failedBox) { map.removeControl(state.failedBox); state.failedBox = null; }
         map.getContainer().removeAttribute("data-atlas-failed");
         fill(map, state, D);
