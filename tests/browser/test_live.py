@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -39,12 +40,22 @@ def _map_and_village(browser, url: str):
     return context, pages
 
 
-def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_path):
+@contextmanager
+def _live_pages(browser, tmp_path: Path, **env: str):
+    """The app on a copy of the sample (settings ``env`` added), with the map and the
+    village page open: yields the data folder, the base URL and the two pages."""
     data = tmp_path / "geodata"
     shutil.copytree(ROOT / "geodata", data)
-    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data)}
-    with streamlit_server(ROOT / "app.py", env=env) as url:
+    with streamlit_server(
+        ROOT / "app.py", env={"TOWNSHIP_ATLAS_DATA_DIR": str(data), **env}
+    ) as url:
         context, pages = _map_and_village(browser, url)
+        yield data, url, pages
+        context.close()
+
+
+def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_path):
+    with _live_pages(browser, tmp_path) as (data, url, pages):
         started = time.monotonic()
         _rename_village(data, "上庄新村")
         # While the map remounts with the new data, the old and the new map iframes can both
@@ -56,17 +67,13 @@ def test_two_open_pages_show_an_external_edit_without_reloading(browser, tmp_pat
         # The 2 s goal is measured in bench/; here: it shows up, with no reload.
         print(f"external edit visible in both pages after {time.monotonic() - started:.2f} s")
         assert pages[1].url.startswith(url + "/village")
-        context.close()
 
 
 def test_the_server_pushes_the_change_long_before_the_browser_would_ask(browser, tmp_path):
     # The browser's own check runs every 5 × 30 s here: only the server's push can show the
     # change within seconds.
-    data = tmp_path / "geodata"
-    shutil.copytree(ROOT / "geodata", data)
-    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "30"}
-    with streamlit_server(ROOT / "app.py", env=env) as url:
-        context, pages = _map_and_village(browser, url)
+    slow_poll = {"TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "30"}
+    with _live_pages(browser, tmp_path, **slow_poll) as (data, _, pages):
         time.sleep(1)
         for name in ("上庄一村", "上庄二村"):  # twice: the first rerun registers again
             started = time.monotonic()
@@ -76,18 +83,13 @@ def test_the_server_pushes_the_change_long_before_the_browser_would_ask(browser,
             ).wait_for(timeout=8_000)
             pages[1].get_by_text(name).first.wait_for(timeout=8_000)
             print(f"pushed: visible in both pages after {time.monotonic() - started:.2f} s")
-        context.close()
 
 
 def test_a_tooltip_open_when_new_data_arrives_is_closed_not_left_behind(browser, tmp_path):
     # The map redraws its layers in place when the data changes; a tooltip opened on the
     # old layers must not stay on the screen (on a meeting's big screen nobody moves the
     # mouse) nor be shown twice.
-    data = tmp_path / "geodata"
-    shutil.copytree(ROOT / "geodata", data)
-    env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data)}
-    with streamlit_server(ROOT / "app.py", env=env) as url:
-        context, pages = _map_and_village(browser, url)
+    with _live_pages(browser, tmp_path) as (data, _, pages):
         map_page = pages[0]
         assert map_page.locator(FRAME).count() == 1
         frame = map_page.frame_locator(FRAME)
@@ -111,4 +113,3 @@ def test_a_tooltip_open_when_new_data_arrives_is_closed_not_left_behind(browser,
         frame.locator(".leaflet-atlasSites-pane .atlas-sym").nth(1).hover(force=True)
         frame.locator(".leaflet-tooltip .atlas-tip").first.wait_for(timeout=5_000)
         assert frame.locator(".leaflet-tooltip").count() == 1
-        context.close()
