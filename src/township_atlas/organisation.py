@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from township_atlas.bundle import Bundle
-from township_atlas.checks import org_counts
+from township_atlas.checks_party import org_counts
 from township_atlas.formatting import is_blank, text
 from township_atlas.schema import GROUP_SITE_KINDS
 

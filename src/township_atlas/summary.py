@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from township_atlas.bundle import Bundle
-from township_atlas.checks import org_counts
+from township_atlas.checks_party import org_counts
 from township_atlas.formatting import text
 from township_atlas.geo import geodesic_area_m2, m2_to_mu
 from township_atlas.schema import SITE_KIND_LABELS, SITE_KINDS, code_label

@@ -1,5 +1,6 @@
 """Layer-level checks: schema (required, allowed, ranges, unique ids), geometry validity and
-coordinate plausibility. The township-level invariants are in ``checks``.
+coordinate plausibility, and the helpers the other checks use to read layers safely. The
+township-level invariants are in ``checks_geography``, ``checks_party`` and ``checks_references``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _fid(spec: LayerSpec, frame: pd.DataFrame, pos: int) -> str:
     return f"#{pos + 1}"
 
 
-def _point_of(geom) -> tuple[float, float] | None:
+def point_of(geom) -> tuple[float, float] | None:
     if geom is None or geom.is_empty:
         return None
     p = geom if geom.geom_type == "Point" else geom.representative_point()
@@ -46,7 +47,7 @@ def check_schema(bundle: Bundle) -> list[Finding]:
                         f"{spec.label_en} {_fid(spec, frame, pos)} lacks the required field "
                         f"'{fld.label_en}' ({fld.name}).",
                         _fid(spec, frame, pos),
-                        _point_of(geoms.iloc[pos]) if geoms is not None else None,
+                        point_of(geoms.iloc[pos]) if geoms is not None else None,
                     )
                 )
             if fld.allowed:
@@ -199,14 +200,14 @@ def check_geometries(bundle: Bundle) -> list[Finding]:
                         f"{spec.label_en} {fid} is a {geom.geom_type}; expected "
                         f"{'/'.join(spec.geometry_types)}.",
                         fid,
-                        _point_of(geom),
+                        point_of(geom),
                     )
                 )
             elif not geom.is_valid:
                 reason = explain_validity(geom)
                 where = shapely.get_coordinates(shapely.validation.make_valid(geom).boundary)
                 loc = _location_in_reason(reason) or (
-                    (float(where[0][0]), float(where[0][1])) if len(where) else _point_of(geom)
+                    (float(where[0][0]), float(where[0][1])) if len(where) else point_of(geom)
                 )
                 out.append(
                     Finding(
@@ -244,3 +245,19 @@ def _reason_zh(reason: str) -> str:
     if reason.startswith("Hole lies outside shell"):
         return "内洞在外边界之外"
     return reason
+
+
+def valid_geometry(geom) -> bool:
+    """True for a present, non-empty, valid geometry."""
+    return geom is not None and not geom.is_empty and geom.is_valid
+
+
+def rows_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows keyed by ``column``; duplicates (reported by the schema check) keep the first."""
+    return frame[frame[column].notna()].drop_duplicates(column).set_index(column, drop=False)
+
+
+def layers_usable(bundle: Bundle, *layers: str) -> bool:
+    """True if none of ``layers`` is too broken for spatial checks (see unusable_spatial_layers)."""
+    bad = unusable_spatial_layers(bundle)
+    return not any(name in bad for name in layers)
