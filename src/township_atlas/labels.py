@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+from township_atlas.labels_edit import TEXT as EDIT_TEXT
+from township_atlas.labels_meeting import TEXT as MEETING_TEXT
+from township_atlas.labels_transfer import TEXT as TRANSFER_TEXT
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
     "app_subtitle": ("党建引领 · 一村一业", "Party building and one village, one industry"),
@@ -465,19 +469,16 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def _merge(*modules: str) -> None:
+def _merge(**extras: dict[str, tuple[str, str]]) -> None:
     """Add the texts kept next to a feature (labels_<feature>.py); a key may exist once."""
-    import importlib
-
-    for name in modules:
-        extra: dict[str, tuple[str, str]] = importlib.import_module(f"township_atlas.{name}").TEXT
+    for name, extra in extras.items():
         clash = sorted(set(extra) & set(TEXT))
         if clash:
-            raise KeyError(f"{name} repeats label keys {clash}")
+            raise KeyError(f"the {name} labels repeat keys {clash}")
         TEXT.update(extra)
 
 
-_merge("labels_edit", "labels_meeting", "labels_transfer")
+_merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT)
 
 
 def tr(key: str, lang: str = "zh") -> str:
