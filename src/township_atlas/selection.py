@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from shapely.geometry import mapping
 
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
@@ -152,6 +151,14 @@ def display_geometry_of(bundle: Bundle, sel: str | None):
     return geometry_of(display_bundle(bundle), sel)
 
 
+def _geometry(geom, shift) -> dict[str, Any] | None:
+    """GeoJSON of ``geom`` shifted for the basemap and rounded as the map's layers are
+    (``payload.DISPLAY_DECIMALS``)."""
+    from township_atlas.maps.payload import _geometry as display_geojson
+
+    return display_geojson(geom, shift)
+
+
 def _shifted(geom, shift):
     if shift is None:
         return geom
@@ -169,8 +176,7 @@ def highlight(bundle: Bundle, sels: list[str] | None, shift=None) -> dict[str, A
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {}, "geometry": mapping(_shifted(g, shift))}
-            for g in geoms
+            {"type": "Feature", "properties": {}, "geometry": _geometry(g, shift)} for g in geoms
         ],
     }
 
