@@ -95,17 +95,20 @@ def _proto_bytes(at: Any) -> int:
     return total
 
 
-def _page(page: str, **query: str) -> int:
+def _page(page: str, **query: str) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
+    start = time.perf_counter()
     at.switch_page(page).run()
-    if at.exception:
-        raise SystemExit(f"{page} raised: {[e.message for e in at.exception]}")
-    return _proto_bytes(at)
+    seconds = round(time.perf_counter() - start, 2)
+    size = _proto_bytes(at)
+    if at.exception:  # the bytes the page sent before it failed, and why it failed
+        return {"bytes": size, "s": seconds, "error": at.exception[0].message[:60]}
+    return {"bytes": size, "s": seconds}
 
 
 def _rss() -> dict[str, float]:

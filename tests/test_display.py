@@ -277,3 +277,17 @@ def test_the_map_and_village_pages_of_hostile_data_send_little(hostile_folder, m
         if page == "pages/map.py":
             shown = [e.value for e in at.text] + [e.value for e in at.markdown]
             assert any(ELLIPSIS in t and "长长" in t for t in shown)
+
+
+def test_the_edit_map_shows_other_features_light_and_never_the_edited_one(hostile):
+    from township_atlas.ui.edit_map import _features
+
+    shown = _features(hostile, "sites", skip="H00")
+    assert "H00" not in {f["properties"]["fid"] for f in shown}
+    for f in shown:
+        assert vertex_count(shapely.geometry.shape(f["geometry"])) <= MAX_VERTICES
+        assert len(f["properties"]["label"]) <= TOOLTIP_CHARS
+    assert len(json.dumps(shown)) < BOUND
+    # The feature being edited is drawn from the data itself, not from the display copy.
+    edited = hostile.sites.geometry[hostile.sites.site_id == "H00"].iloc[0]
+    assert vertex_count(edited) == VERTICES + 1  # the ring closed
