@@ -118,7 +118,7 @@ def light_geometries(
     )
     simple = shapes.copy()
     if tol > 0:
-        if coverage and polygonal.all() and bool(shapely.coverage_is_valid(shapes)):
+        if coverage and polygonal.all() and _is_coverage(shapes):
             simple = shapely.coverage_simplify(shapes, tol)
         else:
             # The topology-preserving simplifier is slow on a huge shape; those are thinned
@@ -130,6 +130,15 @@ def light_geometries(
     simple = np.array([cap_vertices(g, tol or 1e-6, cap) for g in simple], dtype=object)
     out[present] = simple
     return out
+
+
+def _is_coverage(shapes: np.ndarray) -> bool:
+    """True when ``shapes`` tile without overlaps (what coverage simplification needs);
+    False for anything GEOS cannot judge (an invalid polygon, say)."""
+    try:
+        return bool(shapely.coverage_is_valid(shapes))
+    except shapely.errors.GEOSException:
+        return False
 
 
 def _display_frame(frame: pd.DataFrame, kind: str):
