@@ -13,6 +13,13 @@ from typing import Any
 import pandas as pd
 
 MISSING = "—"
+# Longest texts shown, in characters, whatever the data holds (a name may be ten million
+# characters): a label on a map or picture, a tooltip or list entry, a panel or table text.
+# Longer texts end with ELLIPSIS; the full text stays in the data and the edit form.
+ELLIPSIS = "…"
+LABEL_CHARS = 30
+TOOLTIP_CHARS = 80
+PANEL_CHARS = 300
 # Units of a yes/no indicator (1 = yes, 0 = no), as the catalogue writes them.
 BOOLEAN_UNITS: frozenset[str] = frozenset({"是=1", "yes=1"})
 
@@ -32,6 +39,21 @@ def is_blank(value: Any) -> bool:
 def text(value: Any) -> str:
     """A cell as display text: nothing (None, NaN, NA, blank) becomes ""."""
     return "" if is_blank(value) else str(value)
+
+
+def shorten(value: Any, limit: int = TOOLTIP_CHARS) -> str:
+    """``value`` as display text (see :func:`text`) of at most ``limit`` characters: a
+    longer text is cut and ends with "…".
+
+    Examples
+    --------
+    >>> shorten("甲村", 30), shorten("abcdefgh", 5)
+    ('甲村', 'abcd…')
+    """
+    s = text(value)
+    if len(s) <= limit:
+        return s
+    return s[: max(limit - 1, 0)].rstrip() + ELLIPSIS
 
 
 def is_missing(value: Any) -> bool:

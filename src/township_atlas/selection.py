@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from shapely.geometry import mapping
 
 from township_atlas.bundle import Bundle
+from township_atlas.formatting import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
 from township_atlas.geo import geodesic_area_m2, m2_to_mu
 from township_atlas.schema import (
     BRANCH_KIND_LABELS,
@@ -47,14 +47,21 @@ def _name(row: Any, lang: str) -> str:
     return str(row.name_zh)
 
 
+def _option(name: str, kind: str) -> str:
+    """A search entry, "name · kind", at most ``TOOLTIP_CHARS`` characters (the kind kept)."""
+    return f"{shorten(name, TOOLTIP_CHARS - len(kind) - 3)} · {kind}"
+
+
 def search_options(bundle: Bundle, lang: str, *, sites: bool = True) -> dict[str, str]:
     """Selectable features: selection key -> "name · kind", villages first, then Party
     organisations, then (if ``sites``) every site."""
     out: dict[str, str] = {}
     for v in bundle.villages.itertuples(index=False):
-        out[f"village:{v.code}"] = f"{_name(v, lang)} · {'行政村' if lang == 'zh' else 'village'}"
+        out[f"village:{v.code}"] = _option(_name(v, lang), "行政村" if lang == "zh" else "village")
     for o in bundle.party_orgs.itertuples(index=False):
-        out[f"org:{o.org_id}"] = f"{_name(o, lang)} · {code_label(ORG_LEVEL_LABELS, o.level, lang)}"
+        out[f"org:{o.org_id}"] = _option(
+            _name(o, lang), shorten(code_label(ORG_LEVEL_LABELS, o.level, lang), LABEL_CHARS)
+        )
     if sites:
         out.update(site_options(bundle, lang, bundle.sites))
     return out
@@ -63,7 +70,9 @@ def search_options(bundle: Bundle, lang: str, *, sites: bool = True) -> dict[str
 def site_options(bundle: Bundle, lang: str, frame: pd.DataFrame) -> dict[str, str]:
     """The sites of ``frame`` (rows of ``bundle.sites``) as search options."""
     return {
-        f"site:{s.site_id}": f"{_name(s, lang)} · {code_label(SITE_KIND_LABELS, s.kind, lang)}"
+        f"site:{s.site_id}": _option(
+            _name(s, lang), shorten(code_label(SITE_KIND_LABELS, s.kind, lang), LABEL_CHARS)
+        )
         for s in frame.itertuples(index=False)
     }
 
@@ -134,6 +143,22 @@ def geometry_of(bundle: Bundle, sel: str | None):
     return geom
 
 
+def display_geometry_of(bundle: Bundle, sel: str | None):
+    """The geometry of a selection as drawn (simplified, at most ``MAX_VERTICES``
+    vertices: :mod:`township_atlas.maps.display`), or None."""
+    from township_atlas.maps.display import display_bundle
+
+    return geometry_of(display_bundle(bundle), sel)
+
+
+def _geometry(geom, shift) -> dict[str, Any] | None:
+    """GeoJSON of ``geom`` shifted for the basemap and rounded as the map's layers are
+    (``payload.DISPLAY_DECIMALS``)."""
+    from township_atlas.maps.payload import _geometry as display_geojson
+
+    return display_geojson(geom, shift)
+
+
 def _shifted(geom, shift):
     if shift is None:
         return geom
@@ -143,15 +168,15 @@ def _shifted(geom, shift):
 
 
 def highlight(bundle: Bundle, sels: list[str] | None, shift=None) -> dict[str, Any] | None:
-    """GeoJSON of the selected features, for the selection outline; None if nothing."""
-    geoms = [g for g in (geometry_of(bundle, s) for s in sels or []) if g is not None]
+    """GeoJSON of the selected features, for the selection outline; None if nothing.
+    The outlines as drawn (:func:`display_geometry_of`), never the stored vertices."""
+    geoms = [g for g in (display_geometry_of(bundle, s) for s in sels or []) if g is not None]
     if not geoms:
         return None
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {}, "geometry": mapping(_shifted(g, shift))}
-            for g in geoms
+            {"type": "Feature", "properties": {}, "geometry": _geometry(g, shift)} for g in geoms
         ],
     }
 
@@ -160,7 +185,7 @@ def fly_bounds(bundle: Bundle, sels: list[str] | None, shift=None) -> list[list[
     """[[south, west], [north, east]] around the selections (a lone point gets ~300 m)."""
     import shapely
 
-    geoms = [g for g in (geometry_of(bundle, s) for s in sels or []) if g is not None]
+    geoms = [g for g in (display_geometry_of(bundle, s) for s in sels or []) if g is not None]
     if not geoms:
         return None
     union = _shifted(shapely.union_all(geoms), shift)
@@ -214,10 +239,25 @@ def details(bundle: Bundle, sel: str | None, lang: str) -> Details | None:
         return None
     kind, ident = parsed
     if kind == "village":
-        return _village(bundle, ident, lang)
-    if kind == "site":
-        return _site(bundle, ident, lang)
-    return _org(bundle, ident, lang)
+        d = _village(bundle, ident, lang)
+    elif kind == "site":
+        d = _site(bundle, ident, lang)
+    else:
+        d = _org(bundle, ident, lang)
+    return None if d is None else _shortened(d)
+
+
+def _shortened(d: Details) -> Details:
+    """Every text of ``d`` at most ``PANEL_CHARS`` characters (the edit form shows the
+    full text): a name of any length leaves the panel, and the page, small."""
+    d.title = shorten(d.title, PANEL_CHARS)
+    d.subtitle = shorten(d.subtitle, PANEL_CHARS)
+    d.facts = [(key, shorten(value, PANEL_CHARS)) for key, value in d.facts]
+    d.lists = [(key, [shorten(item, PANEL_CHARS) for item in items]) for key, items in d.lists]
+    for figure in d.figures:
+        for key in ("label_zh", "label_en", "unit_zh", "unit_en"):
+            figure[key] = shorten(figure[key], TOOLTIP_CHARS)
+    return d
 
 
 def _village(bundle: Bundle, code: str, lang: str) -> Details | None:

@@ -7,10 +7,16 @@ Renderers (the 会议汇报 page, PowerPoint, PDF) only read these; builders liv
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from township_atlas.formatting import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
 from township_atlas.labels import tr
+
+# Longest slide title, in characters (a line at 28 pt across a 16:9 slide).
+TITLE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -176,3 +182,58 @@ def target_text(formatted: str) -> str:
 def report_source(source_zh: str, lang: str) -> str:
     """The report's wording behind an indicator, for a figure's source."""
     return tr("mtg_src_report", lang).format(source=source_zh) if source_zh else ""
+
+
+# How long each text of the model may be (class name, field) -> characters; any other text
+# gets PANEL_CHARS. Ids, codes and statuses are never shortened (they are looked up).
+_LIMITS: dict[tuple[str, str], int] = {
+    ("Deck", "township"): LABEL_CHARS,
+    ("Slide", "title"): TITLE_CHARS,
+    ("Slide", "subtitle"): TOOLTIP_CHARS,
+    ("Figure", "label"): TOOLTIP_CHARS,
+    ("Figure", "value"): TOOLTIP_CHARS,
+    ("Figure", "target"): TOOLTIP_CHARS,
+    ("Table", "title"): TOOLTIP_CHARS,
+    ("Table", "columns"): TOOLTIP_CHARS,
+    ("Table", "rows"): TOOLTIP_CHARS,
+    ("Plan", "leading_industry"): TOOLTIP_CHARS,
+    ("Plan", "milestones"): TOOLTIP_CHARS,
+    ("Plan", "problems"): TOOLTIP_CHARS,
+    ("PlanStep", "actual"): TOOLTIP_CHARS,
+    ("PlanStep", "target"): TOOLTIP_CHARS,
+    ("PlanStep", "state"): TOOLTIP_CHARS,
+    ("Item", "title"): TOOLTIP_CHARS,
+    ("ChartSpec", "title"): TOOLTIP_CHARS,
+    ("ChartSpec", "unit"): LABEL_CHARS,
+    ("ChartSpec", "categories"): LABEL_CHARS,
+    ("ChartSpec", "value_label"): LABEL_CHARS,
+    ("ChartSpec", "target_label"): LABEL_CHARS,
+}
+_KEEP = frozenset({"key", "kind", "village_code", "status", "row_status", "statuses", "map"})
+
+
+def _short(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return shorten(value, limit)
+    if isinstance(value, tuple):
+        return tuple(_short(v, limit) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return shortened(value)
+    return value
+
+
+def shortened(obj: Any) -> Any:
+    """``obj`` (a Deck, Slide or any part of one) with every shown text at most its
+    limit (:data:`TITLE_CHARS` for a slide title, tooltip length for table cells and
+    labels, panel length for longer texts), ending with "…" when cut. The page, the
+    PowerPoint and the PDF draw from this, so a name of any length stays one line."""
+    changes = {}
+    for f in dataclasses.fields(obj):
+        if f.name in _KEEP:
+            continue
+        limit = _LIMITS.get((type(obj).__name__, f.name), PANEL_CHARS)
+        value = getattr(obj, f.name)
+        new = _short(value, limit)
+        if new is not value and new != value:
+            changes[f.name] = new
+    return dataclasses.replace(obj, **changes) if changes else obj

@@ -29,6 +29,7 @@ from township_atlas.briefing.model import (
     Table,
     float_or_none,
     report_source,
+    shortened,
     target_text,
 )
 from township_atlas.briefing.slides_report import (
@@ -74,13 +75,16 @@ def build_deck(bundle: Bundle, lang: str = "zh", today: dt.date | None = None) -
     slides = [overview_slide(bundle, lang), indicators_slide(data)]
     slides += [village_slide(data, code) for code in data.plans]
     slides += [org_slide(bundle, lang), problems_slide(data), measures_slide(data)]
-    return Deck(
-        township=township_name(bundle, lang),
-        lang=lang,
-        year=year,
-        made=today,
-        sample=bool(bundle.township_props.get("sample")),
-        slides=tuple(slides),
+    # Every text shortened once here, before any renderer sees it (see model.shortened).
+    return shortened(
+        Deck(
+            township=township_name(bundle, lang),
+            lang=lang,
+            year=year,
+            made=today,
+            sample=bool(bundle.township_props.get("sample")),
+            slides=tuple(slides),
+        )
     )
 
 

@@ -28,8 +28,10 @@ from shapely.geometry.base import BaseGeometry
 from township_atlas.briefing.fonts import font_properties
 from township_atlas.briefing.model import MapSpec
 from township_atlas.bundle import Bundle
+from township_atlas.formatting import LABEL_CHARS, shorten
 from township_atlas.geo import WGS84_GEOD
 from township_atlas.labels import tr
+from township_atlas.maps.display import display_bundle
 from township_atlas.maps.style import (
     BACKGROUND,
     PARTY_RED,
@@ -155,7 +157,11 @@ def render_map(
     spec : what to show (focus village, highlighted and ringed sites, Party organisations)
     font_pt : size of the village names in points (other text scales from it)
     legend : draw the legend of site kinds (and Party symbols)
+
+    Drawn from the display copy of ``bundle`` (outlines simplified and capped in vertices,
+    :mod:`township_atlas.maps.display`); village names at most ``LABEL_CHARS``.
     """
+    bundle = display_bundle(bundle)
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, facecolor=BACKGROUND)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -262,7 +268,7 @@ def render_map(
         ax.text(
             p.x,
             p.y,
-            str(getattr(row, names) or row.name_zh),
+            shorten(getattr(row, names), LABEL_CHARS) or shorten(row.name_zh, LABEL_CHARS),
             ha="center",
             va="center",
             fontproperties=font_properties(

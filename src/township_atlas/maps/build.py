@@ -23,6 +23,7 @@ from township_atlas.labels import tr
 from township_atlas.maps import payload
 from township_atlas.maps.choropleth import Choropleth
 from township_atlas.maps.datafile import prefetch_url
+from township_atlas.maps.display import display_bundle
 from township_atlas.maps.style import (
     BACKGROUND,
     CHAIN_COLOUR,
@@ -209,8 +210,11 @@ def static_data(
     the settings in ``CONFIG_KEYS`` and the layers in ``LAYER_KEYS``. ``findings`` with a
     location are drawn as warning marks, so data problems show where they are. Sites and
     organisations are columns (see :func:`payload.point_columns`); with many villages their
-    outlines are simplified to ``SIMPLIFY_M`` for display."""
+    outlines are simplified to ``SIMPLIFY_M`` for display. Drawn from the display copy of
+    ``bundle`` (:func:`township_atlas.maps.display.display_bundle`): every outline
+    simplified and capped in vertices, names shortened; ``bundle`` itself is untouched."""
     shift = display_shift(basemap)
+    bundle = display_bundle(bundle)
     sites, footprints = payload.site_layers(bundle, lang, shift)
     chains, links = payload.chain_layers(bundle, lang, shift)
     large = len(bundle.sites) > CLUSTER_THRESHOLD

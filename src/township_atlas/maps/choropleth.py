@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from township_atlas.bundle import Bundle
+from township_atlas.formatting import TOOLTIP_CHARS, shorten
 from township_atlas.maps.style import RAG, SEQUENTIAL
 from township_atlas.targets import STATUS_LABELS, status_against_target
 
@@ -95,4 +96,10 @@ def choropleth(bundle: Bundle, key: str, year: int, lang: str) -> Choropleth:
                 fills[code], texts[code] = RAG["none"], none_text
     if any(f == RAG["none"] for f in fills.values()):
         rows.append((RAG["none"], none_text))
-    return Choropleth(fills, texts, title, rows)
+    # The legend and tooltips show catalogue texts (label, unit) that may be any length.
+    return Choropleth(
+        fills,
+        {code: shorten(t, TOOLTIP_CHARS) for code, t in texts.items()},
+        shorten(title, TOOLTIP_CHARS),
+        [(colour, shorten(label, TOOLTIP_CHARS)) for colour, label in rows],
+    )

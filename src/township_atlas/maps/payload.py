@@ -3,6 +3,10 @@
 Every feature carries ``sel`` ("village:V01", "site:S001", "org:B01"): a click returns the
 feature to Python (st_folium's ``last_active_drawing``) and ``sel`` says what was clicked.
 Coordinates may be shifted for display (GCJ-02 for AMap tiles) by ``shift``.
+
+Give these functions the display copy of a Bundle (:func:`township_atlas.maps.display.
+display_bundle`): outlines simplified and capped in vertices. Texts are shortened here,
+before any JSON is made: labels to ``LABEL_CHARS``, tooltip texts to ``TOOLTIP_CHARS``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import shapely
 from shapely.geometry import LineString, mapping
 
 from township_atlas.bundle import Bundle, Finding
-from township_atlas.formatting import text
+from township_atlas.formatting import LABEL_CHARS, TOOLTIP_CHARS, shorten, text
 from township_atlas.schema import (
     BRANCH_KIND_LABELS,
     ORG_LEVEL_LABELS,
@@ -26,6 +30,8 @@ from township_atlas.schema import (
 
 Shift = Callable[[np.ndarray], np.ndarray] | None
 DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page
+# A data-check message names features and says what is wrong: twice a tooltip's length.
+FINDING_CHARS = 2 * TOOLTIP_CHARS
 
 
 def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
@@ -38,6 +44,11 @@ def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | N
         geom = shapely.transform(geom, shift)
     geom = shapely.transform(geom, lambda xy: np.round(xy, DISPLAY_DECIMALS))
     return mapping(geom)
+
+
+def _tip(value) -> str:
+    """A tooltip's text: at most ``TOOLTIP_CHARS`` characters."""
+    return shorten(value, TOOLTIP_CHARS)
 
 
 def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -75,7 +86,7 @@ def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     feats = [
         _feature(
             g,
-            {"sel": "", "name": text(props.get("name_zh" if lang == "zh" else "name_en"))},
+            {"sel": "", "name": _tip(props.get("name_zh" if lang == "zh" else "name_en"))},
             shift,
         )
         for g in bundle.township.geometry
@@ -94,8 +105,8 @@ def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float 
             {
                 "sel": f"village:{text(v.code)}",
                 "code": text(v.code),
-                "name": text(name),
-                "sub": text(industry),
+                "name": _tip(name),
+                "sub": _tip(industry),
             },
             shift,
             simplify_m,
@@ -113,7 +124,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         feats.append(
             _feature(
                 v.geometry.representative_point(),
-                {"name": text(v.name_zh if lang == "zh" else v.name_en)},
+                {"name": shorten(v.name_zh if lang == "zh" else v.name_en, LABEL_CHARS)},
                 shift,
             )
         )
@@ -133,9 +144,9 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         props = {
             "sel": f"site:{text(s.site_id)}",
             "kind": text(s.kind),
-            "name": text(s.name_zh if lang == "zh" or not text(s.name_en) else s.name_en),
-            "sub": code_label(SITE_KIND_LABELS, text(s.kind), lang),
-            "group": text(group_of.get(s.site_id)),
+            "name": _tip(s.name_zh if lang == "zh" or not text(s.name_en) else s.name_en),
+            "sub": _tip(code_label(SITE_KIND_LABELS, text(s.kind), lang)),
+            "group": _tip(group_of.get(s.site_id)),
         }
         point_props.append(props)
         anchors.append(s.geometry)
@@ -179,9 +190,9 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
                 o.geometry,
                 {
                     "sel": f"org:{text(o.org_id)}",
-                    "level": text(o.level),
-                    "name": text(o.name_zh if lang == "zh" or not text(o.name_en) else o.name_en),
-                    "sub": sub,
+                    "level": _tip(o.level),
+                    "name": _tip(o.name_zh if lang == "zh" or not text(o.name_en) else o.name_en),
+                    "sub": _tip(sub),
                     "members": members,
                 },
                 shift,
@@ -224,9 +235,12 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
                     LineString(pts),
                     {
                         "sel": "",
-                        "name": text(names.get(chain_id, chain_id)),
-                        "sub": " → ".join(
-                            text(s) for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                        "name": _tip(names.get(chain_id, chain_id)),
+                        "sub": _tip(
+                            " → ".join(
+                                shorten(s, TOOLTIP_CHARS)
+                                for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                            )
                         ),
                     },
                     shift,
@@ -272,7 +286,7 @@ def finding_layer(findings: list[Finding], lang: str, shift: Shift) -> dict[str,
                 shapely.Point(f.location),
                 {
                     "sel": "",
-                    "name": f.message(lang),
+                    "name": shorten(f.message(lang), FINDING_CHARS),
                     "sub": f.severity,
                     "severity": f.severity,
                 },

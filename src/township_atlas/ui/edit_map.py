@@ -20,9 +20,11 @@ from township_atlas.assets import make_map
 from township_atlas.bundle import Bundle, Finding
 from township_atlas.draw_assets import add_draw
 from township_atlas.editing import DRAW_KIND
+from township_atlas.formatting import TOOLTIP_CHARS, shorten
 from township_atlas.geo import bounds_of
 from township_atlas.labels import tr
 from township_atlas.maps.build import _LiteralMacro, data_json
+from township_atlas.maps.display import display_frame
 from township_atlas.schema import LAYERS_BY_NAME
 
 _JS = """
@@ -114,12 +116,14 @@ class _EditLayers(_LiteralMacro):
 def _label(props: dict[str, Any], spec_name: str) -> str:
     spec = LAYERS_BY_NAME[spec_name]
     name = props.get("name_zh") or ""
-    return f"{props.get(spec.id_field, '')} {name}".strip()
+    return shorten(f"{props.get(spec.id_field, '')} {name}".strip(), TOOLTIP_CHARS)
 
 
 def _features(bundle: Bundle, layer: str, skip: str | None) -> list[dict[str, Any]]:
     spec = LAYERS_BY_NAME[layer]
-    frame = bundle.layer(layer)
+    # The features not being edited are only shown: their display copy (simplified,
+    # capped in vertices); the one being edited (``skip``) is drawn from the data.
+    frame = display_frame(bundle.layer(layer), layer)
     out = []
     for row in frame.itertuples(index=False):
         fid = str(getattr(row, spec.id_field))
