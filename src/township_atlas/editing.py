@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import is_blank
+from township_atlas.labels import Messaged
 from township_atlas.layers_io import plain
 from township_atlas.schema import LAYERS_BY_NAME, Field, LayerSpec
 
@@ -42,15 +43,12 @@ DRAW_KIND = {"township": "polygon", "villages": "polygon", "sites": "any", "part
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Messaged):
     """Why a value cannot be saved, for one field (or the geometry, field ``geometry``)."""
 
     field: str
     message_zh: str
     message_en: str
-
-    def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 def _number(value: Any) -> float | None:

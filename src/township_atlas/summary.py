@@ -10,6 +10,7 @@ from township_atlas.bundle import Bundle
 from township_atlas.checks import org_counts
 from township_atlas.formatting import text
 from township_atlas.geo import geodesic_area_m2, m2_to_mu
+from township_atlas.labels import pick
 from township_atlas.schema import SITE_KIND_LABELS, SITE_KINDS, code_label
 
 
@@ -95,18 +96,16 @@ def village_table(bundle: Bundle, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "code": v.code,
-                "name": v.name_zh if lang == "zh" else v.name_en,
+                "name": pick(lang, v.name_zh, v.name_en),
                 "area_km2": round(m2 / 1e6, 2),
                 "area_mu": round(m2_to_mu(m2)),
                 "population": v.population,
                 "households": v.households,
-                "leading_industry": v.leading_industry_zh
-                if lang == "zh"
-                else v.leading_industry_en,
+                "leading_industry": pick(lang, v.leading_industry_zh, v.leading_industry_en),
                 "members": members.get(v.code),
                 "sites": int(sites.get(v.code, 0)),
                 "groups": int(groups.get(v.code, 0)),
-                "support_unit": text(v.support_unit_zh if lang == "zh" else v.support_unit_en),
+                "support_unit": text(pick(lang, v.support_unit_zh, v.support_unit_en)),
             }
         )
     return pd.DataFrame(rows)
