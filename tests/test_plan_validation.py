@@ -60,3 +60,21 @@ def test_rows_the_editor_added_and_left_empty_are_dropped():
     assert editor_rows(frame) == [{"a": 1, "b": None}]
     _, problems = _check(goals=[{}], milestones=[{}])
     assert problems == []
+
+
+def test_table_rows_are_checked_like_the_form_and_numbered_as_shown():
+    from tests.factory import make_bundle
+    from township_atlas.editing import validate_rows
+
+    bundle = make_bundle()
+    good = {"place_code": "V1", "year": 2025, "indicator": "party_members", "value": 9}
+    rows = [
+        good,
+        {"place_code": None, "year": None, "indicator": None, "value": None},  # left empty
+        {**good, "place_code": "V9"},
+        {**good, "indicator": "nope"},
+    ]
+    found = validate_rows("indicators", rows, {}, bundle)
+    assert [n for n, _ in found] == [3, 4]
+    assert [p.field for _, p in found] == ["place_code", "indicator"]
+    assert validate_rows("indicators", [good], {}, bundle) == []

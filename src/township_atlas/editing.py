@@ -338,6 +338,43 @@ def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def validate_rows(
+    layer: str,
+    rows: list[dict[str, Any]],
+    original: dict[str, dict[str, Any]],
+    bundle: Bundle,
+) -> list[tuple[int, Problem]]:
+    """Check every filled row of an edited table with :func:`validate`.
+
+    Parameters
+    ----------
+    layer : str
+        The table's layer.
+    rows : list[dict]
+        The edited rows' properties, in table order (empty rows are skipped but counted).
+    original : dict
+        The table as it was when editing began (key -> record): a spatial row keeps the
+        geometry its key had, which its checks need.
+    bundle : Bundle
+        The data the rows' links must resolve in.
+
+    Returns
+    -------
+    list[tuple[int, Problem]]
+        (row number from 1, problem) for each problem; empty when the table can be saved.
+    """
+    spec = LAYERS_BY_NAME[layer]
+    found = []
+    for n, row in enumerate(rows, start=1):
+        if all(is_blank(v) for v in row.values()):
+            continue
+        key = "|".join(str(row.get(k)) for k in spec.key_fields)
+        geometry = (original.get(key) or {}).get("geometry") if spec.is_spatial else None
+        _, problems = validate(layer, row, bundle, geometry=geometry)
+        found += [(n, p) for p in problems]
+    return found
+
+
 def _plan_problem(field: str, key: str) -> Problem:
     return Problem(field, *TEXT[key])
 

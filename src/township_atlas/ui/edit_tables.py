@@ -10,7 +10,7 @@ import streamlit as st
 
 from township_atlas import edits
 from township_atlas.bundle import Bundle
-from township_atlas.editing import LINKS, table_changes, validate, validate_plan
+from township_atlas.editing import LINKS, table_changes, validate_plan, validate_rows
 from township_atlas.formatting import is_blank
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
@@ -143,14 +143,10 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
     rows = [
         {k: (None if is_blank(v) else v) for k, v in r.items()} for r in edited.to_dict("records")
     ]
-    problems = []
-    for n, row in enumerate(rows, start=1):
-        if all(is_blank(v) for v in row.values()):
-            continue
-        key = "|".join(str(row.get(k)) for k in spec.key_fields)
-        geometry = (records.get(key) or {}).get("geometry") if spec.is_spatial else None
-        _, found = validate(layer, row, bundle, geometry=geometry)
-        problems += [f"{tr('edit_row', lang).format(n=n)}:{p.message(lang)}" for p in found]
+    problems = [
+        f"{tr('edit_row', lang).format(n=n)}:{p.message(lang)}"
+        for n, p in validate_rows(layer, rows, records, bundle)
+    ]
     if problems:
         st.error(
             tr("edit_fix_fields", lang) + "\n" + "\n".join(f"- {p}" for p in problems[:20]),
