@@ -7,6 +7,7 @@ from township_atlas import charts
 from township_atlas.exports import csv_bytes, indicator_sheet, indicator_workbook
 from township_atlas.indicator_tables import (
     TOTALS_HEADERS,
+    group_keys,
     group_label,
     indicator_groups,
     status_counts,
@@ -71,7 +72,7 @@ with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="
         )
         == "ranks"
     )
-keys = [k for k, i in cat.items() if group in (None, "all") or i.group == group]
+keys = group_keys(cat, group)
 with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
     key, bad_key = url_selectbox(
         tr("ranking_indicator", lang),

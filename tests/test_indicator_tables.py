@@ -7,6 +7,7 @@ import pandas as pd
 from tests.factory import make_bundle
 from township_atlas.indicator_tables import (
     TOTALS_HEADERS,
+    group_keys,
     indicator_groups,
     status_counts,
     status_text,
@@ -61,3 +62,10 @@ def test_totals_table_adds_the_township_record_column_only_when_there_is_one():
 def test_wide_status_table_feeds_status_counts():
     bundle = make_bundle()
     assert status_counts(wide(bundle, 2024, "status")) == {"green": 0, "amber": 0, "red": 1}
+
+
+def test_group_keys_keep_catalogue_order_and_all_means_every_key():
+    cat = catalogue(make_bundle())
+    assert group_keys(cat, "party") == ["party_members"]
+    assert group_keys(cat, "all") == group_keys(cat, None) == list(cat)
+    assert group_keys(cat, "nope") == []

@@ -54,6 +54,12 @@ def indicator_groups(cat: dict[str, Indicator]) -> list[str]:
     return known + sorted(used - set(known))
 
 
+def group_keys(cat: dict[str, Indicator], group: str | None) -> list[str]:
+    """The catalogue's indicator keys in ``group``, in catalogue order; every key for
+    ``"all"`` or None."""
+    return [k for k, i in cat.items() if group in (None, "all") or i.group == group]
+
+
 def status_text(status: str | None, lang: str) -> str:
     """ "✓ 达到目标" etc.: the mark and the words, so colour is never the only signal."""
     key = status if status in RAG_MARKS else "none"
