@@ -4,13 +4,13 @@ the account store checks it once more; password fields are wiped before anything
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
-from township_atlas.accounts import PASSWORD_MIN_LENGTH, AccountError, AccountInfo
+from township_atlas.account_tables import ACCOUNT_HEADERS, account_table
+from township_atlas.accounts import PASSWORD_MIN_LENGTH, AccountError
 from township_atlas.authz import ROLES, User, require
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.labels import headers, tr
 from township_atlas.ui.auth import account_store, current_user, require_action
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.text import md_escape
@@ -90,13 +90,6 @@ def password_fields(prefix: str) -> None:
         )
 
 
-def status(info: AccountInfo) -> str:
-    key = (
-        "status_disabled" if info.disabled else "status_locked" if info.locked else "status_active"
-    )
-    return tr(key, lang)
-
-
 if (done := st.session_state.pop("accounts_done", None)) is not None:
     st.success(done, icon=":material/check_circle:")
 if (refused := st.session_state.pop("accounts_refused", None)) is not None:
@@ -110,15 +103,7 @@ except AtlasError as exc:
 
 st.subheader(tr("accounts_list", lang))
 st.dataframe(
-    pd.DataFrame(
-        {
-            tr("user_name", lang): [a.name for a in accounts],
-            tr("role", lang): [role_name(a.role) for a in accounts],
-            tr("account_status", lang): [status(a) for a in accounts],
-            tr("changed_at", lang): [a.changed_at.replace("T", " ")[:16] for a in accounts],
-            tr("changed_by", lang): [a.changed_by for a in accounts],
-        }
-    ),
+    account_table(accounts, lang).rename(columns=headers(ACCOUNT_HEADERS, lang)),
     hide_index=True,
     width="stretch",
 )

@@ -1,34 +1,33 @@
 """指标对比: every village on every indicator for one year — against targets, ranked, totalled
 for the township, over the years — and downloadable as Excel or CSV."""
 
-import pandas as pd
 import streamlit as st
 
 from township_atlas import charts
 from township_atlas.exports import csv_bytes, indicator_sheet, indicator_workbook
-from township_atlas.formatting import signed_change
+from township_atlas.indicator_tables import (
+    TOTALS_HEADERS,
+    group_keys,
+    group_label,
+    indicator_groups,
+    status_counts,
+    status_text,
+    totals_table,
+)
 from township_atlas.indicators import (
     STATUSES,
     catalogue,
     latest_year,
     rank_table,
     ranking,
-    township_totals,
     village_codes,
     wide,
     years,
 )
-from township_atlas.labels import tr
+from township_atlas.labels import headers, tr
 from township_atlas.ui.auth import allowed
 from township_atlas.ui.chrome import start_page
-from township_atlas.ui.indicator_views import (
-    GROUP_ORDER,
-    group_label,
-    status_legend,
-    status_table,
-    status_text,
-    trend_chart,
-)
+from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
 from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_indicators")
@@ -40,8 +39,7 @@ if not all_years or not cat or not village_codes(bundle):
     st.info(tr("no_indicators", lang), icon=":material/info:")
     st.stop()
 
-groups = [g for g in GROUP_ORDER if any(i.group == g for i in cat.values())]
-groups += sorted({i.group for i in cat.values()} - set(groups))
+groups = indicator_groups(cat)
 with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="bottom"):
     year, bad_year = url_selectbox(
         tr("choose_year", lang),
@@ -74,7 +72,7 @@ with st.container(horizontal=True, wrap=True, gap="medium", vertical_alignment="
         )
         == "ranks"
     )
-keys = [k for k, i in cat.items() if group in (None, "all") or i.group == group]
+keys = group_keys(cat, group)
 with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
     key, bad_key = url_selectbox(
         tr("ranking_indicator", lang),
@@ -100,8 +98,8 @@ else:
     st.subheader(tr("values_table", lang).format(year=year))
     shown = [k for k in values.columns if k in keys]
     statuses = wide(bundle, year, "status")[shown]
-    counts = statuses.stack().value_counts()
-    st.markdown(" · ".join(f"{status_text(s, lang)} **{int(counts.get(s, 0))}**" for s in STATUSES))
+    counts = status_counts(statuses)
+    st.markdown(" · ".join(f"{status_text(s, lang)} **{counts[s]}**" for s in STATUSES))
     status_legend(lang)
     table = rank_table(bundle, year)[shown] if show_ranks else values[shown]
     st.dataframe(
@@ -113,33 +111,7 @@ else:
 
     # --- township totals ----------------------------------------------------
     st.subheader(tr("township_totals", lang).format(year=year))
-    totals = township_totals(bundle, year)
-    totals = totals[totals["indicator"].isin(keys)]
-    frame = pd.DataFrame(
-        {
-            tr("indicator", lang): [cat[k].label(lang) for k in totals["indicator"]],
-            tr("township_total", lang): [
-                cat[k].format(v, lang)
-                for k, v in zip(totals["indicator"], totals["value"], strict=True)
-            ],
-            tr("target", lang): [
-                cat[k].format(v, lang)
-                for k, v in zip(totals["indicator"], totals["target"], strict=True)
-            ],
-            tr("status", lang): [status_text(s, lang) for s in totals["status"]],
-            tr("change_from_previous", lang): [
-                signed_change(v, cat[k].unit_zh, cat[k].unit_en, lang)
-                for k, v in zip(totals["indicator"], totals["change"], strict=True)
-            ],
-            tr("aggregate", lang): [tr(f"aggregate_{a}", lang) for a in totals["aggregate"]],
-            tr("reporting_villages", lang): totals["villages"].to_numpy(),
-        }
-    )
-    if totals["township_record"].notna().any():
-        frame[tr("township_record", lang)] = [
-            cat[k].format(v, lang)
-            for k, v in zip(totals["indicator"], totals["township_record"], strict=True)
-        ]
+    frame = totals_table(bundle, year, keys, lang).rename(columns=headers(TOTALS_HEADERS, lang))
     # Tall enough for every row: the totals are read in full, not scrolled.
     height = 38 + 35 * len(frame)
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key="indicators_totals")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from township_atlas.indicators import catalogue, latest_year, years
 from township_atlas.labels import tr
 from township_atlas.maps.choropleth import choropleth
 from township_atlas.selection import find_sites, parse, search_options, site_options
@@ -30,13 +31,12 @@ def _on_map_click() -> None:
 SEARCH_ALL_SITES = 500
 many_sites = len(bundle.sites) > SEARCH_ALL_SITES
 options = search_options(bundle, lang, sites=not many_sites)
-catalogue = bundle.indicator_catalogue
-indicator_labels = dict(
-    zip(catalogue["key"], catalogue["label_zh" if lang == "zh" else "label_en"], strict=True)
-)
-years = sorted({int(y) for y in bundle.indicators.dropna(subset=["value"])["year"]}) or [0]
+indicator_labels = {key: ind.label(lang) for key, ind in catalogue(bundle).items()}
+# The same years as every page (indicators.years), latest first; a township with no
+# indicator records still gets a year box (the colouring is off then anyway).
+year_options = years(bundle)[::-1] or [0]
+default_year = latest_year(bundle) or year_options[0]
 maps = {b.key: b for b in basemaps()}
-year_options = years[::-1]
 
 
 def _from_url(param: str, choices: list, default):
@@ -77,7 +77,7 @@ sel, _ = url_selectbox(
 )
 shown_ind = _from_url("ind", list(indicator_labels), None)
 summary = (
-    f"{indicator_labels[shown_ind]} · {_from_url('year', year_options, year_options[0])}"
+    f"{indicator_labels[shown_ind]} · {_from_url('year', year_options, default_year)}"
     if shown_ind
     else tr("map_indicator_none", lang)
 )
@@ -96,7 +96,7 @@ with layers_col.popover(
         tr("map_year", lang),
         year_options,
         param="year",
-        default=year_options[0],
+        default=default_year,
         placeholder=tr("choose_placeholder", lang),
     )
     basemap_key, _ = url_selectbox(

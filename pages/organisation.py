@@ -2,12 +2,11 @@
 projects and demonstration bases still have no Party group, and the chains branches are
 built on."""
 
-import pandas as pd
 import streamlit as st
 
 from township_atlas.diagrams import chains_dot, org_tree_dot
 from township_atlas.formatting import percent
-from township_atlas.labels import tr
+from township_atlas.labels import headers, tr
 from township_atlas.organisation import (
     chains,
     count_checks,
@@ -17,7 +16,15 @@ from township_atlas.organisation import (
     uncovered_sites,
     walk,
 )
-from township_atlas.schema import BRANCH_KIND_LABELS, SITE_KIND_LABELS, code_label
+from township_atlas.organisation_tables import (
+    BRANCH_HEADERS,
+    CHAIN_HEADERS,
+    UNCOVERED_HEADERS,
+    branch_table,
+    chain_table,
+    uncovered_table,
+)
+from township_atlas.schema import SITE_KIND_LABELS, code_label
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.map_view import map_panel
 from township_atlas.ui.url_choice import url_selectbox
@@ -73,24 +80,8 @@ else:
     st.graphviz_chart(dot, width="content")
     st.caption(tr("tree_hint", lang))
     with st.expander(tr("branch_table", lang)):
-        chain_names = {c.chain_id: c.name(lang) for c in chains(bundle)}
         st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("branches", lang): [b.name(lang) for b in branches],
-                    tr("branch_kind", lang): [
-                        code_label(BRANCH_KIND_LABELS, b.branch_kind, lang) for b in branches
-                    ],
-                    tr("members", lang): [b.members for b in branches],
-                    tr("groups", lang): [len(b.children) for b in branches],
-                    tr("group_members", lang): [
-                        sum(g.members for g in b.children) for b in branches
-                    ],
-                    tr("built_on_chain", lang): [
-                        chain_names.get(b.chain_id, "—") for b in branches
-                    ],
-                }
-            ),
+            branch_table(bundle, branches, lang).rename(columns=headers(BRANCH_HEADERS, lang)),
             hide_index=True,
             width="stretch",
         )
@@ -121,23 +112,8 @@ with left:
     if missing.empty:
         st.success(tr("all_covered", lang), icon=":material/check_circle:")
     else:
-        names = [
-            en if lang == "en" and isinstance(en, str) and en else zh
-            for zh, en in zip(missing["name_zh"], missing["name_en"], strict=True)
-        ]
         st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("site", lang): names,
-                    tr("kind", lang): [
-                        code_label(SITE_KIND_LABELS, k, lang) for k in missing["kind"]
-                    ],
-                    tr("village", lang): [
-                        bundle.village_name(v, lang) for v in missing["village_code"]
-                    ],
-                    tr("households_involved", lang): missing["households"].to_numpy(),
-                }
-            ),
+            uncovered_table(bundle, missing, lang).rename(columns=headers(UNCOVERED_HEADERS, lang)),
             hide_index=True,
             width="stretch",
         )
@@ -161,18 +137,7 @@ else:
         chains_dot(chain_list, lang, tr("built_on_chain_edge", lang)), width="content"
     )
     st.dataframe(
-        pd.DataFrame(
-            {
-                tr("chain", lang): [c.name(lang) for c in chain_list],
-                tr("stages", lang): [
-                    " → ".join(s.stage(lang) for s in c.stages) for c in chain_list
-                ],
-                tr("branches_on_chain", lang): [
-                    "、".join(b.name(lang) for b in c.branches) or tr("no_chain_branch", lang)
-                    for c in chain_list
-                ],
-            }
-        ),
+        chain_table(chain_list, lang).rename(columns=headers(CHAIN_HEADERS, lang)),
         hide_index=True,
         width="stretch",
     )

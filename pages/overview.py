@@ -1,11 +1,19 @@
 """数据概况: headline figures computed from the geodata, and the data-check report."""
 
-import pandas as pd
 import streamlit as st
 
-from township_atlas.labels import tr
-from township_atlas.schema import LAYERS_BY_NAME
-from township_atlas.summary import headline, kind_table, reported_comparison, village_table
+from township_atlas.labels import headers, tr
+from township_atlas.summary import (
+    COMPARISON_HEADERS,
+    FINDING_HEADERS,
+    comparison_table,
+    findings_table,
+    headline,
+    headline_cards,
+    kind_table,
+    report_title,
+    village_table,
+)
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.data import current_store
 
@@ -13,48 +21,17 @@ lang, result = start_page("page_overview")
 bundle = result.bundle
 head = headline(bundle)
 
-
-def with_unit(value: object, unit_key: str) -> str:
-    return f"{value} {tr(unit_key, lang)}".strip()
-
-
 st.subheader(tr("headline", lang))
 # A wrapping row: four or eight cards across on a projector, two across on a phone.
 with st.container(horizontal=True, wrap=True, gap="small"):
-    for label_key, value, help_text in (
-        (
-            # The unit goes in the label so the card stays narrow enough for a phone.
-            "area_km2",
-            f"{head.area_km2:.1f}",
-            tr("area_help", lang) + f" ≈ {head.area_mu:,.0f} {tr('unit_mu', lang)}",
-        ),
-        ("villages", with_unit(head.villages, "unit_count"), None),
-        ("branches", with_unit(head.branches, "unit_count"), None),
-        ("members", with_unit(head.members, "unit_people"), None),
-        ("rural_branches", with_unit(head.rural_branches, "unit_count"), None),
-        ("rural_members", with_unit(head.rural_members, "unit_people"), None),
-        ("groups", with_unit(head.groups, "unit_count"), None),
-        ("sites", with_unit(head.sites, "unit_count"), None),
-    ):
-        st.metric(tr(label_key, lang), value, help=help_text, border=True, width=170)
+    for label, value, help_text in headline_cards(head, lang):
+        st.metric(label, value, help=help_text, border=True, width=170)
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(tr("computed_vs_reported", lang))
-    rows = reported_comparison(bundle, head)
     st.dataframe(
-        pd.DataFrame(
-            {
-                tr("figure", lang): [tr(key, lang) for key, *_ in rows],
-                tr("computed", lang): [
-                    f"{c:.2f}" if key == "area" else f"{c:.0f}" for key, c, *_ in rows
-                ],
-                tr("reported", lang): ["—" if r is None else f"{r:g}" for _, _, r, _ in rows],
-                tr("agrees", lang): [
-                    "—" if a is None else tr("yes" if a else "no", lang) for *_, a in rows
-                ],
-            }
-        ),
+        comparison_table(bundle, head, lang).rename(columns=headers(COMPARISON_HEADERS, lang)),
         hide_index=True,
         width="stretch",
     )
@@ -105,34 +82,13 @@ else:
         tr("data_problems", lang).format(errors=len(errors), warnings=len(warnings))
     )
     st.dataframe(
-        pd.DataFrame(
-            {
-                tr("severity", lang): [tr(f"severity_{f.severity}", lang) for f in result.findings],
-                tr("layer", lang): [
-                    LAYERS_BY_NAME[f.layer].label(lang) if f.layer in LAYERS_BY_NAME else f.layer
-                    for f in result.findings
-                ],
-                tr("feature", lang): [f.feature or "" for f in result.findings],
-                tr("message", lang): [f.message(lang) for f in result.findings],
-                tr("location", lang): [
-                    f"{f.location[0]:.5f}, {f.location[1]:.5f}" if f.location else ""
-                    for f in result.findings
-                ],
-            }
-        ),
+        findings_table(result.findings, lang).rename(columns=headers(FINDING_HEADERS, lang)),
         hide_index=True,
         width="stretch",
     )
-report = bundle.report
+title = report_title(bundle, lang)
 st.caption(
     f"{tr('data_folder', lang)}: `{current_store().label}` · {tr('data_version', lang)}: "
     f"`{result.fingerprint}`"
-    + (
-        " · "
-        + tr("source_report", lang).format(
-            title=report.get("title_zh" if lang == "zh" else "title_en", "")
-        )
-        if report
-        else ""
-    )
+    + (" · " + tr("source_report", lang).format(title=title) if title is not None else "")
 )

@@ -4,29 +4,37 @@ The village is in the URL (``?village=V03``), so a link opens it and the browser
 button returns to the previous village.
 """
 
-import pandas as pd
 import streamlit as st
 
 from township_atlas import charts
-from township_atlas.formatting import mu, number
-from township_atlas.funding import PAYER_KEYS, funding
-from township_atlas.indicators import catalogue, latest_year, year_table, years
-from township_atlas.labels import tr
-from township_atlas.organisation import chains, village_branch
+from township_atlas.formatting import mu
+from township_atlas.funding import funding
+from township_atlas.indicator_tables import group_label, indicator_groups
+from township_atlas.indicators import catalogue, latest_year, years
+from township_atlas.labels import headers, tr
+from township_atlas.organisation import village_branch
 from township_atlas.plans import problems_with_measures, village_plan
-from township_atlas.schema import MILESTONE_STATUS_LABELS, SITE_KIND_LABELS, code_label
 from township_atlas.summary import village_table
 from township_atlas.ui.chrome import start_page
-from township_atlas.ui.indicator_views import (
-    GROUP_ORDER,
-    group_label,
-    indicator_card,
-    status_text,
-    trend_chart,
-)
+from township_atlas.ui.indicator_views import indicator_card, trend_chart
 from township_atlas.ui.map_view import map_panel
 from township_atlas.ui.text import md_escape
 from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.village_profile import (
+    GOAL_HEADERS,
+    GROUP_HEADERS,
+    MILESTONE_HEADERS,
+    chain_name,
+    fact_cards,
+    funding_cards,
+    funding_series,
+    goal_table,
+    group_table,
+    indicator_rows,
+    milestone_table,
+    trend_defaults,
+    village_site_ids,
+)
 
 lang, result = start_page("page_village")
 bundle = result.bundle
@@ -73,14 +81,8 @@ st.header(md_escape(f"{name} · {industry}" if industry else name), divider="red
 
 # --- facts -----------------------------------------------------------------
 with st.container(horizontal=True, wrap=True, gap="small"):
-    for label_key, value in (
-        ("population", f"{number(village['population'])} {tr('unit_people_plain', lang)}".strip()),
-        ("households", f"{number(village['households'])} {tr('unit_households', lang)}".strip()),
-        ("village_area_km2", f"{village['area_km2']:.2f}"),
-        ("branch_members", f"{number(village['members'])} {tr('unit_people', lang)}".strip()),
-        ("groups", f"{village['groups']} {tr('unit_count', lang)}".strip()),
-    ):
-        st.metric(tr(label_key, lang), value, border=True, width=170)
+    for label, value in fact_cards(village, lang):
+        st.metric(label, value, border=True, width=170)
 st.caption(tr("village_area_help", lang).format(mu=mu(village["area_mu"], lang)))
 
 # --- map and plan ----------------------------------------------------------
@@ -88,13 +90,12 @@ plan = village_plan(bundle, code)
 map_col, plan_col = st.columns([3, 2], gap="medium")
 with map_col:
     st.subheader(tr("village_map", lang))
-    village_sites = bundle.sites.loc[bundle.sites["village_code"] == code, "site_id"]
     map_panel(
         bundle,
         lang,
         key="village_map",
         focus_village=code,
-        highlight_sites=[str(s) for s in village_sites],
+        highlight_sites=village_site_ids(bundle, code),
         height=420,
     )
 with plan_col:
@@ -114,31 +115,7 @@ if plan is not None:
     goals_col, milestones_col = st.columns([3, 2], gap="medium")
     with goals_col:
         st.subheader(tr("goals", lang))
-        goals = pd.DataFrame(
-            {
-                tr("year", lang): [str(g.year) for g in plan.goals],
-                tr("goal", lang): [g.text(lang) for g in plan.goals],
-                tr("actual", lang): [
-                    cat[g.indicator].format(g.value, lang)
-                    if g.indicator in cat
-                    else number(g.value)
-                    for g in plan.goals
-                ],
-                tr("target_value", lang): [
-                    cat[g.indicator].format(g.target, lang)
-                    if g.indicator in cat
-                    else number(g.target)
-                    for g in plan.goals
-                ],
-                tr("progress", lang): [
-                    None if g.progress is None else round(100 * g.progress) for g in plan.goals
-                ],
-                tr("status", lang): [
-                    status_text(g.status, lang) if g.value is not None else tr("not_yet", lang)
-                    for g in plan.goals
-                ],
-            }
-        )
+        goals = goal_table(bundle, plan, lang).rename(columns=headers(GOAL_HEADERS, lang))
         st.dataframe(
             goals,
             hide_index=True,
@@ -151,35 +128,21 @@ if plan is not None:
         )
     with milestones_col:
         st.subheader(tr("milestones", lang))
-        milestone_rows = pd.DataFrame(
-            {
-                tr("milestone", lang): [m.name(lang) for m in plan.milestones],
-                tr("due", lang): [m.due.isoformat() if m.due else "—" for m in plan.milestones],
-                tr("done_on", lang): [
-                    m.done.isoformat() if m.done else "—" for m in plan.milestones
-                ],
-                tr("status", lang): [
-                    code_label(MILESTONE_STATUS_LABELS, m.status, lang)
-                    + (f"({tr('overdue', lang)})" if m.overdue else "")
-                    for m in plan.milestones
-                ],
-            }
+        milestone_rows = milestone_table(plan, lang).rename(
+            columns=headers(MILESTONE_HEADERS, lang)
         )
         st.dataframe(milestone_rows, hide_index=True, width="stretch")
 
 # --- indicator cards -------------------------------------------------------
 st.subheader(tr("indicator_cards", lang).format(year=year if year is not None else "—"))
-rows = year_table(bundle, year, [code]) if year is not None else pd.DataFrame()
-recorded = rows[rows["value"].notna()] if not rows.empty else rows
+by_key = indicator_rows(bundle, code, year) if year is not None else {}
 if year is None:
     st.info(tr("no_indicators", lang), icon=":material/info:")
-elif recorded.empty:
+elif not by_key:
     st.info(tr("no_values_year", lang).format(year=year), icon=":material/info:")
 else:
     st.caption(tr("card_legend", lang))
-    by_key = {r["indicator"]: r for r in rows.to_dict("records")}
-    groups = [g for g in GROUP_ORDER if any(i.group == g for i in cat.values())]
-    groups += sorted({i.group for i in cat.values()} - set(groups))
+    groups = indicator_groups(cat)
     for tab, group in zip(st.tabs([group_label(g, lang) for g in groups]), groups, strict=True):
         with tab, st.container(horizontal=True, wrap=True, gap="small"):
             for ind in (i for i in cat.values() if i.group == group):
@@ -187,12 +150,10 @@ else:
 
 # --- trends ----------------------------------------------------------------
 st.subheader(tr("trends", lang))
-goal_keys = [g.indicator for g in plan.goals if g.indicator in cat] if plan else []
-default_trends = list(dict.fromkeys(goal_keys)) or list(cat)[:4]
 chosen = st.multiselect(
     tr("trend_indicators", lang),
     list(cat),
-    default=default_trends,
+    default=trend_defaults(bundle, plan),
     format_func=lambda k: cat[k].label(lang),
     key="village_trends",
 )
@@ -209,37 +170,13 @@ branch = village_branch(bundle, code)
 if branch is None:
     st.warning(tr("no_branch", lang), icon=":material/warning:")
 else:
-    chain_names = {c.chain_id: c.name(lang) for c in chains(bundle)}
     st.markdown(
         f"**{md_escape(branch.name(lang))}** · {tr('members', lang)} {branch.members} · "
         f"{tr('leader_role', lang)}: {md_escape(branch.leader_role_zh or '—')} · "
-        f"{tr('built_on_chain', lang)}: "
-        + md_escape(chain_names.get(branch.chain_id, tr("no_chain", lang)))
+        f"{tr('built_on_chain', lang)}: " + md_escape(chain_name(bundle, branch, lang))
     )
-    sites = bundle.sites.set_index(bundle.sites["site_id"].astype(str))
-    names_col = "name_zh" if lang == "zh" else "name_en"
-
-    def site_name(site_id: str) -> str:
-        if site_id not in sites.index:
-            return site_id or "—"
-        text = sites.at[site_id, names_col]
-        return str(text) if isinstance(text, str) and text else str(sites.at[site_id, "name_zh"])
-
     st.dataframe(
-        pd.DataFrame(
-            {
-                tr("party_group", lang): [g.name(lang) for g in branch.children],
-                tr("members", lang): [g.members for g in branch.children],
-                tr("built_on", lang): [site_name(g.site_id) for g in branch.children],
-                tr("kind", lang): [
-                    code_label(SITE_KIND_LABELS, str(sites.at[g.site_id, "kind"]), lang)
-                    if g.site_id in sites.index
-                    else "—"
-                    for g in branch.children
-                ],
-                tr("leader_role", lang): [g.leader_role_zh for g in branch.children],
-            }
-        ),
+        group_table(bundle, branch, lang).rename(columns=headers(GROUP_HEADERS, lang)),
         hide_index=True,
         width="stretch",
     )
@@ -249,27 +186,21 @@ else:
 # --- funding ---------------------------------------------------------------
 st.subheader(tr("funding_heading", lang))
 money = funding(bundle, code)
-this_year = money[money["year"] == year] if year is not None else money.iloc[0:0]
 if money.empty:
     st.info(tr("no_funding", lang), icon=":material/info:")
 else:
-    if this_year.empty:
+    if not (cards := funding_cards(bundle, money, year, lang)):
         st.info(tr("no_funding_year", lang).format(year=year), icon=":material/info:")
     else:
-        row = this_year.iloc[0]
         # The unit is said once, so seven cards fit two across on a phone.
         st.caption(tr("funding_unit", lang).format(year=year))
         with st.container(horizontal=True, wrap=True, gap="small"):
-            for key in (*[k for k in money.columns if k in cat], "unpaid"):
-                label = cat[key].label(lang) if key in cat else tr("unpaid", lang)
-                st.metric(md_escape(label), number(row[key]), border=True, width=170)
-    payers = [k for k in PAYER_KEYS if k in cat]
+            for label, value in cards:
+                st.metric(md_escape(label), value, border=True, width=170)
     st.caption(tr("funding_caption", lang))
     st.echarts_chart(
         charts.stacked_bars(
-            [str(y) for y in money["year"]],
-            [(cat[k].label(lang), money[k].tolist()) for k in payers]
-            + [(tr("unpaid", lang), money["unpaid"].tolist())],
+            *funding_series(bundle, money, lang),
             unit=tr("unit_wan", lang),
             colours=[
                 charts.CATEGORICAL[0],

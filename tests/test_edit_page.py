@@ -204,6 +204,19 @@ def test_a_village_plan_is_edited_in_its_form(accounts, data_env):
     assert history.entries(data_env, "plans")[-1].user == "pia"
 
 
+def test_a_village_plan_without_its_industry_is_not_saved_and_says_why(accounts, data_env):
+    at = edit_page("pia")
+    at.segmented_control[0].set_value("tables").run()
+    widget(at, "selectbox", "表格").set_value("plans").run()
+    widget(at, "text_input", "主导产业").set_value("  ")
+    widget(at, "text_area", "规划摘要").set_value("不应保存")
+    widget(at, "button", "保存").click().run()
+    assert not at.exception
+    assert any("请填写主导产业" in e.value for e in at.error)
+    plans = Store(data_env).load().bundle.plans["villages"]
+    assert plans["V01"]["summary_zh"] != "不应保存"
+
+
 def test_every_table_opens_in_the_editor(accounts, data_env):
     at = edit_page("pia")
     at.segmented_control[0].set_value("tables").run()

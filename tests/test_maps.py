@@ -243,6 +243,17 @@ def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
     assert at.query_params["ind"] == "collective_income" and at.query_params["year"] == "2024"
 
 
+def test_map_page_offers_the_same_years_as_the_other_pages_latest_first(data_env):
+    from township_atlas.indicators import latest_year, years
+
+    bundle = Store(data_env).load().bundle
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    year_box = at.selectbox(key="url_year")
+    # Plan years (targets only) are offered too; the box opens on the latest recorded year.
+    assert [int(y) for y in year_box.options] == years(bundle)[::-1]
+    assert year_box.value == latest_year(bundle) != max(years(bundle))
+
+
 def test_findings_with_a_location_are_drawn_on_the_map():
     bundle = make_bundle()
     from township_atlas.checks import run_checks

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import is_blank
+from township_atlas.labels import TEXT, Messaged
 from township_atlas.layers_io import plain
 from township_atlas.schema import LAYERS_BY_NAME, Field, LayerSpec
 
@@ -42,15 +43,12 @@ DRAW_KIND = {"township": "polygon", "villages": "polygon", "sites": "any", "part
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Messaged):
     """Why a value cannot be saved, for one field (or the geometry, field ``geometry``)."""
 
     field: str
     message_zh: str
     message_en: str
-
-    def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 def _number(value: Any) -> float | None:
@@ -328,3 +326,119 @@ def differences(
         if not same_geometry(ga, gb):
             out.append(("geometry", ga, gb))
     return out
+
+
+def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of an edited table the user filled in, blanks as None; empty rows dropped."""
+    rows = []
+    for row in frame.to_dict("records"):
+        row = {k: (None if is_blank(v) else v) for k, v in row.items()}
+        if any(v is not None for v in row.values()):
+            rows.append(row)
+    return rows
+
+
+def validate_rows(
+    layer: str,
+    rows: list[dict[str, Any]],
+    original: dict[str, dict[str, Any]],
+    bundle: Bundle,
+) -> list[tuple[int, Problem]]:
+    """Check every filled row of an edited table with :func:`validate`.
+
+    Parameters
+    ----------
+    layer : str
+        The table's layer.
+    rows : list[dict]
+        The edited rows' properties, in table order (empty rows are skipped but counted).
+    original : dict
+        The table as it was when editing began (key -> record): a spatial row keeps the
+        geometry its key had, which its checks need.
+    bundle : Bundle
+        The data the rows' links must resolve in.
+
+    Returns
+    -------
+    list[tuple[int, Problem]]
+        (row number from 1, problem) for each problem; empty when the table can be saved.
+    """
+    spec = LAYERS_BY_NAME[layer]
+    found = []
+    for n, row in enumerate(rows, start=1):
+        if all(is_blank(v) for v in row.values()):
+            continue
+        key = "|".join(str(row.get(k)) for k in spec.key_fields)
+        geometry = (original.get(key) or {}).get("geometry") if spec.is_spatial else None
+        _, problems = validate(layer, row, bundle, geometry=geometry)
+        found += [(n, p) for p in problems]
+    return found
+
+
+def _plan_problem(field: str, key: str) -> Problem:
+    return Problem(field, *TEXT[key])
+
+
+def validate_plan(
+    stored: dict[str, Any],
+    *,
+    leading_industry_zh: str,
+    leading_industry_en: str,
+    summary_zh: str,
+    measures_zh: str,
+    goals: pd.DataFrame,
+    milestones: pd.DataFrame,
+    problems: list[str],
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a village plan as entered in its form, like :func:`validate` checks a record.
+
+    Parameters
+    ----------
+    stored : dict
+        The plan's properties as stored (kept where the form does not edit them).
+    leading_industry_zh, leading_industry_en, summary_zh : str
+        The text fields as typed.
+    measures_zh : str
+        The measures, one a line.
+    goals : pandas.DataFrame
+        The goals table (``year, indicator, text_zh, text_en``) as edited.
+    milestones : pandas.DataFrame
+        The milestones table (``name_zh, due, status, done``) as edited.
+    problems : list[str]
+        The report's problem keys chosen.
+
+    Returns
+    -------
+    tuple[dict, list[Problem]]
+        The plan's new properties, and the problems (empty when it can be saved): every
+        goal needs a year and a text, every milestone a name, the plan a leading industry.
+    """
+    goal_rows = [
+        {**g, "year": int(g["year"])} if g.get("year") is not None else g
+        for g in editor_rows(goals)
+    ]
+    milestone_rows = editor_rows(milestones)
+    found = [
+        _plan_problem("goals", "edit_goal_needs_year") for g in goal_rows if g.get("year") is None
+    ]
+    found += [
+        _plan_problem("goals", "edit_goal_needs_text") for g in goal_rows if not g.get("text_zh")
+    ]
+    found += [
+        _plan_problem("milestones", "edit_milestone_needs_name")
+        for m in milestone_rows
+        if not m.get("name_zh")
+    ]
+    if not leading_industry_zh.strip():
+        found.append(_plan_problem("leading_industry_zh", "edit_plan_needs_industry"))
+    updated = {
+        **stored,
+        "leading_industry_zh": leading_industry_zh.strip(),
+        "leading_industry_en": leading_industry_en.strip(),
+        "summary_zh": summary_zh.strip(),
+        "goals": goal_rows,
+        "measures_zh": [line.strip() for line in measures_zh.splitlines() if line.strip()],
+        "milestones": milestone_rows,
+        "problems": list(problems),
+    }
+    return updated, found

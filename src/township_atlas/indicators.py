@@ -28,6 +28,7 @@ import pandas as pd
 
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import is_blank, is_missing, text, value_with_unit
+from township_atlas.labels import Labelled, pick
 from township_atlas.targets import status_against_target
 
 Status = str  # "green" | "amber" | "red"
@@ -35,7 +36,7 @@ STATUSES: tuple[str, ...] = ("green", "amber", "red")
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Labelled):
     """One row of the indicator catalogue."""
 
     key: str
@@ -48,11 +49,8 @@ class Indicator:
     aggregate: str
     source_zh: str
 
-    def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else (self.label_en or self.label_zh)
-
     def unit(self, lang: str) -> str:
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return pick(lang, self.unit_zh, self.unit_en)
 
     def format(self, value: object, lang: str) -> str:
         """``value`` with this indicator's unit, for a reader (see formatting)."""

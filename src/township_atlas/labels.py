@@ -5,9 +5,15 @@
 
 from __future__ import annotations
 
+<<<<<<< HEAD
 from township_atlas.labels_edit import TEXT as EDIT_TEXT
 from township_atlas.labels_meeting import TEXT as MEETING_TEXT
 from township_atlas.labels_transfer import TEXT as TRANSFER_TEXT
+=======
+from typing import TypeVar
+
+T = TypeVar("T")
+>>>>>>> pages
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
@@ -481,7 +487,96 @@ def _merge(**extras: dict[str, tuple[str, str]]) -> None:
 _merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT)
 
 
+def pick(lang: str, zh: T, en: T, *, fallback: bool = False) -> T:
+    """The Chinese or English one of a pair: the one place the app branches on ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"zh"`` for Chinese; anything else is English.
+    zh, en : T
+        The Chinese and the English value.
+    fallback : bool
+        When true, an empty English value (``""``, ``None``, an empty tuple) gives the
+        Chinese one instead, for data whose English is optional.
+
+    Returns
+    -------
+    T
+        ``zh`` or ``en``.
+    """
+    if lang == "zh" or (fallback and not en):
+        return zh
+    return en
+
+
+def bilingual(obj: object, field: str, lang: str) -> str:
+    """``obj.<field>_zh`` or ``obj.<field>_en`` for ``lang``, Chinese when English is empty.
+
+    Parameters
+    ----------
+    obj : object
+        Anything with ``<field>_zh`` and ``<field>_en`` attributes (a dataclass record).
+    field : str
+        The attribute's stem, e.g. ``"name"`` or ``"title"``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    """
+    return pick(lang, getattr(obj, f"{field}_zh"), getattr(obj, f"{field}_en"), fallback=True)
+
+
+class Named:
+    """Mixin for records with ``name_zh`` / ``name_en``: ``.name(lang)``."""
+
+    name_zh: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        """The name in ``lang``; the Chinese name when there is no English one."""
+        return pick(lang, self.name_zh, self.name_en, fallback=True)
+
+
+class Labelled:
+    """Mixin for records with ``label_zh`` / ``label_en``: ``.label(lang)``."""
+
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang``; the Chinese label when there is no English one."""
+        return pick(lang, self.label_zh, self.label_en, fallback=True)
+
+
+class Messaged:
+    """Mixin for findings with ``message_zh`` / ``message_en``: ``.message(lang)``."""
+
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``lang``; the Chinese message when there is no English one."""
+        return pick(lang, self.message_zh, self.message_en, fallback=True)
+
+
 def tr(key: str, lang: str = "zh") -> str:
     """The text for ``key`` in ``lang`` ("zh" or "en")."""
     zh, en = TEXT[key]
-    return zh if lang == "zh" else en
+    return pick(lang, zh, en)
+
+
+def headers(label_keys: dict[str, str], lang: str) -> dict[str, str]:
+    """Column headers for a table with stable English column keys.
+
+    Parameters
+    ----------
+    label_keys : dict[str, str]
+        Column key -> label key, e.g. ``{"year": "year", "target": "target_value"}``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    dict[str, str]
+        Column key -> header text, for ``DataFrame.rename(columns=...)``.
+    """
+    return {column: tr(key, lang) for column, key in label_keys.items()}

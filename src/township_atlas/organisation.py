@@ -15,6 +15,7 @@ import pandas as pd
 from township_atlas.bundle import Bundle
 from township_atlas.checks_party import org_counts
 from township_atlas.formatting import is_blank, text
+from township_atlas.labels import Named, bilingual
 from township_atlas.schema import GROUP_SITE_KINDS
 
 # (count key in checks.org_counts, township property holding the reported figure)
@@ -27,7 +28,7 @@ REPORTED_COUNTS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass
-class OrgNode:
+class OrgNode(Named):
     """One Party organisation and the organisations under it."""
 
     org_id: str
@@ -41,9 +42,6 @@ class OrgNode:
     site_id: str
     chain_id: str
     children: list[OrgNode] = field(default_factory=list)
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" or not self.name_en else self.name_en
 
 
 def _nodes(bundle: Bundle) -> list[OrgNode]:
@@ -230,14 +228,14 @@ class ChainStage:
     village_code: str
 
     def stage(self, lang: str) -> str:
-        return self.stage_zh if lang == "zh" or not self.stage_en else self.stage_en
+        return bilingual(self, "stage", lang)
 
     def site_name(self, lang: str) -> str:
-        return self.site_name_zh if lang == "zh" or not self.site_name_en else self.site_name_en
+        return bilingual(self, "site_name", lang)
 
 
 @dataclass(frozen=True)
-class Chain:
+class Chain(Named):
     """An industry chain: its ordered stages and the branches built on it."""
 
     chain_id: str
@@ -246,9 +244,6 @@ class Chain:
     industry_zh: str
     stages: tuple[ChainStage, ...]
     branches: tuple[OrgNode, ...]
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" or not self.name_en else self.name_en
 
 
 def chains(bundle: Bundle) -> list[Chain]:

@@ -17,6 +17,7 @@ import numpy as np
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import is_blank, text
 from township_atlas.indicators import catalogue, records, status
+from township_atlas.labels import Named, bilingual, pick
 
 
 def _date(value: Any) -> dt.date | None:
@@ -42,7 +43,7 @@ class Goal:
     status: str | None
 
     def text(self, lang: str) -> str:
-        return self.text_zh if lang == "zh" or not self.text_en else self.text_en
+        return bilingual(self, "text", lang)
 
     @property
     def progress(self) -> float | None:
@@ -53,16 +54,13 @@ class Goal:
 
 
 @dataclass(frozen=True)
-class Milestone:
+class Milestone(Named):
     name_zh: str
     name_en: str
     due: dt.date | None
     status: str
     done: dt.date | None
     overdue: bool  # not done and past its due date
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" or not self.name_en else self.name_en
 
 
 @dataclass(frozen=True)
@@ -78,14 +76,13 @@ class VillagePlan:
     problems: tuple[str, ...]
 
     def leading_industry(self, lang: str) -> str:
-        en = self.leading_industry_en
-        return self.leading_industry_zh if lang == "zh" or not en else en
+        return bilingual(self, "leading_industry", lang)
 
     def summary(self, lang: str) -> str:
-        return self.summary_zh if lang == "zh" or not self.summary_en else self.summary_en
+        return bilingual(self, "summary", lang)
 
     def measures(self, lang: str) -> tuple[str, ...]:
-        return self.measures_zh if lang == "zh" or not self.measures_en else self.measures_en
+        return pick(lang, self.measures_zh, self.measures_en, fallback=True)
 
 
 def _list(value: Any) -> list:
@@ -171,10 +168,10 @@ class ReportItem:
     indicators: tuple[str, ...]
 
     def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" or not self.title_en else self.title_en
+        return bilingual(self, "title", lang)
 
     def text(self, lang: str) -> str:
-        return self.text_zh if lang == "zh" or not self.text_en else self.text_en
+        return bilingual(self, "text", lang)
 
 
 def report_items(bundle: Bundle, section: str) -> list[ReportItem]:

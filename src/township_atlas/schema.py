@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from township_atlas.labels import Labelled, pick
+
 DType = Literal["str", "int", "float", "bool"]
 
 SITE_KINDS: tuple[str, ...] = (
@@ -31,7 +33,7 @@ M2_PER_MU = 10_000 / 15
 
 
 @dataclass(frozen=True)
-class Field:
+class Field(Labelled):
     """One attribute of a layer or table."""
 
     name: str
@@ -44,12 +46,9 @@ class Field:
     max: float | None = None
     unit_zh: str = ""
 
-    def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
-
 
 @dataclass(frozen=True)
-class LayerSpec:
+class LayerSpec(Labelled):
     """A file in the data folder: a GeoJSON layer or a CSV table."""
 
     name: str
@@ -67,9 +66,6 @@ class LayerSpec:
     @property
     def is_spatial(self) -> bool:
         return bool(self.geometry_types)
-
-    def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -297,4 +293,4 @@ def code_label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
     pair = table.get(code)
     if pair is None:
         return str(code)
-    return pair[0] if lang == "zh" else pair[1]
+    return pick(lang, *pair)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from township_atlas.bundle import Bundle
+from township_atlas.bundle import Bundle, Finding
 from township_atlas.checks_party import org_counts
 from township_atlas.formatting import text
 from township_atlas.geo import geodesic_area_m2, m2_to_mu
-from township_atlas.schema import SITE_KIND_LABELS, SITE_KINDS, code_label
+from township_atlas.labels import pick, tr
+from township_atlas.schema import LAYERS_BY_NAME, SITE_KIND_LABELS, SITE_KINDS, code_label
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,16 @@ def village_table(bundle: Bundle, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "code": v.code,
-                "name": v.name_zh if lang == "zh" else v.name_en,
+                "name": pick(lang, v.name_zh, v.name_en),
                 "area_km2": round(m2 / 1e6, 2),
                 "area_mu": round(m2_to_mu(m2)),
                 "population": v.population,
                 "households": v.households,
-                "leading_industry": v.leading_industry_zh
-                if lang == "zh"
-                else v.leading_industry_en,
+                "leading_industry": pick(lang, v.leading_industry_zh, v.leading_industry_en),
                 "members": members.get(v.code),
                 "sites": int(sites.get(v.code, 0)),
                 "groups": int(groups.get(v.code, 0)),
-                "support_unit": text(v.support_unit_zh if lang == "zh" else v.support_unit_en),
+                "support_unit": text(pick(lang, v.support_unit_zh, v.support_unit_en)),
             }
         )
     return pd.DataFrame(rows)
@@ -119,3 +118,100 @@ def kind_table(head: Headline, lang: str) -> pd.DataFrame:
             "count": list(head.sites_by_kind.values()),
         }
     )
+
+
+# Column key -> label key of the header, for the overview page's tables.
+COMPARISON_HEADERS: dict[str, str] = {
+    "figure": "figure",
+    "computed": "computed",
+    "reported": "reported",
+    "agrees": "agrees",
+}
+FINDING_HEADERS: dict[str, str] = {
+    "severity": "severity",
+    "layer": "layer",
+    "feature": "feature",
+    "message": "message",
+    "location": "location",
+}
+
+
+def headline_cards(head: Headline, lang: str) -> list[tuple[str, str, str | None]]:
+    """The headline figures as (label, value with unit, help or None) for metric cards.
+
+    The area's unit is in its label, so the card stays narrow enough for a phone; its help
+    says how it was computed and gives it in mu.
+    """
+
+    def with_unit(value: object, unit_key: str) -> str:
+        return f"{value} {tr(unit_key, lang)}".strip()
+
+    area_help = tr("area_help", lang) + f" ≈ {head.area_mu:,.0f} {tr('unit_mu', lang)}"
+    cards = [(tr("area_km2", lang), f"{head.area_km2:.1f}", area_help)]
+    for key, unit_key in (
+        ("villages", "unit_count"),
+        ("branches", "unit_count"),
+        ("members", "unit_people"),
+        ("rural_branches", "unit_count"),
+        ("rural_members", "unit_people"),
+        ("groups", "unit_count"),
+        ("sites", "unit_count"),
+    ):
+        cards.append((tr(key, lang), with_unit(getattr(head, key), unit_key), None))
+    return cards
+
+
+def comparison_table(bundle: Bundle, head: Headline, lang: str) -> pd.DataFrame:
+    """The report's figures beside those computed from the data, as text to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COMPARISON_HEADERS`: the figure's name, the computed value (area
+        to two decimals, counts whole), the reported one and whether they agree ("—"
+        where nothing was reported).
+    """
+    rows = reported_comparison(bundle, head)
+    return pd.DataFrame(
+        {
+            "figure": [tr(key, lang) for key, *_ in rows],
+            "computed": [f"{c:.2f}" if key == "area" else f"{c:.0f}" for key, c, *_ in rows],
+            "reported": ["—" if r is None else f"{r:g}" for _, _, r, _ in rows],
+            "agrees": ["—" if a is None else tr("yes" if a else "no", lang) for *_, a in rows],
+        },
+        columns=list(COMPARISON_HEADERS),
+    )
+
+
+def findings_table(findings: list[Finding], lang: str) -> pd.DataFrame:
+    """The data check's findings, one row each: severity, layer, feature, message, place.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`FINDING_HEADERS`, all text; ``location`` is "lon, lat" to five
+        decimals, or empty for a finding that is not spatial.
+    """
+    return pd.DataFrame(
+        {
+            "severity": [tr(f"severity_{f.severity}", lang) for f in findings],
+            "layer": [
+                LAYERS_BY_NAME[f.layer].label(lang) if f.layer in LAYERS_BY_NAME else f.layer
+                for f in findings
+            ],
+            "feature": [f.feature or "" for f in findings],
+            "message": [f.message(lang) for f in findings],
+            "location": [
+                f"{f.location[0]:.5f}, {f.location[1]:.5f}" if f.location else "" for f in findings
+            ],
+        },
+        columns=list(FINDING_HEADERS),
+    )
+
+
+def report_title(bundle: Bundle, lang: str) -> str | None:
+    """The title of the report the data follows, or None when there is no report."""
+    report = bundle.report
+    if not report:
+        return None
+    return report.get(pick(lang, "title_zh", "title_en"), "")

@@ -4,18 +4,15 @@ refused save (conflict or broken rule) the same way everywhere."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from township_atlas import edits
 from township_atlas.authz import PermissionDenied, audit_name, require
+from township_atlas.change_tables import CONFLICT_HEADERS, difference_table
 from township_atlas.draw_assets import DrawStatus, ensure
-from township_atlas.editing import differences
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
-from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.labels import headers, tr
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.data import current_store, load_current
@@ -40,14 +37,6 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
-
-
-def field_label(layer: str, name: str, lang: str) -> str:
-    if name == "geometry":
-        return tr("edit_geometry", lang)
-    spec = LAYERS_BY_NAME.get(layer)
-    fld = next((f for f in spec.fields if f.name == name), None) if spec else None
-    return fld.label(lang) if fld else name
 
 
 def try_save(
@@ -78,18 +67,6 @@ def try_save(
     return None
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        kind = value.get("type", "")
-        coords = value.get("coordinates")
-        if kind == "Point" and coords:
-            return f"{kind} ({coords[0]:.6f}, {coords[1]:.6f})"
-        return kind or "—"
-    return str(value)
-
-
 def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
     """If the last save met a conflict: both versions side by side and the choice.
 
@@ -102,19 +79,11 @@ def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
     conflicts: list[edits.Conflict] = state["conflicts"]
     st.error(tr("edit_conflict", lang), icon=":material/merge_type:")
     for c in conflicts:
-        rows = differences(change.layer, c.mine, c.theirs)
         st.markdown(f"**{tr('edit_conflict_feature', lang).format(id=c.feature_id)}**")
         if c.theirs is None:
             st.caption(tr("edit_conflict_deleted", lang))
-        frame = pd.DataFrame(
-            [
-                {
-                    tr("edit_field", lang): field_label(change.layer, name, lang),
-                    tr("edit_mine", lang): _cell(mine),
-                    tr("edit_theirs", lang): _cell(theirs),
-                }
-                for name, mine, theirs in rows
-            ]
+        frame = difference_table(change.layer, c.mine, c.theirs, lang).rename(
+            columns=headers(CONFLICT_HEADERS, lang)
         )
         if frame.empty:
             st.caption(tr("edit_conflict_same", lang))

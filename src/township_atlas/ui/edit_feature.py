@@ -25,7 +25,7 @@ from township_atlas.editing import (
 )
 from township_atlas.errors import AtlasError
 from township_atlas.formatting import is_blank
-from township_atlas.labels import tr
+from township_atlas.labels import pick, tr
 from township_atlas.schema import (
     BRANCH_KIND_LABELS,
     GROUP_SITE_KINDS,
@@ -58,7 +58,7 @@ NEW = ""
 def _names(bundle: Bundle, layer: str, lang: str) -> dict[str, str]:
     spec = LAYERS_BY_NAME[layer]
     frame = bundle.layer(layer)
-    name_col = "name_zh" if lang == "zh" or "name_en" not in frame else "name_en"
+    name_col = pick(lang, "name_zh", "name_en" if "name_en" in frame else "name_zh")
     out = {}
     for row in frame.itertuples(index=False):
         ident = str(getattr(row, spec.id_field))
@@ -124,8 +124,9 @@ def _choices(bundle: Bundle, layer: str, fld: Field, lang: str, props: dict[str,
 
 def _widget(bundle: Bundle, layer: str, fld: Field, value: Any, lang: str, key: str) -> Any:
     label = fld.label(lang) + (" *" if fld.required else "")
-    if fld.unit_zh and lang == "zh":
-        label += f"({fld.unit_zh})"
+    # Units are Chinese words (万元, 亩); the English label goes without.
+    if unit := pick(lang, fld.unit_zh, ""):
+        label += f"({unit})"
     choices = _choices(bundle, layer, fld, lang, {})
     if choices is not None:
         options, fmt = choices

@@ -3,34 +3,25 @@ spatial; undo it (planners), or bring a layer back to how it was (administrators
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import pandas as pd
 import streamlit as st
 
 from township_atlas import edits
 from township_atlas.bundle import Bundle
-from township_atlas.editing import differences
-from township_atlas.labels import tr
+from township_atlas.change_tables import (
+    CHANGE_HEADERS,
+    HISTORY_HEADERS,
+    change_kind,
+    difference_table,
+    history_table,
+    layer_label,
+    local_time,
+)
+from township_atlas.labels import headers, tr
 from township_atlas.schema import LAYERS_BY_NAME
 from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
-from township_atlas.ui.edit_common import _cell, field_label, flash, try_save
+from township_atlas.ui.edit_common import flash, try_save
 from township_atlas.ui.edit_map import diff_map
-
-
-def layer_label(layer: str, lang: str) -> str:
-    if layer == "plans":
-        return tr("edit_plans", lang)
-    spec = LAYERS_BY_NAME.get(layer)
-    return spec.label(lang) if spec else layer
-
-
-def _local_time(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso
 
 
 def history_tab(bundle: Bundle, lang: str) -> None:
@@ -39,19 +30,7 @@ def history_tab(bundle: Bundle, lang: str) -> None:
     if not entries:
         st.info(tr("edit_no_history", lang), icon=":material/history:")
         return
-    table = pd.DataFrame(
-        [
-            {
-                tr("edit_seq", lang): e.seq,
-                tr("edit_time", lang): _local_time(e.time),
-                tr("changed_by", lang): e.user,
-                tr("edit_layer", lang): layer_label(e.layer, lang),
-                tr("edit_count", lang): len(e.changes),
-                tr("edit_note", lang): e.note,
-            }
-            for e in entries
-        ]
-    )
+    table = history_table(entries, lang).rename(columns=headers(HISTORY_HEADERS, lang))
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 320))
     by_seq = {e.seq: e for e in entries}
     seq = st.selectbox(
@@ -59,7 +38,7 @@ def history_tab(bundle: Bundle, lang: str) -> None:
         list(by_seq),
         format_func=lambda s: (
             f"#{s} · {layer_label(by_seq[s].layer, lang)} · {by_seq[s].user} · "
-            f"{_local_time(by_seq[s].time)}"
+            f"{local_time(by_seq[s].time)}"
         ),
         key="edit_history_seq",
         placeholder=tr("choose_placeholder", lang),
@@ -75,27 +54,11 @@ def history_tab(bundle: Bundle, lang: str) -> None:
             key=f"edit_diff_{seq}",
         )
     for c in entry.changes:
-        what = (
-            tr("edit_added", lang)
-            if c["before"] is None
-            else tr("edit_removed", lang)
-            if c["after"] is None
-            else tr("edit_changed", lang)
-        )
-        st.markdown(f"**{c['id']}** · {what}")
-        rows = differences(entry.layer, c["before"], c["after"])
-        if rows:
+        st.markdown(f"**{c['id']}** · {change_kind(c, lang)}")
+        rows = difference_table(entry.layer, c["before"], c["after"], lang)
+        if not rows.empty:
             st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            tr("edit_field", lang): field_label(entry.layer, n, lang),
-                            tr("edit_before", lang): _cell(a),
-                            tr("edit_after", lang): _cell(b),
-                        }
-                        for n, a, b in rows
-                    ]
-                ),
+                rows.rename(columns=headers(CHANGE_HEADERS, lang)),
                 hide_index=True,
                 width="stretch",
             )

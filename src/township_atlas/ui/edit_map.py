@@ -22,7 +22,7 @@ from township_atlas.draw_assets import add_draw
 from township_atlas.editing import DRAW_KIND
 from township_atlas.formatting import TOOLTIP_CHARS, shorten
 from township_atlas.geo import bounds_of
-from township_atlas.labels import tr
+from township_atlas.labels import pick, tr
 from township_atlas.maps.build import _LiteralMacro, data_json
 from township_atlas.maps.display import display_frame
 from township_atlas.schema import LAYERS_BY_NAME
@@ -176,7 +176,8 @@ def edit_map(
     editable = folium.FeatureGroup(name=tr("edit_editable", lang), control=False)
     editable.add_to(m)
     if draw:
-        if lang == "zh":
+        # Leaflet.draw speaks English; on the Chinese page its tooltips are translated.
+        if pick(lang, True, False):
             _DrawLocal().add_to(m)
         kind = DRAW_KIND.get(layer, "any")
         draw_options = {

@@ -10,7 +10,7 @@ import streamlit as st
 
 from township_atlas import edits
 from township_atlas.bundle import Bundle
-from township_atlas.editing import LINKS, table_changes, validate
+from township_atlas.editing import LINKS, table_changes, validate_plan, validate_rows
 from township_atlas.formatting import is_blank
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
@@ -143,14 +143,10 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
     rows = [
         {k: (None if is_blank(v) else v) for k, v in r.items()} for r in edited.to_dict("records")
     ]
-    problems = []
-    for n, row in enumerate(rows, start=1):
-        if all(is_blank(v) for v in row.values()):
-            continue
-        key = "|".join(str(row.get(k)) for k in spec.key_fields)
-        geometry = (records.get(key) or {}).get("geometry") if spec.is_spatial else None
-        _, found = validate(layer, row, bundle, geometry=geometry)
-        problems += [f"{tr('edit_row', lang).format(n=n)}:{p.message(lang)}" for p in found]
+    problems = [
+        f"{tr('edit_row', lang).format(n=n)}:{p.message(lang)}"
+        for n, p in validate_rows(layer, rows, records, bundle)
+    ]
     if problems:
         st.error(
             tr("edit_fix_fields", lang) + "\n" + "\n".join(f"- {p}" for p in problems[:20]),
@@ -264,39 +260,24 @@ def _plans(bundle: Bundle, lang: str) -> None:
     if not submitted:
         return
 
-    def clean(frame: pd.DataFrame) -> list[dict[str, Any]]:
-        rows = []
-        for row in frame.to_dict("records"):
-            row = {k: (None if is_blank(v) else v) for k, v in row.items()}
-            if any(v is not None for v in row.values()):
-                rows.append(row)
-        return rows
-
-    goal_rows = [
-        {**g, "year": int(g["year"])} if g.get("year") is not None else g for g in clean(goals)
-    ]
-    problems = [tr("edit_goal_needs_year", lang) for g in goal_rows if g.get("year") is None]
-    problems += [tr("edit_goal_needs_text", lang) for g in goal_rows if not g.get("text_zh")]
-    ms_rows = clean(milestones)
-    problems += [tr("edit_milestone_needs_name", lang) for m in ms_rows if not m.get("name_zh")]
-    if not industry_zh.strip():
-        problems.append(tr("edit_plan_needs_industry", lang))
+    updated, problems = validate_plan(
+        plan,
+        leading_industry_zh=industry_zh,
+        leading_industry_en=industry_en,
+        summary_zh=summary,
+        measures_zh=measures,
+        goals=goals,
+        milestones=milestones,
+        problems=chosen_problems,
+    )
     if problems:
         st.error(
-            tr("edit_fix_fields", lang) + "\n" + "\n".join(f"- {p}" for p in problems),
+            tr("edit_fix_fields", lang)
+            + "\n"
+            + "\n".join(f"- {p.message(lang)}" for p in problems),
             icon=":material/error:",
         )
         return
-    updated = {
-        **plan,
-        "leading_industry_zh": industry_zh.strip(),
-        "leading_industry_en": industry_en.strip(),
-        "summary_zh": summary.strip(),
-        "goals": goal_rows,
-        "measures_zh": [line.strip() for line in measures.splitlines() if line.strip()],
-        "milestones": ms_rows,
-        "problems": chosen_problems,
-    }
     change = edits.ChangeSet(
         "plans",
         "",

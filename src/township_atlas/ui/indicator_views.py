@@ -20,25 +20,13 @@ from township_atlas.formatting import (
     value_with_unit,
     with_unit_header,
 )
+from township_atlas.indicator_tables import status_text
 from township_atlas.indicators import Indicator, series, township_series, years
-from township_atlas.labels import tr
+from township_atlas.labels import pick, tr
 from township_atlas.ui.text import md_escape
 
 # Streamlit's markdown colour names for the status marks.
 _MD_COLOUR = {"green": "green", "amber": "orange", "red": "red"}
-GROUP_ORDER = ("economy", "funding", "cadre", "party")
-
-
-def group_label(group: str, lang: str) -> str:
-    """The catalogue group's name ("economy" → 经济发展); unknown groups show their code."""
-    return tr(f"group_{group}", lang) if group in GROUP_ORDER else group
-
-
-def status_text(status: str | None, lang: str) -> str:
-    """ "✓ 达到目标" etc.: the mark and the words, so colour is never the only signal."""
-    key = status if status in charts.RAG_MARKS else "none"
-    mark = charts.RAG_MARKS.get(key, "–")
-    return f"{mark} {tr(f'status_{key}', lang)}"
 
 
 def status_legend(lang: str) -> None:
@@ -59,8 +47,9 @@ def indicator_card(ind: Indicator, row: dict[str, Any] | None, lang: str) -> Non
     ]
     if not ind.higher_is_better:
         help_lines.append(tr("lower_is_better", lang))
-    if ind.source_zh and lang == "zh":
-        help_lines.append(f"{tr('report_basis', lang)}: {ind.source_zh}")
+    # The report is in Chinese: its wording is cited only on the Chinese page.
+    if source := pick(lang, ind.source_zh, ""):
+        help_lines.append(f"{tr('report_basis', lang)}: {source}")
     if is_missing(change):
         delta: Any = None
     elif float(change) == 0:
