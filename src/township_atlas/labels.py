@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
+from typing import TypeVar
+
 from township_atlas.labels_edit import TEXT as EDIT_TEXT
 from township_atlas.labels_meeting import TEXT as MEETING_TEXT
 from township_atlas.labels_transfer import TEXT as TRANSFER_TEXT
-=======
-from typing import TypeVar
 
 T = TypeVar("T")
->>>>>>> pages
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
