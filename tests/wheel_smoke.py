@@ -10,6 +10,8 @@ import sysconfig
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 import township_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +53,16 @@ def test_every_file_besides_the_modules_is_installed():
     assert wanted <= _data_files(INSTALLED), sorted(wanted - _data_files(INSTALLED))
     for name in wanted:
         assert (INSTALLED / name).read_bytes() == (SRC / name).read_bytes(), name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: ui/map_view.py finds static/ (and ui/details.py finds pages/) three "
+    "folders above its own file, which is the repository for an editable install but "
+    "<venv>/lib/pythonX.Y/ for a wheel; Streamlit serves static/ beside app.py, so the map's "
+    "files land where the browser never looks. Remove this mark with the fix.",
+)
+def test_the_map_writes_its_files_into_the_apps_static_folder():
+    from township_atlas.ui.map_view import STATIC_DIR
+
+    assert STATIC_DIR.resolve() == ROOT / "static"
