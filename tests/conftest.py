@@ -11,6 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "geodata"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the PostgreSQL server (directly or through pg_url or the store
+    fixture's PostGIS case) is a PostGIS test: `-m "not postgis"` leaves it out."""
+    for item in items:
+        if "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgis)
+
+
 @pytest.fixture
 def sample_dir(tmp_path: Path) -> Path:
     """A fresh copy of the shipped sample data folder."""

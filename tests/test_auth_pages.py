@@ -15,6 +15,7 @@ from township_atlas.authz import ACTIONS, User
 from township_atlas.ui import auth
 
 from .accounts_helpers import NAME_OF, PASSWORDS, Clock, fast_hasher, install_accounts
+from .apptest import log_in, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN, ACCOUNTS, INDICATORS = "pages/login.py", "pages/accounts.py", "pages/indicators.py"
@@ -39,15 +40,7 @@ def store(path: Path) -> AccountStore:
 
 def app(login_as: str | None = None, clock: Clock | None = None) -> AppTest:
     """The app, run once; ``login_as`` starts the session logged in (epoch 0: a new account)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if login_as:
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": login_as,
-            "epoch": 0,
-            "last_seen": clock() if clock else 0,
-        }
-    return at.run()
+    return open_page(login_as=login_as, last_seen=clock() if clock else 0)
 
 
 def page_text(at: AppTest) -> str:
@@ -161,7 +154,7 @@ def test_data_pages_refuse_by_themselves_when_a_login_is_required(accounts, monk
     """While pages/ sits beside app.py, Streamlit's legacy multipage mode can run a page
     without app.py (a cold server's first request for /overview): the page checks too."""
     monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "false")
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()
+    at = open_page(script=page)
     assert not at.exception
     assert "查看数据需要先登录" in at.error[0].value
     assert not at.metric and not at.dataframe and not at.title
@@ -184,12 +177,7 @@ def who(at: AppTest) -> str:
 def test_an_idle_session_expires(accounts, clock, monkeypatch):
     monkeypatch.setenv("TOWNSHIP_ATLAS_SESSION_IDLE_MINUTES", "30")
     at = AppTest.from_function(who_page, default_timeout=30)
-    at.session_state[auth.LOGIN_KEY] = {
-        "source": "local",
-        "name": "pia",
-        "epoch": 0,
-        "last_seen": clock(),
-    }
+    log_in(at, "pia", last_seen=clock())
     assert who(at) == "user: pia"
     for _ in range(3):  # each run is activity: the 30 minutes start again
         clock.advance(29 * 60)
@@ -208,12 +196,7 @@ def test_disabling_an_account_or_resetting_its_password_ends_its_session(account
         ("pia", lambda: store(accounts).set_disabled("pia", True, actor=console)),
         ("vic", lambda: store(accounts).reset_password("vic", "new-password-1", actor=console)),
     ):
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": name,
-            "epoch": 0,
-            "last_seen": clock(),
-        }
+        log_in(at, name, last_seen=clock())
         assert who(at) == f"user: {name}"
         change()
         assert who(at) == "user: anonymous"
@@ -235,12 +218,7 @@ def test_require_action_for_each_role_on_each_action(accounts, clock, who, actio
     at = AppTest.from_function(guarded_page, default_timeout=30)
     at.session_state["action"] = action
     if who != "anonymous":
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": NAME_OF[who],
-            "epoch": 0,
-            "last_seen": clock(),
-        }
+        log_in(at, NAME_OF[who], last_seen=clock())
     at.run()
     role = "viewer" if who == "anonymous" else who
     allowed = {"viewer": 0, "planner": 1, "admin": 2}[role] >= {
@@ -342,9 +320,7 @@ def test_single_sign_on_button_starts_st_login(accounts, monkeypatch):
     started = []
     monkeypatch.setattr(auth, "sso_installed", lambda: True)
     monkeypatch.setattr(auth, "start_sso", started.append)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = SSO_SECRETS
-    at.run().switch_page(LOGIN).run()
+    at = open_page(LOGIN, secrets={"auth": SSO_SECRETS})
     next(b for b in at.button if b.label == "单点登录").click().run()
     assert started == [None]
     assert at.text_input(key="login_name")  # local accounts still work beside it
@@ -352,9 +328,7 @@ def test_single_sign_on_button_starts_st_login(accounts, monkeypatch):
 
 def test_single_sign_on_without_authlib_says_what_to_install(accounts, monkeypatch):
     monkeypatch.setattr(auth, "sso_installed", lambda: False)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = SSO_SECRETS
-    at.run().switch_page(LOGIN).run()
+    at = open_page(LOGIN, secrets={"auth": SSO_SECRETS})
     assert "Authlib" in at.error[0].value
 
 

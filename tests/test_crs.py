@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -158,17 +156,6 @@ def test_shift_sizes_are_plausible():
     lon, lat = 116.404, 39.915
     assert 100 < metres(lon, lat, *wgs84_to_gcj02(lon, lat)) < 1000
     assert 500 < metres(lon, lat, *wgs84_to_bd09(lon, lat)) < 2000
-
-
-def test_million_points_timing(capsys):
-    rng = np.random.default_rng(0)
-    lon, lat = rng.uniform(73, 135, 1_000_000), rng.uniform(18, 54, 1_000_000)
-    with capsys.disabled():
-        print()
-        for func in CONVERSIONS:
-            start = time.perf_counter()
-            func(lon, lat)
-            print(f"{func.__name__}: 1e6 points in {time.perf_counter() - start:.3f} s")
 
 
 # --- geometries -------------------------------------------------------------------------------

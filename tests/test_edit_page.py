@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from township_atlas import edits, history
 from township_atlas.store import Store
-from township_atlas.ui import auth
 
 from .accounts_helpers import install_accounts
+from .apptest import log_in, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 EDIT = "pages/edit.py"
@@ -26,18 +26,7 @@ def accounts(data_env, tmp_path, monkeypatch) -> Path:
 
 
 def edit_page(login_as: str | None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if login_as:
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": login_as,
-            "epoch": 0,
-            "last_seen": time.time(),
-        }
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at.switch_page(EDIT).run()
+    return open_page(EDIT, login_as=login_as, last_seen=time.time(), query=params)
 
 
 def texts(at: AppTest) -> str:
@@ -307,12 +296,7 @@ def test_the_save_path_itself_checks_the_role(accounts, data_env, who, action, s
     before = (data_env / "sites.geojson").read_bytes()
     at = AppTest.from_function(_save_as_script, default_timeout=60)
     if who:
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": who,
-            "epoch": 0,
-            "last_seen": time.time(),
-        }
+        log_in(at, who, last_seen=time.time())
     at.session_state["action"] = action
     at.run()
     assert not at.exception

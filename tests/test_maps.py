@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_page
 from tests.conftest import SAMPLE_DIR
 from tests.factory import make_bundle
 from township_atlas.basemaps import available_basemaps
@@ -220,7 +221,7 @@ def _map_data_file(args: dict) -> Path:
 
 
 def test_map_page_search_selects_and_shows_details(data_env):
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert "点击地图" in at.caption[-1].value
     at.selectbox(key="url_sel").set_value("village:V03").run()
@@ -231,7 +232,7 @@ def test_map_page_search_selects_and_shows_details(data_env):
 
 
 def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     key_before = _map_args(at)["script"]
     at.selectbox(key="url_ind").set_value("collective_income").run()
     at.selectbox(key="url_year").set_value(2024).run()
@@ -278,7 +279,7 @@ def test_map_page_says_when_map_files_are_missing(data_env, monkeypatch):
         assets=(assets.AssetStatus(assets.ASSETS[0], None, "not_installed"),),
     )
     monkeypatch.setattr(map_view, "_install_assets_once", lambda _dir: missing)
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     assert "地图组件文件缺失" in at.error[0].value and "XStatic-Leaflet" in at.error[0].value
     assert not [e for e in at.main if type(e).__name__ == "UnknownElement"]
@@ -309,7 +310,7 @@ def test_map_page_survives_template_syntax_in_a_name(data_env):
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["features"][0]["properties"]["name_zh"] = "{{ 7*7 }}石{#岔村"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     assert not at.exception
     layers = _map_data_file(_map_args(at)).read_text(encoding="utf-8")
     assert (
@@ -319,7 +320,7 @@ def test_map_page_survives_template_syntax_in_a_name(data_env):
 
 
 def test_the_layers_travel_as_a_file_and_a_click_resends_only_the_selection(data_env):
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     first = _map_args(at)
     path = _map_data_file(first)
     content = path.read_bytes()
@@ -409,7 +410,7 @@ def test_with_many_sites_the_search_box_lists_sites_found_by_name(tmp_path, monk
     data = generate(tmp_path / "county", n_villages=60, n_sites=600)
     monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(data))
     bundle = Store(data).load().bundle
-    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at = open_page(timeout=120)
     assert not at.exception
     assert len(at.selectbox(key="url_sel").options) == 1 + len(bundle.villages) + len(
         bundle.party_orgs
@@ -425,14 +426,12 @@ def test_with_many_sites_the_search_box_lists_sites_found_by_name(tmp_path, monk
     assert at.query_params["sel"] == site and not at.exception
     # A link to a site that was never searched for still shows it as the choice.
     other = f"site:{bundle.sites.iloc[-1]['site_id']}"
-    link = AppTest.from_file("../app.py", default_timeout=120)
-    link.query_params["sel"] = other
-    link.run()
+    link = open_page(query={"sel": other}, timeout=120)
     assert link.selectbox(key="url_sel").value == other
 
 
 def test_a_data_change_redraws_in_place_without_remounting_the_map(data_env):
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = open_page()
     first = _map_args(at)
     old_file = _map_data_file(first)
     path = data_env / "villages.geojson"

@@ -10,27 +10,14 @@ from streamlit.testing.v1 import AppTest
 from township_atlas.ui import auth
 
 from .accounts_helpers import Clock, install_accounts
-from .conftest import ROOT
+from .apptest import open_page
 
 MEETING = "pages/meeting.py"
 SLIDES = 12  # overview, indicators, 7 villages, organisation, problems, measures
 
 
 def open_meeting(login_as: str | None = None, clock: Clock | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if login_as:
-        at.session_state[auth.LOGIN_KEY] = {
-            "source": "local",
-            "name": login_as,
-            "epoch": 0,
-            "last_seen": clock() if clock else 0,
-        }
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    for key, value in query.items():  # the first run was the home page's
-        at.query_params[key] = value
-    return at.switch_page(MEETING).run()
+    return open_page(MEETING, login_as=login_as, last_seen=clock() if clock else 0, query=query)
 
 
 def slide(at: AppTest) -> str:

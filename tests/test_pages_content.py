@@ -12,7 +12,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import ROOT
+from tests.apptest import open_page
 
 VILLAGE = "pages/village.py"
 INDICATORS = "pages/indicators.py"
@@ -24,11 +24,7 @@ def run_app(page: str, **query: str) -> AppTest:
 
     (Running the default page first would let it rewrite parameters it also uses.)
     """
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
+    return open_page(page, query=query, direct=True)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -16,6 +16,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from helpers import launch_chromium, require_browser, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in tests/browser is a real-browser test: `-m "not browser"` leaves them out."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")
