@@ -213,11 +213,11 @@ def _map_args(at: AppTest) -> dict:
 
 def _map_data_file(args: dict) -> Path:
     """The layers' file the map script fetches (under the app's static folder)."""
-    from township_atlas.ui.map_view import STATIC_DIR
+    from township_atlas.ui.app_paths import static_dir
 
     url = re.search(r'"data_url": "([^"]+)"', args["script"]).group(1)
     assert url.startswith(datafile.URL_PREFIX + "/")
-    return STATIC_DIR / datafile.FOLDER / url.rsplit("/", 1)[1]
+    return static_dir() / datafile.FOLDER / url.rsplit("/", 1)[1]
 
 
 def test_map_page_search_selects_and_shows_details(data_env):

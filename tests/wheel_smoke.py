@@ -10,8 +10,6 @@ import sysconfig
 from importlib import metadata
 from pathlib import Path
 
-import pytest
-
 import township_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,14 +53,24 @@ def test_every_file_besides_the_modules_is_installed():
         assert (INSTALLED / name).read_bytes() == (SRC / name).read_bytes(), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: ui/map_view.py finds static/ (and ui/details.py finds pages/) three "
-    "folders above its own file, which is the repository for an editable install but "
-    "<venv>/lib/pythonX.Y/ for a wheel; Streamlit serves static/ beside app.py, so the map's "
-    "files land where the browser never looks. Remove this mark with the fix.",
-)
-def test_the_map_writes_its_files_into_the_apps_static_folder():
-    from township_atlas.ui.map_view import STATIC_DIR
+def test_the_map_writes_its_files_into_the_apps_static_folder(tmp_path, monkeypatch):
+    """Streamlit serves static/ beside app.py; the installed package must write there (its
+    own folder is site-packages), or the browser finds no Leaflet and no layers file."""
+    import shutil
 
-    assert STATIC_DIR.resolve() == ROOT / "static"
+    from streamlit.testing.v1 import AppTest
+
+    from township_atlas.maps import datafile
+
+    data = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", data)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "true")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    args = next(e for e in at.main if type(e).__name__ == "UnknownElement").proto.json_args
+    assert (ROOT / "static" / "vendor").is_dir()
+    url = json.loads(args)["script"].split('"data_url": "', 1)[1].split('"', 1)[0]
+    assert url.startswith(datafile.URL_PREFIX + "/")
+    assert (ROOT / "static" / datafile.FOLDER / url.rsplit("/", 1)[1]).is_file()
+    assert not (INSTALLED.parent.parent / "static").exists()

@@ -9,6 +9,7 @@ from township_atlas.bundle import Bundle
 from township_atlas.formatting import number
 from township_atlas.labels import tr
 from township_atlas.selection import details
+from township_atlas.ui.app_paths import app_dir
 from township_atlas.ui.text import md_escape
 
 STATUS_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
@@ -20,9 +21,7 @@ def _num(value: float) -> str:
 
 
 def _village_page_exists() -> bool:
-    from pathlib import Path
-
-    return (Path(__file__).resolve().parents[3] / "pages" / "village.py").exists()
+    return (app_dir() / "pages" / "village.py").exists()
 
 
 def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:

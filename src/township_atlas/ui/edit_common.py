@@ -13,10 +13,10 @@ from township_atlas.change_tables import CONFLICT_HEADERS, difference_table
 from township_atlas.draw_assets import DrawStatus, ensure
 from township_atlas.errors import AtlasError
 from township_atlas.labels import headers, tr
+from township_atlas.ui.app_paths import static_dir
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.data import current_store, load_current
-from township_atlas.ui.map_view import STATIC_DIR
 
 FLASH = "edit_flash"
 CONFLICT = "edit_conflict"
@@ -26,7 +26,7 @@ PROBLEMS = "edit_problems"
 @st.cache_resource(show_spinner=False)
 def draw_tools() -> DrawStatus:
     """Leaflet.draw, installed once per process (fetched on first use if need be)."""
-    return ensure(STATIC_DIR)
+    return ensure(static_dir())
 
 
 def flash(message: str) -> None:

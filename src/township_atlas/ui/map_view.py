@@ -31,8 +31,8 @@ from township_atlas.maps.build import (
 from township_atlas.maps.choropleth import Choropleth
 from township_atlas.maps.datafile import publish
 from township_atlas.selection import fly_bounds, highlight, parse
+from township_atlas.ui.app_paths import static_dir
 
-STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
 RETURNED = ["last_active_drawing"]
 
 
@@ -44,7 +44,7 @@ def _install_assets_once(static_dir: str):
 
 def assets_ready(lang: str) -> bool:
     """Install the map's files; if any is missing, say what and how to fix it."""
-    report = _install_assets_once(str(STATIC_DIR))
+    report = _install_assets_once(str(static_dir()))
     if not report.ok:
         st.error(
             f"{tr('map_assets_missing', lang)}:{missing_assets_message(report, lang)}",
@@ -54,7 +54,7 @@ def assets_ready(lang: str) -> bool:
 
 
 def basemaps() -> list[Basemap]:
-    return available_basemaps(settings.get("tianditu_token"), STATIC_DIR / "tiles")
+    return available_basemaps(settings.get("tianditu_token"), static_dir() / "tiles")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -82,7 +82,7 @@ def _static_map(result: LoadResult, lang: str, basemap: Basemap, key: str):
     if public:
         try:
             # Cheap when the file is there (one stat); rewritten if it was cleaned away.
-            url = publish(STATIC_DIR, layers)
+            url = publish(static_dir(), layers)
         except OSError:
             # A read-only static folder: the layers go inside the page, as before.
             return static_map(data, lang, basemap, layers_inline(data)), None
