@@ -29,7 +29,6 @@ from shapely.geometry import MultiPoint, Point, Polygon, box
 
 from township_atlas import sample_content as content
 from township_atlas.geo import geodesic_area_m2
-from township_atlas.layers_io import COORD_DECIMALS, csv_text, geojson_text, yaml_text
 from township_atlas.schema import (
     CATALOGUE,
     CHAIN_STAGES,
@@ -43,6 +42,7 @@ from township_atlas.schema import (
     TOWNSHIP,
     VILLAGES,
 )
+from township_atlas.storage.formats import COORD_DECIMALS, csv_text, geojson_text, yaml_text
 
 DEFAULT_SEED = 20220821  # the report's date
 YEARS = list(range(2021, 2026))  # recorded years

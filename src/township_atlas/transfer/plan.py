@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.edits import ChangeSet, feature_version
 from township_atlas.schema import LAYERS_BY_NAME, LayerSpec
+from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.transfer.crs_choice import CrsChoice, to_wgs84
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping

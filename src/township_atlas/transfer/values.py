@@ -12,8 +12,8 @@ import shapely
 import yaml
 from shapely.geometry import mapping
 
-from township_atlas.layers_io import COORD_DECIMALS, geojson_text, yaml_text
 from township_atlas.schema import LayerSpec
+from township_atlas.storage.formats import COORD_DECIMALS, geojson_text, yaml_text
 
 
 def plain(value: Any) -> Any:

@@ -8,11 +8,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from township_atlas import edits
 from township_atlas.bundle import Bundle
 from township_atlas.editing import differences
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.storage import changes
 from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import _cell, field_label, flash, try_save
@@ -124,7 +124,7 @@ def _restore_preview(bundle: Bundle, lang: str, store, layer: str, seq: int, spa
         return
     current = store.read_records(layer)
     ids = [
-        edits.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
+        changes.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
         for r in change.upserts
     ] + change.deletes
     st.write(tr("edit_restore_changes", lang).format(n=len(ids), ids="、".join(ids[:12])))
