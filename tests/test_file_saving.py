@@ -13,7 +13,7 @@ import pytest
 
 from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.storage.files import history
-from township_atlas.storage.files.saving import FAULTS, LOCK_FILE, atomic_write
+from township_atlas.storage.files.saving import FAULTS, LOCK_FILE, replace_file, write_temp_beside
 from township_atlas.storage.files.store import Store
 from township_atlas.storage.opening import open_store
 
@@ -43,7 +43,8 @@ def test_a_save_keeps_the_layer_files_mode(sample_dir, mode):
 def test_a_new_file_gets_the_umasks_default_mode(tmp_path, umask):
     old = os.umask(umask)
     try:
-        atomic_write(tmp_path / "new.yaml", "a: 1\n")
+        new = tmp_path / "new.yaml"
+        replace_file(write_temp_beside(new, "a: 1\n"), new)
         # What open() would have made, not mkstemp's 0600.
         (tmp_path / "plain.yaml").write_text("a: 1\n")
     finally:

@@ -137,16 +137,6 @@ def replace_file(tmp: Path, path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` atomically (readers see the old or the new file),
-    keeping its mode and owner; a new file gets the umask's default mode."""
-    tmp = write_temp_beside(path, text)
-    try:
-        replace_file(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 class Folder(Protocol):
     """What a save needs of the files store (:class:`~.store.Store`)."""
 
