@@ -126,7 +126,7 @@ def worker(folder: Path, site: str, village: str) -> dict[str, Any]:
     from township_atlas.briefing.slides import build_deck
     from township_atlas.maps.build import layers_file, static_data, static_map
     from township_atlas.selection import highlight
-    from township_atlas.store import Store
+    from township_atlas.storage.files.store import Store
 
     out: dict[str, Any] = {}
     start = time.perf_counter()

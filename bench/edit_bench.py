@@ -4,7 +4,7 @@ and how long a save takes.
 Starts the app on a copy of the sample (or the generated county with ``--county DIR``),
 opens two observer sessions in headless Chromium — the map (the meeting screen) and a
 village page — then saves ``--runs`` changes (a village renamed, through
-``township_atlas.edits.save``, exactly what the editing page calls) and times each from the
+``township_atlas.storage.files.store.save``, exactly what the editing page calls) and times each from the
 start of the save until both observers show the new name, without any reload. Prints the
 median, p90 and max, and the save times, and writes ``bench/out/edit_bench.json``.
 
@@ -32,19 +32,20 @@ sys.path.insert(0, str(ROOT / "src"))
 from helpers import block_remote, launch_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from township_atlas import edits  # noqa: E402
+from township_atlas.storage import changes  # noqa: E402
+from township_atlas.storage.files import store as files_store  # noqa: E402
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _rename(folder: Path, code: str, name: str) -> float:
-    rec = edits.read_records(folder, "villages")[code]
+    rec = files_store.read_records(folder, "villages")[code]
     new = {**rec, "properties": {**rec["properties"], "name_zh": name}}
-    change = edits.ChangeSet(
-        "villages", "bench", upserts=[new], base={code: edits.feature_version(rec)}, note="bench"
+    change = changes.ChangeSet(
+        "villages", "bench", upserts=[new], base={code: changes.feature_version(rec)}, note="bench"
     )
     started = time.perf_counter()
-    edits.save(folder, change)
+    files_store.save(folder, change)
     return time.perf_counter() - started
 
 

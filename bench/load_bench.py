@@ -4,7 +4,7 @@ Starts the app on a copy of the sample, opens ``--sessions`` headless-Chromium s
 (one browser, one context each: separate Streamlit sessions), and for ``--seconds`` keeps
 them moving between the map, the overview and the village page by clicking the menu (an
 in-app page change: a rerun, not a reload) while the planner (this process, through
-``township_atlas.edits.save``, what the editing page calls) renames the township (its name heads every page) every
+``township_atlas.storage.files.store.save``, what the editing page calls) renames the township (its name heads every page) every
 ``--edit-every`` seconds. After each edit every session must show the new name on the page
 it is on, without a reload, within ``--visible-timeout`` seconds.
 
@@ -39,7 +39,8 @@ from helpers import block_remote, launch_chromium, streamlit_server  # noqa: E40
 from playwright.sync_api import sync_playwright  # noqa: E402
 from server_proc import server_pid, server_rss  # noqa: E402
 
-from township_atlas import edits  # noqa: E402
+from township_atlas.storage import changes  # noqa: E402
+from township_atlas.storage.files import store as files_store  # noqa: E402
 
 # Menu label -> text the page's title holds once drawn.
 VIEWPORT = {"width": 1280, "height": 800}
@@ -48,12 +49,12 @@ PAGES = [("总览地图", "总览地图"), ("数据概况", "数据概况"), ("�
 
 def rename(folder: Path, name: str) -> None:
     """Rename the township: its name heads every page, so every session must show it."""
-    code, rec = next(iter(edits.read_records(folder, "township").items()))
+    code, rec = next(iter(files_store.read_records(folder, "township").items()))
     new = {**rec, "properties": {**rec["properties"], "name_zh": name}}
-    change = edits.ChangeSet(
-        "township", "planner", upserts=[new], base={code: edits.feature_version(rec)}
+    change = changes.ChangeSet(
+        "township", "planner", upserts=[new], base={code: changes.feature_version(rec)}
     )
-    edits.save(folder, change)
+    files_store.save(folder, change)
 
 
 _WATCH = """(name) => {

@@ -1,6 +1,6 @@
 """The NAIVE map, for comparison only: what a first folium + st_folium version would be.
 
-Loads the data folder with ``township_atlas.store.Store`` and draws every layer as plain
+Loads the data folder with ``township_atlas.storage.files.store.Store`` and draws every layer as plain
 folium objects (villages as ``folium.GeoJson`` with a ``GeoJsonTooltip``; every site and
 Party organisation as a ``folium.Marker`` with a ``folium.Popup``), rebuilt on every run,
 and shown with ``st_folium(m)`` defaults (all ``returned_objects``, so every pan and zoom
@@ -29,7 +29,7 @@ from streamlit_folium import st_folium
 from township_atlas import settings
 from township_atlas.assets import install_assets, make_map
 from township_atlas.bundle import LoadResult
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

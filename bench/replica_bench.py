@@ -37,10 +37,10 @@ from helpers import block_remote, launch_chromium, streamlit_server  # noqa: E40
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.pg_server import running_server  # noqa: E402
-from township_atlas import edits  # noqa: E402
-from township_atlas.pg import copying, tables  # noqa: E402
-from township_atlas.pg.store import PgStore  # noqa: E402
 from township_atlas.sample import generate  # noqa: E402
+from township_atlas.storage import changes  # noqa: E402
+from township_atlas.storage.postgis import copying, tables  # noqa: E402
+from township_atlas.storage.postgis.store import PgStore  # noqa: E402
 
 READY = ".leaflet-container[data-atlas-ready]"
 
@@ -109,8 +109,8 @@ def main() -> int:
                 name = f"副本基准村{i:02d}"
                 rec = store.read_records("villages")[village]
                 new = {**rec, "properties": {**rec["properties"], "name_zh": name}}
-                change = edits.ChangeSet(
-                    "villages", "bench", upserts=[new], base={village: edits.feature_version(rec)}
+                change = changes.ChangeSet(
+                    "villages", "bench", upserts=[new], base={village: changes.feature_version(rec)}
                 )
                 t0 = time.perf_counter()
                 store.save(change)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyogrio
 
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 from township_atlas.transfer import (
     EXPORT_FORMATS,
     Upload,

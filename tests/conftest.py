@@ -49,7 +49,7 @@ def pg_server():
 @pytest.fixture
 def pg_url(pg_server) -> str:
     """A fresh database (PostGIS, the atlas tables, the sample copied in) for one test."""
-    from township_atlas.pg import tables
+    from township_atlas.storage.postgis import tables
 
     url = pg_server.new_database()
     yield url
@@ -59,7 +59,7 @@ def pg_url(pg_server) -> str:
 
 def sample_township() -> str:
     """The code of the shipped sample township."""
-    from township_atlas.store import Store
+    from township_atlas.storage.files.store import Store
 
     return Store(SAMPLE_DIR).list_townships()[0].code
 
@@ -68,9 +68,9 @@ def sample_township() -> str:
 def store(request):
     """The shipped sample in each storage backend: a folder copy, and a PostGIS township."""
     if request.param == "files":
-        from township_atlas.store import Store
+        from township_atlas.storage.files.store import Store
 
         return Store(request.getfixturevalue("sample_dir"))
-    from township_atlas.pg.store import PgStore
+    from township_atlas.storage.postgis.store import PgStore
 
     return PgStore(request.getfixturevalue("pg_url"), sample_township())

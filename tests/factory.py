@@ -13,8 +13,8 @@ from shapely.geometry import Point, box
 
 from township_atlas.bundle import Bundle
 from township_atlas.geo import geodesic_area_m2
-from township_atlas.layers_io import empty_layer
 from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.storage.formats import empty_layer
 
 W, M, E = 105.70, 105.72, 105.74
 S, N = 35.96, 35.98

@@ -197,7 +197,7 @@ class Server:
 
     def make_template(self, sample_dir: Path, township: str) -> None:
         """The template database: PostGIS, the tables, and the sample copied in."""
-        from township_atlas.pg import copying, tables
+        from township_atlas.storage.postgis import copying, tables
 
         with self.admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}"')

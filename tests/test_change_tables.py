@@ -12,7 +12,7 @@ from township_atlas.change_tables import (
     layer_label,
     local_time,
 )
-from township_atlas.history import Entry
+from township_atlas.storage.changes import Entry
 
 
 def _site(name: str, lon: float = 105.7) -> dict:

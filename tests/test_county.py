@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.test_pages import PAGES, run_app
-from township_atlas.backend import list_townships as townships
-from township_atlas.pg import copying
 from township_atlas.sample import generate
+from township_atlas.storage.opening import list_townships as townships
+from township_atlas.storage.postgis import copying
 
 pytestmark = pytest.mark.postgis
 

@@ -34,7 +34,7 @@ from township_atlas.maps.display import (
     vertex_count,
 )
 from township_atlas.selection import details, highlight, search_options
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 
 NONE = next(b for b in available_basemaps(None, Path("/nonexistent")) if b.key == "none")
 LONG = 10_000_000  # characters of the hostile name

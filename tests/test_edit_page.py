@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from township_atlas import edits, history
-from township_atlas.store import Store
+from township_atlas.storage import changes
+from township_atlas.storage.files import history
+from township_atlas.storage.files import store as files_store
+from township_atlas.storage.files.store import Store
 
 from .accounts_helpers import install_accounts
 from .apptest import log_in, open_page
@@ -39,7 +41,7 @@ def widget(at: AppTest, kind: str, label_start: str):
 
 
 def site(folder: Path, site_id: str) -> dict:
-    return edits.read_records(folder, "sites")[site_id]
+    return files_store.read_records(folder, "sites")[site_id]
 
 
 @pytest.mark.parametrize("who", [None, "vic"])
@@ -80,7 +82,7 @@ def test_a_new_site_from_typed_coordinates_gets_its_village_from_the_location(ac
     assert not at.exception
     new = [
         r
-        for r in edits.read_records(data_env, "sites").values()
+        for r in files_store.read_records(data_env, "sites").values()
         if r["properties"]["name_zh"] == "新建示范基地"
     ]
     assert len(new) == 1
@@ -154,20 +156,20 @@ def test_a_site_is_deleted_and_the_deletion_undone_from_history(accounts, data_e
     sid = _unlinked_site(data_env)
     at = edit_page("pia", layer="sites", id=sid)
     widget(at, "button", "确定删除").click().run()
-    assert sid not in edits.read_records(data_env, "sites")
+    assert sid not in files_store.read_records(data_env, "sites")
     seq = history.entries(data_env, "sites")[-1].seq
     at.segmented_control[0].set_value("history").run()
     assert not at.exception
     widget(at, "button", f"撤销修改 #{seq}").click().run()
-    assert sid in edits.read_records(data_env, "sites")
+    assert sid in files_store.read_records(data_env, "sites")
 
 
 def test_only_an_administrator_may_restore_a_layer(accounts, data_env):
     sid = _unlinked_site(data_env)
-    edits.save(
+    files_store.save(
         data_env,
-        edits.ChangeSet(
-            "sites", "pia", deletes=[sid], base={sid: edits.feature_version(site(data_env, sid))}
+        changes.ChangeSet(
+            "sites", "pia", deletes=[sid], base={sid: changes.feature_version(site(data_env, sid))}
         ),
     )
     planner = edit_page("pia")
@@ -177,7 +179,7 @@ def test_only_an_administrator_may_restore_a_layer(accounts, data_env):
     admin.segmented_control[0].set_value("history").run()
     widget(admin, "button", "确定恢复").click().run()
     assert not admin.exception
-    assert sid in edits.read_records(data_env, "sites")
+    assert sid in files_store.read_records(data_env, "sites")
 
 
 def test_a_village_plan_is_edited_in_its_form(accounts, data_env):
@@ -230,7 +232,7 @@ def test_an_indicator_value_is_edited_in_the_table(accounts, data_env):
     first = next(
         iter(
             r
-            for r in edits.read_records(data_env, "indicators").values()
+            for r in files_store.read_records(data_env, "indicators").values()
             if r["properties"]["place_code"] == "V02"
         )
     )["properties"]
@@ -242,7 +244,7 @@ def test_an_indicator_value_is_edited_in_the_table(accounts, data_env):
     at.run()
     widget(at, "button", "保存表格修改").click().run()
     assert not at.exception
-    rows = edits.read_records(data_env, "indicators")
+    rows = files_store.read_records(data_env, "indicators")
     k = f"V02|{first['year']}|{first['indicator']}"
     assert rows[k]["properties"]["value"] == 123.4
     assert history.entries(data_env, "indicators")[-1].user == "pia"
@@ -264,20 +266,23 @@ def test_a_table_row_with_a_broken_link_is_refused_and_a_good_one_added(accounts
     at.session_state[key] = {"edited_rows": {}, "added_rows": [good], "deleted_rows": []}
     at.run()
     widget(at, "button", "保存表格修改").click().run()
-    assert "C01|9" in edits.read_records(data_env, "chain_stages")
+    assert "C01|9" in files_store.read_records(data_env, "chain_stages")
 
 
 def _save_as_script() -> None:
     """Runs in AppTest: try to save a renamed site straight through the page's save path."""
     import streamlit as st
 
-    from township_atlas import edits
+    from township_atlas.storage import changes
+    from township_atlas.storage.files import store as files_store
     from township_atlas.ui.data import current_store
     from township_atlas.ui.edit_common import try_save
 
-    rec = edits.read_records(current_store().path, "sites")["S001"]
+    rec = files_store.read_records(current_store().path, "sites")["S001"]
     new = {**rec, "properties": {**rec["properties"], "name_zh": "越权修改"}}
-    change = edits.ChangeSet("sites", "", upserts=[new], base={"S001": edits.feature_version(rec)})
+    change = changes.ChangeSet(
+        "sites", "", upserts=[new], base={"S001": changes.feature_version(rec)}
+    )
     result = try_save(change, "zh", action=st.session_state.get("action", "edit"))
     st.write("saved" if result else "refused")
 
@@ -329,7 +334,9 @@ def test_a_planner_imports_a_csv_after_a_preview(accounts, data_env):
     assert (data_env / "sites.geojson").read_bytes() == before  # a preview writes nothing
     widget(at, "button", "接受导入").click().run()
     assert not at.exception
-    names = [r["properties"]["name_zh"] for r in edits.read_records(data_env, "sites").values()]
+    names = [
+        r["properties"]["name_zh"] for r in files_store.read_records(data_env, "sites").values()
+    ]
     assert "导入基地0" in names and "导入基地1" in names
     entry = history.entries(data_env, "sites")[-1]
     assert entry.user == "pia" and "新基地.csv" in entry.note

@@ -9,23 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from township_atlas import history
-from township_atlas.edits import (
-    FAULTS,
-    STEPS,
+from township_atlas.schema import SITES
+from township_atlas.storage.changes import (
     ChangeSet,
     CheckFailedError,
     ConflictError,
-    codec,
     feature_version,
-    frame_features,
-    read_records,
-    save,
-    undo,
 )
-from township_atlas.layers_io import read_geojson
-from township_atlas.schema import SITES
-from township_atlas.store import Store
+from township_atlas.storage.files import history
+from township_atlas.storage.files.saving import FAULTS, STEPS
+from township_atlas.storage.files.store import Store, read_records, save, undo
+from township_atlas.storage.formats import read_geojson
+from township_atlas.storage.layer_codec import codec, frame_features
 
 
 def _sites(folder: Path) -> dict:
@@ -50,7 +45,7 @@ def _layer_text(store, layer: str) -> str:
     """The layer's file: the folder's, or what copying the township out would write."""
     if isinstance(store, Store):
         return (store.path / codec(layer).filename).read_text(encoding="utf-8")
-    from township_atlas.pg.records import layer_text
+    from township_atlas.storage.layer_codec import layer_text
 
     return layer_text(layer, list(store.read_records(layer).values()))
 
@@ -367,15 +362,18 @@ def _save_and_die_at(folder: str, step: str, feature: dict, version: str) -> Non
     """In a child process: save, and be killed (os._exit, no cleanup) at ``step``."""
     import os
 
-    from township_atlas import edits
+    from township_atlas.storage.files import saving as files_saving
+    from township_atlas.storage.files import store as files_store
 
     class Killer:
         def step(self, name: str) -> None:
             if name == step:
                 os._exit(9)
 
-    edits.FAULTS = Killer()
-    edits.save(Path(folder), ChangeSet("sites", "x", upserts=[feature], base={"S001": version}))
+    files_saving.FAULTS = Killer()
+    files_store.save(
+        Path(folder), ChangeSet("sites", "x", upserts=[feature], base={"S001": version})
+    )
 
 
 @pytest.mark.parametrize("step", STEPS)

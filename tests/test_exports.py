@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from township_atlas import exports
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.factory import make_bundle
 from township_atlas import formatting as fmt
 from township_atlas import indicators as ind
 from township_atlas.funding import funding
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

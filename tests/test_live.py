@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 from township_atlas.ui import live
 
 

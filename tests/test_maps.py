@@ -29,7 +29,7 @@ from township_atlas.maps.build import (
 from township_atlas.maps.choropleth import choropleth
 from township_atlas.maps.style import RAG, SEQUENTIAL
 from township_atlas.selection import details, find_sites, fly_bounds, parse, search_options
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 from township_atlas.targets import status_against_target
 
 NONE = available_basemaps()[0]

@@ -120,7 +120,7 @@ def test_language_switch_changes_the_labels(data_env):
 def test_the_data_is_loaded_once_per_version_and_shared_by_every_session(data_env, monkeypatch):
     """Thirty people watching cost one load, not thirty: sessions share the loaded data,
     and a change is loaded once more, for all of them."""
-    from township_atlas.store import Store
+    from township_atlas.storage.files.store import Store
 
     loads: list[str] = []
     real = Store.load

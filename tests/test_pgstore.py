@@ -15,28 +15,25 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, SAMPLE_DIR, sample_township
-from township_atlas.backend import StorageError, open_store
 from township_atlas.bundle import LoadResult
-from township_atlas.edits import (
-    EDITABLE,
-    ChangeSet,
-    ConflictError,
-    codec,
-    feature_version,
-)
 from township_atlas.errors import DataFolderError, SettingError
 from township_atlas.sample import generate
 from township_atlas.schema import LAYERS
-from township_atlas.store import Store
+from township_atlas.storage import saving as store_saving
+from township_atlas.storage.changes import EDITABLE, ChangeSet, ConflictError, feature_version
+from township_atlas.storage.datastore import StorageError
+from township_atlas.storage.files.store import Store
+from township_atlas.storage.layer_codec import codec
+from township_atlas.storage.opening import open_store
 
 pytestmark = pytest.mark.postgis
 
 if os.environ.get("TOWNSHIP_ATLAS_REQUIRE_POSTGIS") != "1":  # CI: missing packages fail
     pytest.importorskip("sqlalchemy", reason="the postgis extra is not installed")
-from township_atlas.pg import copying, listen, saving, tables  # noqa: E402
-from township_atlas.pg.records import layer_text  # noqa: E402
-from township_atlas.pg.saving import PG_FAULTS, PG_STEPS, _write_rows  # noqa: E402
-from township_atlas.pg.store import PgStore  # noqa: E402
+from township_atlas.storage.layer_codec import layer_text  # noqa: E402
+from township_atlas.storage.postgis import copying, listen, tables  # noqa: E402
+from township_atlas.storage.postgis.saving import PG_FAULTS, PG_STEPS, write_rows  # noqa: E402
+from township_atlas.storage.postgis.store import PgStore  # noqa: E402
 
 CODE = sample_township()
 
@@ -132,9 +129,9 @@ def test_each_save_bumps_the_rows_version_and_a_row_changed_in_sql_is_a_conflict
 def test_a_row_whose_version_moved_is_refused_by_the_update_itself(pgs):
     feature, _ = _renamed(pgs, "S002", "新")
     with tables.engine_for(pgs.url).begin() as conn, pytest.raises(ConflictError):
-        _write_rows(pgs, conn, "sites", {"S002": feature}, [], {"S002": 0})
+        write_rows(pgs, conn, "sites", {"S002": feature}, [], {"S002": 0})
     with tables.engine_for(pgs.url).begin() as conn, pytest.raises(ConflictError):
-        _write_rows(pgs, conn, "sites", {}, ["S002"], {"S002": 0})
+        write_rows(pgs, conn, "sites", {}, ["S002"], {"S002": 0})
     assert _row_versions(pgs, "sites")["S002"] == 1
 
 
@@ -176,12 +173,12 @@ def test_a_save_uses_the_callers_load_only_if_it_is_of_the_current_version(pgs):
 # --- other processes reload only what a save changed --------------------------------
 def _as_other_process(store: PgStore, result: LoadResult) -> None:
     """Make ``result`` this process's last load, as if another process had saved since."""
-    saving.remember_load(store.key, result)
+    store_saving.remember_load(store.key, result)
 
 
 def _full_load(store: PgStore, monkeypatch) -> LoadResult:
     """A load from scratch, checks run here (what a fresh process does)."""
-    saving._LAST.pop(store.key, None)
+    store_saving.forget_load(store.key)
     with monkeypatch.context() as m:
         m.setattr(store, "_changes_since", lambda *a, **k: None)
         m.setattr(store, "_change_that_made", lambda *a, **k: None)
@@ -211,14 +208,14 @@ def test_another_process_rereads_only_the_saved_layers_and_takes_the_savers_find
     pgs.save(ChangeSet("indicators", "a", upserts=[row], base={key: feature_version(rows[key])}))
     _as_other_process(pgs, before)
     read, checked = [], []
-    real_rows = PgStore._rows
+    real_rows = PgStore.rows
     monkeypatch.setattr(
         PgStore,
-        "_rows",
+        "rows",
         lambda self, conn, layer, **k: read.append(layer) or real_rows(self, conn, layer, **k),
     )
     monkeypatch.setattr(
-        "township_atlas.pg.store.run_checks", lambda bundle: checked.append(1) or []
+        "township_atlas.storage.postgis.store.run_checks", lambda bundle: checked.append(1) or []
     )
     quick = pgs.load()
     assert sorted(read) == ["indicators", "plans"] and checked == []
@@ -241,9 +238,9 @@ def test_a_copy_in_between_breaks_the_chain_and_the_other_process_loads_in_full(
     copying.copy_in(pgs.url, sample_dir, township=CODE)  # bumps the rev, logs no change
     _as_other_process(pgs, before)
     full_loads = []
-    real = PgStore._load_in
+    real = PgStore.load_at
     monkeypatch.setattr(
-        PgStore, "_load_in", lambda self, *a, **k: full_loads.append(1) or real(self, *a, **k)
+        PgStore, "load_at", lambda self, *a, **k: full_loads.append(1) or real(self, *a, **k)
     )
     after = pgs.load()
     assert full_loads == [1]
@@ -255,10 +252,10 @@ def test_a_copy_in_between_breaks_the_chain_and_the_other_process_loads_in_full(
 def test_a_fresh_process_takes_the_findings_stored_with_the_version_it_loads(pgs, monkeypatch):
     plan = pgs.read_records("plans")["V06"]
     pgs.save(ChangeSet("plans", "a", deletes=["V06"], base={"V06": feature_version(plan)}))
-    saving._LAST.pop(pgs.key, None)
+    store_saving.forget_load(pgs.key)
     checked = []
     monkeypatch.setattr(
-        "township_atlas.pg.store.run_checks", lambda bundle: checked.append(1) or []
+        "township_atlas.storage.postgis.store.run_checks", lambda bundle: checked.append(1) or []
     )
     stored = pgs.load()
     assert checked == [] and [f.check for f in stored.findings] == ["plan_missing"]
@@ -282,8 +279,8 @@ def test_change_rows_older_than_a_day_are_dropped_by_the_next_save(pgs):
 def test_a_database_from_before_the_change_log_says_to_run_init_which_adds_it(pgs):
     with tables.engine_for(pgs.url).begin() as conn:
         conn.exec_driver_sql("DROP TABLE changes")
-    saving._LAST.pop(pgs.key, None)
-    with pytest.raises(StorageError, match="pgstore init"):
+    store_saving.forget_load(pgs.key)
+    with pytest.raises(StorageError, match=r"storage\.postgis init"):
         pgs.load()
     tables.init_db(tables.engine_for(pgs.url))
     assert pgs.load().findings == []
@@ -306,8 +303,8 @@ def test_a_save_reaches_another_listener_within_two_seconds(pgs):
 
 _WATCHER = """
 import sys, time
-from township_atlas.pg.store import PgStore
-from township_atlas.pg import listen
+from township_atlas.storage.postgis.store import PgStore
+from township_atlas.storage.postgis import listen
 store = PgStore(sys.argv[1], sys.argv[2])
 first = store.fingerprint()
 assert listen.listener_for(store.url).connected.wait(10)
@@ -456,7 +453,7 @@ def test_copy_in_replaces_a_township_whole_and_bumps_its_version(pgs, sample_dir
 
 
 def test_the_commands_list_copy_in_and_copy_out(pg_url, sample_dir, tmp_path, capsys):
-    from township_atlas.pgstore import main
+    from township_atlas.storage.postgis.command import main
 
     assert main(["copy-in", str(sample_dir), "--township", "CLI", "--url", pg_url]) == 0
     assert "CLI" in capsys.readouterr().out

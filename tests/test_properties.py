@@ -15,16 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon, mapping
 
-from township_atlas import edits
 from township_atlas.checks import run_checks
-from township_atlas.layers_io import (
+from township_atlas.schema import LAYERS, Field, LayerSpec
+from township_atlas.storage import changes, layer_codec
+from township_atlas.storage.files import store as files_store
+from township_atlas.storage.formats import (
     csv_text,
     geojson_text,
     parse_csv_table,
     parse_geojson,
     typed_table,
 )
-from township_atlas.schema import LAYERS, Field, LayerSpec
 
 from .factory import E, N, S, W, make_bundle
 
@@ -90,7 +91,7 @@ def test_a_spatial_layer_round_trips_through_its_file(spec, data):
         {"type": "Feature", "properties": r, "geometry": mapping(g)}
         for r, g in zip(rows, geoms, strict=True)
     ]
-    frame = edits._frame_from(features, spec)
+    frame = layer_codec.frame_from(features, spec)
     text_once = geojson_text(frame, spec)
     again = parse_geojson(text_once, spec, spec.filename)
     assert geojson_text(again, spec) == text_once  # stable: a second save changes nothing
@@ -147,14 +148,16 @@ def test_a_saved_and_undone_change_leaves_the_file_byte_for_byte(tmp_path_factor
     folder = tmp_path_factory.mktemp("prop") / "geodata"
     shutil.copytree(SAMPLE, folder)
     before = (folder / "sites.geojson").read_bytes()
-    rec = edits.read_records(folder, "sites")["S002"]
+    rec = files_store.read_records(folder, "sites")["S002"]
     new = copy.deepcopy(rec)
     new["properties"]["name_zh"] = name.strip()
     new["properties"]["area_mu"] = round(area, 3)
-    result = edits.save(
+    result = files_store.save(
         folder,
-        edits.ChangeSet("sites", "p", upserts=[new], base={"S002": edits.feature_version(rec)}),
+        changes.ChangeSet("sites", "p", upserts=[new], base={"S002": changes.feature_version(rec)}),
     )
-    assert edits.read_records(folder, "sites")["S002"]["properties"]["name_zh"] == name.strip()
-    edits.undo(folder, result.seq, "p")
+    assert (
+        files_store.read_records(folder, "sites")["S002"]["properties"]["name_zh"] == name.strip()
+    )
+    files_store.undo(folder, result.seq, "p")
     assert (folder / "sites.geojson").read_bytes() == before

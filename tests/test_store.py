@@ -11,13 +11,13 @@ import pytest
 from pyproj import Transformer
 
 from tests.conftest import SAMPLE_DIR
-from township_atlas.backend import DataStore
-from township_atlas.edits import ChangeSet, feature_version
 from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.layers_io import geojson_text, read_geojson
 from township_atlas.sample import generate
 from township_atlas.schema import SITES, VILLAGES
-from township_atlas.store import DATA_FILES, Store
+from township_atlas.storage.changes import ChangeSet, feature_version
+from township_atlas.storage.datastore import DataStore
+from township_atlas.storage.files.store import DATA_FILES, Store
+from township_atlas.storage.formats import geojson_text, read_geojson
 
 
 def _features(path: Path) -> dict:

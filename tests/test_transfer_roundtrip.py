@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from township_atlas.schema import LAYERS, LAYERS_BY_NAME
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 from township_atlas.transfer import (
     EXPORT_FORMATS,
     ExportError,
@@ -184,7 +184,7 @@ def test_fast_stored_features_equal_the_stores_own_writer(layer: str) -> None:
 
 
 def test_fast_yaml_equals_the_stores_own_writer() -> None:
-    from township_atlas.layers_io import yaml_text
+    from township_atlas.storage.formats import yaml_text
     from township_atlas.transfer.values import yaml_bytes
 
     for doc in (BUNDLE.plans, BUNDLE.report):

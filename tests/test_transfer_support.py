@@ -18,7 +18,7 @@ from shapely.geometry import shape
 
 from township_atlas.bundle import Bundle
 from township_atlas.geo import WGS84_GEOD
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 from township_atlas.transfer import CrsChoice, ImportPlan, Upload, build_plan, suggest_crs
 from township_atlas.transfer.values import stored_features
 

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from township_atlas.editing import differences
-from township_atlas.history import Entry
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.storage.changes import Entry
 
 # Column key -> label key of the header.
 HISTORY_HEADERS: dict[str, str] = {

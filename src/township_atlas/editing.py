@@ -3,7 +3,7 @@ village, new ids, table differences and the fields two versions disagree on.
 
 All pure functions over a Bundle and GeoJSON-like records (``{"properties", "geometry"}``),
 so they are tested without Streamlit. Saving itself (versions, conflicts, history) is
-:mod:`township_atlas.edits`.
+:mod:`township_atlas.storage.changes`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from township_atlas.bundle import Bundle
 from township_atlas.formatting import is_blank
 from township_atlas.labels import TEXT, Messaged
-from township_atlas.layers_io import plain
 from township_atlas.schema import LAYERS_BY_NAME, Field, LayerSpec
+from township_atlas.storage.formats import plain
 
 # Link fields: (layer, field) -> (layer it points to, that layer's key field).
 LINKS: dict[tuple[str, str], tuple[str, str]] = {
@@ -292,7 +292,7 @@ def table_changes(
     the edited rows' properties. Geometry is kept from the original (tables edit attributes
     only). A row whose key fields were changed is a delete of the old key and a new record.
     """
-    from township_atlas.edits import record_key
+    from township_atlas.storage.changes import record_key
 
     spec = LAYERS_BY_NAME[layer]
     upserts, seen = [], set()

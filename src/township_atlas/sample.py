@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from township_atlas import sample_content as content
-from township_atlas.layers_io import csv_text, geojson_text, yaml_text
 from township_atlas.sample_figures import make_indicators, make_plans
 from township_atlas.sample_geometry import make_geometry
 from township_atlas.sample_villages import make_chains, make_orgs, make_sites, village_profiles
@@ -37,6 +36,7 @@ from township_atlas.schema import (
     TOWNSHIP,
     VILLAGES,
 )
+from township_atlas.storage.formats import csv_text, geojson_text, yaml_text
 
 DEFAULT_SEED = 20220821  # the report's date
 

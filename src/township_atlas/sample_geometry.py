@@ -15,7 +15,7 @@ from shapely.affinity import rotate
 from shapely.geometry import MultiPoint, Point, Polygon, box
 
 from township_atlas.geo import geodesic_area_m2
-from township_atlas.layers_io import COORD_DECIMALS
+from township_atlas.storage.formats import COORD_DECIMALS
 
 
 @dataclass

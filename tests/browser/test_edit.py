@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import block_remote, streamlit_server
 
-from township_atlas import edits
 from township_atlas.accounts import AccountStore
 from township_atlas.authz import User
 from township_atlas.draw_assets import ensure
+from township_atlas.storage.files import store as files_store
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -113,7 +113,7 @@ def test_a_drawn_demo_base_is_saved_and_shows_on_another_open_map(browser, serve
     # In the app, not page.goto: a new page load is a new session, logged out.
     page.get_by_role("link", name="数据编辑").click()
     started = draw_and_save_demo_base(page, HOSTILE)
-    saved = edits.read_records(data, "sites")["S043"]
+    saved = files_store.read_records(data, "sites")["S043"]
     assert saved["properties"]["name_zh"] == HOSTILE
     assert saved["properties"]["kind"] == "demo_base"
     assert saved["properties"]["village_code"]  # filled in from where it lies

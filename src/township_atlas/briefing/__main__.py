@@ -19,7 +19,7 @@ from township_atlas.briefing.pdf_export import village_sheets_pdf
 from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
 from township_atlas.errors import AtlasError
-from township_atlas.store import Store
+from township_atlas.storage.files.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,8 +23,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from township_atlas.exports import FORMULA_STARTS, csv_bytes, xlsx_bytes
-from township_atlas.layers_io import csv_text, geojson_text
 from township_atlas.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
+from township_atlas.storage.formats import csv_text, geojson_text
 from township_atlas.transfer.errors import ExportError
 from township_atlas.transfer.export_gdal import gpkg_bytes, shapefile_members
 from township_atlas.transfer.export_tables import XLSX_CELL_LIMIT, layer_table

@@ -11,8 +11,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.layers_io import COORD_DECIMALS
 from township_atlas.schema import LayerSpec
+from township_atlas.storage.formats import COORD_DECIMALS
 from township_atlas.transfer.values import stored_features
 
 XLSX_CELL_LIMIT = 32_767

@@ -19,8 +19,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.edits import ChangeSet, feature_version
 from township_atlas.schema import LAYERS_BY_NAME, LayerSpec
+from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.transfer.crs_choice import CrsChoice, to_wgs84
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
@@ -94,7 +94,7 @@ class ImportPlan:
     def to_change_set(
         self, user: str, note: str = "", *, include_unchanged: bool = False
     ) -> ChangeSet:
-        """The accepted features as a :class:`~township_atlas.edits.ChangeSet` for ``edits.save``."""
+        """The accepted features as a :class:`~township_atlas.storage.changes.ChangeSet` to save."""
         skip = set() if include_unchanged else set(self.unchanged_ids)
         id_field = LAYERS_BY_NAME[self.layer].id_field
         upserts = [f for f in self.features if str(f["properties"][id_field]) not in skip]

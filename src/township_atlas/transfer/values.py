@@ -12,8 +12,8 @@ import shapely
 import yaml
 from shapely.geometry import mapping
 
-from township_atlas.layers_io import COORD_DECIMALS, geojson_text, yaml_text
 from township_atlas.schema import LayerSpec
+from township_atlas.storage.formats import COORD_DECIMALS, geojson_text, yaml_text
 
 
 def plain(value: Any) -> Any:
@@ -49,7 +49,7 @@ def geometry_dicts(geoms: np.ndarray) -> list[dict[str, Any] | None]:
 def stored_features(frame: pd.DataFrame, spec: LayerSpec) -> list[dict[str, Any]]:
     """A spatial layer's features exactly as the data folder stores them (GeoJSON dicts).
 
-    The same result as parsing ``layers_io.geojson_text`` (a test checks it), built without
+    The same result as parsing ``storage.formats.geojson_text`` (a test checks it), built without
     the text: coordinates rounded for all geometries at once, properties in schema order.
     """
     if not len(frame):
@@ -82,7 +82,7 @@ def stored_features_slow(frame: pd.DataFrame, spec: LayerSpec) -> list[dict[str,
 
 
 def yaml_bytes(doc: dict[str, Any]) -> bytes:
-    """``layers_io.yaml_text`` of ``doc`` as UTF-8, with libyaml's emitter when available
+    """``storage.formats.yaml_text`` of ``doc`` as UTF-8, with libyaml's emitter when available
     (the same text, a test checks it, several times faster for a county's plans)."""
     dumper = getattr(yaml, "CSafeDumper", None)
     if dumper is None:

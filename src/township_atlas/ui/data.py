@@ -12,9 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from township_atlas import backend, settings
-from township_atlas.backend import DataStore, TownshipRef
+from township_atlas import settings
 from township_atlas.bundle import LoadResult
+from township_atlas.storage import opening
+from township_atlas.storage.datastore import DataStore, TownshipRef
 
 TOWNSHIP_PARAM = "township"
 
@@ -35,13 +36,13 @@ def _load(key: str, fingerprint: str, _store: Any) -> LoadResult:
 @st.cache_data(ttl=10, show_spinner=False)
 def _townships(storage: str, where: str) -> list[TownshipRef]:
     if storage == "files":
-        return backend.list_townships(storage_name="files")
-    return backend.list_townships(storage_name=storage, database_url=where)
+        return opening.list_townships(storage_name="files")
+    return opening.list_townships(storage_name=storage, database_url=where)
 
 
 def townships() -> list[TownshipRef]:
     """The townships the storage holds (a data folder holds one); asked again every 10 s."""
-    storage = backend.storage()
+    storage = opening.storage()
     where = str(settings.data_dir()) if storage == "files" else settings.get("database_url")
     return _townships(storage, where)
 
@@ -49,7 +50,7 @@ def townships() -> list[TownshipRef]:
 def chosen_township() -> str | None:
     """The township this session looks at (None: the storage's default): from the link
     (``?township=``), else the session's last choice."""
-    if backend.storage() == "files":
+    if opening.storage() == "files":
         return None
     code = st.query_params.get(TOWNSHIP_PARAM) or st.session_state.get(TOWNSHIP_PARAM)
     if code and st.query_params.get(TOWNSHIP_PARAM) != code:
@@ -67,7 +68,7 @@ def current_store() -> DataStore:
     code = chosen_township()
     if code is not None and code not in {t.code for t in townships()}:
         code = None  # an old link to a township that is gone: the default one
-    return backend.open_store(township=code)
+    return opening.open_store(township=code)
 
 
 def load_current() -> LoadResult:

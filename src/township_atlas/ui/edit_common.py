@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from township_atlas import edits
 from township_atlas.authz import PermissionDenied, audit_name, require
 from township_atlas.change_tables import CONFLICT_HEADERS, difference_table
 from township_atlas.draw_assets import DrawStatus, ensure
 from township_atlas.errors import AtlasError
 from township_atlas.labels import headers, tr
+from township_atlas.storage import changes
 from township_atlas.ui.app_paths import static_dir
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
@@ -40,8 +40,8 @@ def show_flash() -> None:
 
 
 def try_save(
-    change: edits.ChangeSet, lang: str, *, action: str = "edit", retry: Callable | None = None
-) -> edits.SaveResult | None:
+    change: changes.ChangeSet, lang: str, *, action: str = "edit", retry: Callable | None = None
+) -> changes.SaveResult | None:
     """Save ``change`` as the current user, checked on the server for ``action``.
 
     A refusal is shown and remembered: a conflict keeps both versions for the
@@ -57,9 +57,9 @@ def try_save(
         return current_store().save(change, loader=load_current)
     except PermissionDenied as exc:
         show_error(exc, lang)
-    except edits.ConflictError as exc:
+    except changes.ConflictError as exc:
         st.session_state[CONFLICT] = {"change": change, "conflicts": exc.conflicts}
-    except edits.CheckFailedError as exc:
+    except changes.CheckFailedError as exc:
         st.session_state[PROBLEMS] = exc.findings
         show_error(exc, lang)
     except AtlasError as exc:
@@ -75,8 +75,8 @@ def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
     state = st.session_state.get(CONFLICT)
     if not state:
         return False
-    change: edits.ChangeSet = state["change"]
-    conflicts: list[edits.Conflict] = state["conflicts"]
+    change: changes.ChangeSet = state["change"]
+    conflicts: list[changes.Conflict] = state["conflicts"]
     st.error(tr("edit_conflict", lang), icon=":material/merge_type:")
     for c in conflicts:
         st.markdown(f"**{tr('edit_conflict_feature', lang).format(id=c.feature_id)}**")
@@ -98,12 +98,12 @@ def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
     if keep_mine.button(
         tr("edit_keep_mine", lang), icon=":material/save:", type="primary", width="stretch"
     ):
-        retry = edits.ChangeSet(
+        retry = changes.ChangeSet(
             change.layer,
             change.user,
             upserts=list(change.upserts),
             deletes=list(change.deletes),
-            base={c.feature_id: edits.feature_version(c.theirs) for c in conflicts}
+            base={c.feature_id: changes.feature_version(c.theirs) for c in conflicts}
             | {k: v for k, v in change.base.items() if k not in {c.feature_id for c in conflicts}},
             note=change.note,
         )

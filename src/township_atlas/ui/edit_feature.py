@@ -10,7 +10,6 @@ from typing import Any
 
 import streamlit as st
 
-from township_atlas import edits
 from township_atlas.authz import audit_name, require
 from township_atlas.bundle import Bundle
 from township_atlas.editing import (
@@ -35,6 +34,7 @@ from township_atlas.schema import (
     Field,
     code_label,
 )
+from township_atlas.storage import changes
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import (
@@ -78,7 +78,7 @@ def _open(layer: str, fid: str) -> dict[str, Any]:
         "layer": layer,
         "fid": fid,
         "record": stored,
-        "base": edits.feature_version(stored),
+        "base": changes.feature_version(stored),
     }
     st.session_state[OPEN] = state
     st.session_state.pop(PROBLEMS, None)
@@ -359,7 +359,7 @@ def _submit(
         return
     spec = LAYERS_BY_NAME[layer]
     new_id = str(typed[spec.id_field])
-    change = edits.ChangeSet(
+    change = changes.ChangeSet(
         layer,
         "",
         upserts=[record(layer, typed, geometry)],
@@ -383,7 +383,7 @@ def _submit(
 def _link_group(bundle: Bundle, lang: str, site_id: str, group: str | None, note: str) -> str:
     """Point the chosen Party group at the site (and unlink a group that no longer is)."""
     records = current_store().read_records("party_orgs")
-    change = edits.ChangeSet("party_orgs", "", note=note)
+    change = changes.ChangeSet("party_orgs", "", note=note)
     for org_id, rec in records.items():
         props = rec["properties"]
         if props.get("level") != "group":
@@ -393,7 +393,7 @@ def _link_group(bundle: Bundle, lang: str, site_id: str, group: str | None, note
         if on_site != wanted:
             updated = {**rec, "properties": {**props, "site_id": site_id if wanted else None}}
             change.upserts.append(updated)
-            change.base[org_id] = edits.feature_version(rec)
+            change.base[org_id] = changes.feature_version(rec)
     if not change.upserts:
         return ""
     try:
@@ -408,7 +408,7 @@ def _delete(lang: str, layer: str, fid: str, state: dict[str, Any]) -> None:
     with st.popover(tr("edit_delete", lang), icon=":material/delete:", width="stretch"):
         st.write(tr("edit_delete_confirm", lang).format(id=fid))
         if st.button(tr("edit_delete_yes", lang), type="primary", key=f"delete_{layer}_{fid}"):
-            change = edits.ChangeSet(layer, "", deletes=[fid], base={fid: state["base"]})
+            change = changes.ChangeSet(layer, "", deletes=[fid], base={fid: state["base"]})
             result = try_save(change, lang)
             if result is not None:
                 flash(tr("edit_deleted", lang).format(id=fid, seq=result.seq))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas import edits
 from township_atlas.bundle import Bundle
 from township_atlas.change_tables import (
     CHANGE_HEADERS,
@@ -18,6 +17,7 @@ from township_atlas.change_tables import (
 )
 from township_atlas.labels import headers, tr
 from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.storage import changes
 from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import flash, try_save
@@ -87,7 +87,7 @@ def _restore_preview(bundle: Bundle, lang: str, store, layer: str, seq: int, spa
         return
     current = store.read_records(layer)
     ids = [
-        edits.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
+        changes.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
         for r in change.upserts
     ] + change.deletes
     st.write(tr("edit_restore_changes", lang).format(n=len(ids), ids="、".join(ids[:12])))

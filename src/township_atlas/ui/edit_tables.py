@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from township_atlas import edits
 from township_atlas.bundle import Bundle
 from township_atlas.editing import LINKS, table_changes, validate_plan, validate_rows
 from township_atlas.formatting import is_blank
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
+from township_atlas.storage import changes
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import conflict_panel, flash, try_save
 
@@ -157,12 +157,12 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
     if not upserts and not deletes:
         st.info(tr("edit_nothing_changed", lang))
         return
-    change = edits.ChangeSet(layer, "", upserts=upserts, deletes=deletes, note=note)
+    change = changes.ChangeSet(layer, "", upserts=upserts, deletes=deletes, note=note)
     for r in upserts:
-        key = edits.record_key(layer, r["properties"])
-        change.base[key] = edits.feature_version(snap["records"].get(key))
+        key = changes.record_key(layer, r["properties"])
+        change.base[key] = changes.feature_version(snap["records"].get(key))
     for key in deletes:
-        change.base[key] = edits.feature_version(snap["records"].get(key))
+        change.base[key] = changes.feature_version(snap["records"].get(key))
     result = try_save(change, lang)
     if result is not None:
         flash(tr("edit_table_saved", lang).format(n=len(upserts) + len(deletes), seq=result.seq))
@@ -278,11 +278,11 @@ def _plans(bundle: Bundle, lang: str) -> None:
             icon=":material/error:",
         )
         return
-    change = edits.ChangeSet(
+    change = changes.ChangeSet(
         "plans",
         "",
         upserts=[{"id": code, "properties": updated}],
-        base={code: edits.feature_version(stored)},
+        base={code: changes.feature_version(stored)},
         note=note,
     )
     result = try_save(change, lang)

@@ -1,9 +1,9 @@
-"""PostGIS storage: the store class, and commands to set up a database and copy townships.
+"""The PostGIS backend's command: set up a database, list townships, copy them in and out.
 
-    python -m township_atlas.pgstore init     --url URL
-    python -m township_atlas.pgstore list     --url URL
-    python -m township_atlas.pgstore copy-in  FOLDER --url URL [--township CODE]
-    python -m township_atlas.pgstore copy-out CODE FOLDER --url URL [--force]
+    python -m township_atlas.storage.postgis init     --url URL
+    python -m township_atlas.storage.postgis list     --url URL
+    python -m township_atlas.storage.postgis copy-in  FOLDER --url URL [--township CODE]
+    python -m township_atlas.storage.postgis copy-out CODE FOLDER --url URL [--force]
 
 ``--url`` defaults to the setting TOWNSHIP_ATLAS_DATABASE_URL, e.g.
 ``postgresql+psycopg://atlas@127.0.0.1:5432/atlas``. copy-in replaces the township's data
@@ -19,9 +19,7 @@ from pathlib import Path
 
 from township_atlas import settings
 from township_atlas.errors import AtlasError
-from township_atlas.pg.store import PgStore, list_townships
-
-__all__ = ["PgStore", "list_townships", "main"]
+from township_atlas.storage.postgis.store import list_townships
 
 
 def _say(zh: str, en: str) -> None:
@@ -29,7 +27,7 @@ def _say(zh: str, en: str) -> None:
 
 
 def _cmd_init(url: str, _args: argparse.Namespace) -> None:
-    from township_atlas.pg.tables import display_url, engine_for, init_db
+    from township_atlas.storage.postgis.tables import display_url, engine_for, init_db
 
     init_db(engine_for(url))
     _say(
@@ -47,7 +45,7 @@ def _cmd_list(url: str, _args: argparse.Namespace) -> None:
 
 
 def _cmd_copy_in(url: str, args: argparse.Namespace) -> None:
-    from township_atlas.pg.copying import copy_in
+    from township_atlas.storage.postgis.copying import copy_in
 
     report = copy_in(url, args.folder, township=args.township)
     rows = sum(report.rows.values())
@@ -62,7 +60,7 @@ def _cmd_copy_in(url: str, args: argparse.Namespace) -> None:
 
 
 def _cmd_copy_out(url: str, args: argparse.Namespace) -> None:
-    from township_atlas.pg.copying import copy_out
+    from township_atlas.storage.postgis.copying import copy_out
 
     report = copy_out(url, args.code, args.folder, force=args.force)
     rows = sum(report.rows.values())
@@ -74,8 +72,9 @@ def _cmd_copy_out(url: str, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit status (0 done, 1 failed, 2 no database given)."""
     parser = argparse.ArgumentParser(
-        prog="python -m township_atlas.pgstore",
+        prog="python -m township_atlas.storage.postgis",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -117,7 +116,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误:{exc.message_zh}\nError: {exc.message_en}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,7 +19,7 @@ import threading
 
 import psycopg
 
-from township_atlas.pg.tables import CHANNEL, libpq_dsn, normalise_url
+from township_atlas.storage.postgis.tables import CHANNEL, libpq_dsn, normalise_url, on_dispose
 
 _LOG = logging.getLogger(__name__)
 # How long one wait for notifications lasts: also how long stop() may take.
@@ -158,3 +158,4 @@ def _forget_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
+on_dispose(stop)

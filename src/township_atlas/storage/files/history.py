@@ -11,35 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from township_atlas.schema import LAYERS, PLANS_FILE
+from township_atlas.storage.changes import Entry
 
 HISTORY_DIR = ".history"
 
 
-@dataclass(frozen=True)
-class Entry:
-    seq: int
-    time: str
-    user: str
-    layer: str
-    note: str
-    changes: list[dict[str, Any]]  # {"id", "before", "after"}
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Entry:
-        return cls(
-            int(doc["seq"]),
-            str(doc["time"]),
-            str(doc["user"]),
-            str(doc["layer"]),
-            str(doc.get("note", "")),
-            list(doc["changes"]),
-        )
-
-
 def file_sha(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (None: no such file)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
@@ -53,6 +35,7 @@ def _dir(folder: Path) -> Path:
 
 
 def next_seq(folder: Path) -> int:
+    """The number the next entry of ``folder`` gets."""
     seqs = [
         int(p.name.split(".")[0])
         for p in _dir(folder).glob("*.json")
@@ -62,6 +45,7 @@ def next_seq(folder: Path) -> int:
 
 
 def write_pending(folder: Path, doc: dict[str, Any]) -> Path:
+    """Write ``doc`` as a pending entry (durably); returns its path for :func:`mark_done`."""
     path = _dir(folder) / f"{doc['seq']:06d}.pending.json"
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -73,14 +57,13 @@ def write_pending(folder: Path, doc: dict[str, Any]) -> Path:
 
 
 def mark_done(pending: Path) -> Path:
+    """Turn a pending entry into a done one (its change has landed)."""
     done = pending.with_name(pending.name.replace(".pending", ""))
     os.replace(pending, done)
     return done
 
 
 def _layer_files(folder: Path) -> dict[str, Path]:
-    from township_atlas.schema import LAYERS, PLANS_FILE
-
     return {**{s.name: folder / s.filename for s in LAYERS}, "plans": folder / PLANS_FILE}
 
 
@@ -131,6 +114,7 @@ def entries(folder: Path, layer: str | None = None) -> list[Entry]:
 
 
 def entry(folder: Path, seq: int) -> Entry | None:
+    """Done entry number ``seq``, or None."""
     path = folder / HISTORY_DIR / f"{seq:06d}.json"
     if not path.exists():
         return None

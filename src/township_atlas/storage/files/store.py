@@ -1,4 +1,5 @@
-"""The one way into the data folder: load it into a Bundle, check it, fingerprint it.
+"""The files backend's store: load a data folder into a Bundle, check it, fingerprint it,
+and save changes to it with history (see :mod:`.saving` for the backend's part of a save).
 
 Pages and map builders receive a Bundle; they never open files. A file that cannot be
 read becomes an error finding (naming file and feature) and an empty layer, so the app
@@ -12,17 +13,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from township_atlas import edits, history
-from township_atlas.backend import TownshipRef
 from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.layers_io import empty_layer, read_layer, read_yaml
 from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.storage.changes import (
+    change_restoring,
+    change_undoing,
+    records_after,
+)
+from township_atlas.storage.datastore import TownshipRef
+from township_atlas.storage.files import history
+from township_atlas.storage.files.saving import FolderSave, recover_if_idle
+from township_atlas.storage.formats import empty_layer, read_layer, read_yaml
+from township_atlas.storage.layer_codec import codec
+from township_atlas.storage.load_findings import stale_finding, unreadable_finding
+from township_atlas.storage.saving import save_change
 
 if TYPE_CHECKING:
-    from township_atlas.edits import ChangeSet, SaveResult
-    from township_atlas.history import Entry
+    from township_atlas.storage.changes import ChangeSet, Entry, SaveResult
 
 DATA_FILES: tuple[str, ...] = (*tuple(s.filename for s in LAYERS), PLANS_FILE, REPORT_FILE)
 
@@ -92,10 +101,10 @@ class Store:
                     raise
                 previous = _usable_fallback(fallback, spec.name)
                 if previous is not None:
-                    findings.append(_stale_finding(spec.name, exc))
+                    findings.append(stale_finding(spec.name, exc))
                     layers[spec.name] = previous
                 else:
-                    findings.append(_file_finding(spec.name, exc))
+                    findings.append(unreadable_finding(spec.name, exc))
                     layers[spec.name] = empty_layer(spec)
         documents = {}
         for key, name in (("plans", PLANS_FILE), ("report", REPORT_FILE)):
@@ -105,44 +114,66 @@ class Store:
                 if strict:
                     raise
                 if fallback is not None and getattr(fallback.bundle, key):
-                    findings.append(_stale_finding(key, exc))
+                    findings.append(stale_finding(key, exc))
                     documents[key] = getattr(fallback.bundle, key)
                 else:
-                    findings.append(_file_finding(key, exc))
+                    findings.append(unreadable_finding(key, exc))
                     documents[key] = {}
         bundle = Bundle(**layers, **documents)
         findings.extend(run_checks(bundle))
         findings.sort(key=lambda f: {"error": 0, "warning": 1, "info": 2}[f.severity])
         return LoadResult(bundle, findings, fingerprint)
 
-    # Editing and history: the functions of edits.py and history.py on this folder.
+    def settle_history(self) -> list[int] | None:
+        """Settle what a crashed save left (pending history entries, temporary files),
+        unless a save is running; see :func:`.saving.recover_if_idle`."""
+        return recover_if_idle(self.path)
+
+    # Editing and history: the save sequence and the change model on this folder.
     def save(
         self, change: ChangeSet, *, loader: Callable[[], LoadResult] | None = None
     ) -> SaveResult:
-        """Apply ``change`` or refuse it whole; see :func:`township_atlas.edits.save`."""
-        return edits.save(self.path, change, loader=loader)
+        """Apply ``change`` to its layer file, or refuse it whole.
+
+        ``change.layer`` is any layer of the schema (GeoJSON layers and CSV tables) or
+        ``"plans"``. Record ids are the layer's id field, its key fields joined with "|"
+        (:func:`~township_atlas.storage.changes.record_key`), or a plan's village code.
+
+        Raises
+        ------
+        ConflictError : a touched feature differs from the version the change started from
+        CheckFailedError : the new layer would add an error finding (see checks.py)
+        DataFileError : the layer file on disk cannot be read (fix it first)
+        """
+        return save_change(FolderSave(self), change, loader=loader)
 
     def read_records(self, layer: str) -> dict[str, dict[str, Any]]:
-        """Every record of ``layer`` as stored, keyed by id."""
-        return edits.read_records(self.path, layer)
+        """Every record of ``layer`` as stored, keyed by id (what a ChangeSet's base
+        refers to)."""
+        c = codec(layer)
+        return c.parse((self.path / c.filename).read_text(encoding="utf-8"))
 
     def undo_change(self, seq: int, user: str = "") -> ChangeSet:
-        """The change that reverses change ``seq``."""
-        return edits.undo_change(self.path, seq, user)
+        """The change that reverses change ``seq`` (to be saved; it conflicts if the
+        features have changed since)."""
+        return change_undoing(self.entry(seq), seq, user)
 
     def restore_change(self, layer: str, seq: int, user: str = "") -> ChangeSet:
         """The change that brings ``layer`` back to how it was after change ``seq``."""
-        return edits.restore_change(self.path, layer, seq, user)
+        target = self.layer_at(layer, seq)
+        return change_restoring(layer, self.read_records(layer), target, seq, user)
 
     def layer_at(self, layer: str, seq: int) -> dict[str, dict[str, Any]]:
-        """The layer's records right after change ``seq`` (0: before any change)."""
-        return edits.layer_at(self.path, layer, seq)
+        """The layer's records right after change ``seq`` (0: before any change),
+        rebuilt from the current file by reversing later changes."""
+        return records_after(self.read_records(layer), self.entries(layer), seq)
 
     def entries(self, layer: str | None = None) -> list[Entry]:
         """The folder's change history, oldest first."""
         return history.entries(self.path, layer)
 
     def entry(self, seq: int) -> Entry | None:
+        """One change of the folder's history, or None."""
         return history.entry(self.path, seq)
 
     def list_townships(self) -> list[TownshipRef]:
@@ -158,17 +189,6 @@ class Store:
         ]
 
 
-def _file_finding(layer: str, exc: DataFileError) -> Finding:
-    return Finding(
-        "error",
-        "file_unreadable",
-        layer,
-        f"{exc.message_zh}。该图层暂按空图层处理,请修复文件后刷新。",
-        f"{exc.message_en}. The layer is treated as empty until the file is fixed.",
-        exc.feature,
-    )
-
-
 def _usable_fallback(fallback: LoadResult | None, layer: str):
     """The fallback's copy of ``layer`` if it was read fine there, else None."""
     if fallback is None:
@@ -178,14 +198,38 @@ def _usable_fallback(fallback: LoadResult | None, layer: str):
     return fallback.bundle.layer(layer)
 
 
-def _stale_finding(layer: str, exc: DataFileError) -> Finding:
-    return Finding(
-        "warning",
-        "file_stale",
-        layer,
-        f"{exc.message_zh}。可能正在被其他软件(如 QGIS)写入;"
-        "在文件恢复正常之前,仍显示上一次读取的有效数据。",
-        f"{exc.message_en}. It may be being written by another program (e.g. "
-        "QGIS); the last good data is shown until the file is readable again.",
-        exc.feature,
-    )
+# The editing functions on a folder, for scripts and tests that hold a path, not a Store.
+def save(folder: Path | str, change: ChangeSet, *, loader=None) -> SaveResult:
+    """:meth:`Store.save` on ``folder``."""
+    return Store(folder).save(change, loader=loader)
+
+
+def read_records(folder: Path | str, layer: str) -> dict[str, dict[str, Any]]:
+    """:meth:`Store.read_records` on ``folder``."""
+    return Store(folder).read_records(layer)
+
+
+def undo_change(folder: Path | str, seq: int, user: str = "") -> ChangeSet:
+    """:meth:`Store.undo_change` on ``folder``."""
+    return Store(folder).undo_change(seq, user)
+
+
+def undo(folder: Path | str, seq: int, user: str) -> SaveResult:
+    """Reverse change ``seq`` as a new change; refused as a conflict if its features have
+    changed since."""
+    return save(folder, undo_change(folder, seq, user))
+
+
+def layer_at(folder: Path | str, layer: str, seq: int) -> dict[str, dict[str, Any]]:
+    """:meth:`Store.layer_at` on ``folder``."""
+    return Store(folder).layer_at(layer, seq)
+
+
+def restore_change(folder: Path | str, layer: str, seq: int, user: str = "") -> ChangeSet:
+    """:meth:`Store.restore_change` on ``folder``."""
+    return Store(folder).restore_change(layer, seq, user)
+
+
+def restore(folder: Path | str, layer: str, seq: int, user: str) -> SaveResult:
+    """Bring ``layer`` back to how it was after change ``seq``, as a new (undoable) change."""
+    return save(folder, restore_change(folder, layer, seq, user))

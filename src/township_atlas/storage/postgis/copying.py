@@ -18,15 +18,18 @@ from pathlib import Path
 from sqlalchemy import LargeBinary, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from township_atlas.edits import EDITABLE, codec
 from township_atlas.errors import AtlasError
-from township_atlas.history import HISTORY_DIR
-from township_atlas.layers_io import parse_yaml
-from township_atlas.pg import listen
-from township_atlas.pg.records import geometry_wkb, is_spatial, layer_text, plans_rest_text
-from township_atlas.pg.saving import new_rev_sql, notify
-from township_atlas.pg.store import PgStore, entry_from_row
-from township_atlas.pg.tables import (
+from township_atlas.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.storage.changes import EDITABLE
+from township_atlas.storage.files.history import HISTORY_DIR
+from township_atlas.storage.files.store import DATA_FILES, Store
+from township_atlas.storage.formats import parse_yaml
+from township_atlas.storage.layer_codec import codec, is_spatial, layer_text, plans_rest_text
+from township_atlas.storage.postgis import listen
+from township_atlas.storage.postgis.records import geometry_wkb
+from township_atlas.storage.postgis.saving import new_rev_sql, notify
+from township_atlas.storage.postgis.store import PgStore, entry_from_row
+from township_atlas.storage.postgis.tables import (
     db_errors,
     documents,
     engine_for,
@@ -36,8 +39,6 @@ from township_atlas.pg.tables import (
     revisions,
     townships,
 )
-from township_atlas.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
-from township_atlas.store import DATA_FILES, Store
 
 _FILE_PREFIX = "file:"
 _INSERT_FEATURE = features.insert().values(
@@ -279,12 +280,12 @@ def copy_out(url: str, township: str, folder: Path | str, *, force: bool = False
         )
     store = PgStore(url, township)
     report = CopyReport(township)
-    with db_errors(store.url), store._engine.connect() as conn:
+    with db_errors(store.url), store.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            if store._rev(conn) is None:
-                raise store._missing()
-            records = store._all_records(conn)
+            if store.rev(conn) is None:
+                raise store.missing_error()
+            records = store.all_records(conn)
             docs = {
                 r.name: r.text
                 for r in conn.execute(

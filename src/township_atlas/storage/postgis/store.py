@@ -2,7 +2,8 @@
 
 Reading builds each layer's text from its rows exactly as the folder would hold it and
 parses it with the same readers, so a Bundle, its findings and the records the editing UI
-sees are those of the files backend. Saving is in :mod:`township_atlas.pg.saving`.
+sees are those of the files backend. Saving is the one save sequence
+(:mod:`township_atlas.storage.saving`) with :mod:`.saving` as its backend.
 """
 
 from __future__ import annotations
@@ -14,29 +15,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, func, select
+from sqlalchemy.engine import Engine
 
-from township_atlas.backend import TownshipRef
 from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
-from township_atlas.edits import (
+from township_atlas.errors import DataFileError, DataFolderError
+from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
+from township_atlas.storage.changes import (
     ChangeSet,
+    Entry,
     SaveResult,
     change_restoring,
     change_undoing,
-    codec,
     records_after,
 )
-from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.history import Entry
-from township_atlas.layers_io import empty_layer, parse_csv_table, parse_geojson, parse_yaml
-from township_atlas.pg import listen, saving
-from township_atlas.pg.records import (
-    geometries_from_wkb,
-    is_spatial,
-    layer_text,
-    make_record,
-)
-from township_atlas.pg.tables import (
+from township_atlas.storage.datastore import TownshipRef
+from township_atlas.storage.formats import empty_layer, parse_csv_table, parse_geojson, parse_yaml
+from township_atlas.storage.layer_codec import codec, is_spatial, layer_text
+from township_atlas.storage.load_findings import unreadable_finding
+from township_atlas.storage.postgis import listen
+from township_atlas.storage.postgis.records import geometries_from_wkb, make_record
+from township_atlas.storage.postgis.saving import PgSave, findings_from_doc
+from township_atlas.storage.postgis.tables import (
     changes,
     db_errors,
     display_url,
@@ -48,8 +48,7 @@ from township_atlas.pg.tables import (
     revisions,
     townships,
 )
-from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
-from township_atlas.store import _file_finding
+from township_atlas.storage.saving import last_load, remember_load, save_change, sorted_findings
 
 
 def list_townships(url: str) -> list[TownshipRef]:
@@ -64,6 +63,7 @@ def _iso(time: datetime) -> str:
 
 
 def entry_from_row(row: Any) -> Entry:
+    """A ``history`` row as a history entry (its time as saved, ISO, in UTC)."""
     time = (row.extra or {}).get("time") or _iso(row.time)
     return Entry(row.seq, time, row.user, row.layer, row.note, list(row.changes))
 
@@ -76,7 +76,8 @@ class PgStore:
         self.township = township
 
     @property
-    def _engine(self):
+    def engine(self) -> Engine:
+        """The database's engine (one per URL and process)."""
         # Looked up each time: after a fork, or dispose(), the process gets a new one.
         return engine_for(self.url)
 
@@ -98,8 +99,8 @@ class PgStore:
         rev = listener.cached(self.township)
         if rev is None:
             token = listener.token()
-            with db_errors(self.url), self._engine.connect() as conn:
-                rev = self._rev(conn)
+            with db_errors(self.url), self.engine.connect() as conn:
+                rev = self.rev(conn)
             if rev is None:
                 return "pg:-"
             listener.remember(self.township, rev, token)
@@ -117,51 +118,51 @@ class PgStore:
         DataFolderError : the database holds no such township
         StorageError : the database cannot be reached or has no atlas tables
         """
-        with db_errors(self.url), self._engine.connect() as conn:
+        with db_errors(self.url), self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                rev = self._rev(conn)
+                rev = self.rev(conn)
                 if rev is None:
-                    raise self._missing()
+                    raise self.missing_error()
                 # A save in this process already checked this very version in full.
-                last = saving.last_load(self.key)
+                last = last_load(self.key)
                 if last is not None and last.fingerprint == f"pg:{rev}" and not strict:
                     return last
                 result = None if strict else self._load_changed(conn, rev, last)
                 if result is None:
-                    result = self._load_in(conn, rev, strict=strict)
-        saving.remember_load(self.key, result)
+                    result = self.load_at(conn, rev, strict=strict)
+        remember_load(self.key, result)
         return result
 
     def read_records(self, layer: str) -> dict[str, dict[str, Any]]:
         codec(layer)  # refuses a layer that cannot be edited, as the files backend does
-        with db_errors(self.url), self._engine.connect() as conn:
-            return {r_fid: rec for r_fid, rec, _ in self._rows(conn, layer)}
+        with db_errors(self.url), self.engine.connect() as conn:
+            return {r_fid: rec for r_fid, rec, _ in self.rows(conn, layer)}
 
     def entries(self, layer: str | None = None) -> list[Entry]:
         query = select(history).where(history.c.township == self.township)
         if layer is not None:
             query = query.where(history.c.layer == layer)
-        with db_errors(self.url), self._engine.connect() as conn:
+        with db_errors(self.url), self.engine.connect() as conn:
             return [entry_from_row(r) for r in conn.execute(query.order_by(history.c.seq))]
 
     def entry(self, seq: int) -> Entry | None:
         query = select(history).where(history.c.township == self.township, history.c.seq == seq)
-        with db_errors(self.url), self._engine.connect() as conn:
+        with db_errors(self.url), self.engine.connect() as conn:
             row = conn.execute(query).first()
         return entry_from_row(row) if row is not None else None
 
     # --- history as changes -----------------------------------------------------------
     def undo_change(self, seq: int, user: str = "") -> ChangeSet:
-        """As :func:`township_atlas.edits.undo_change`."""
+        """The change that reverses change ``seq`` (to be saved)."""
         return change_undoing(self.entry(seq), seq, user)
 
     def layer_at(self, layer: str, seq: int) -> dict[str, dict[str, Any]]:
-        """As :func:`township_atlas.edits.layer_at`."""
+        """The layer's records right after change ``seq`` (0: before any change)."""
         return records_after(self.read_records(layer), self.entries(layer), seq)
 
     def restore_change(self, layer: str, seq: int, user: str = "") -> ChangeSet:
-        """As :func:`township_atlas.edits.restore_change`."""
+        """The change that brings ``layer`` back to how it was after change ``seq``."""
         target = self.layer_at(layer, seq)
         return change_restoring(layer, self.read_records(layer), target, seq, user)
 
@@ -170,7 +171,7 @@ class PgStore:
         self, change: ChangeSet, *, loader: Callable[[], LoadResult] | None = None
     ) -> SaveResult:
         """Apply ``change`` in one transaction, or refuse it whole (see
-        :mod:`township_atlas.pg.saving`).
+        :mod:`township_atlas.storage.saving` and :mod:`.saving`).
 
         Raises
         ------
@@ -179,9 +180,10 @@ class PgStore:
         StorageError : the database cannot be reached, or another save held the township
             longer than ``LOCK_TIMEOUT``
         """
-        return saving.save(self, change, loader=loader)
+        return save_change(PgSave(self), change, loader=loader)
 
-    def _missing(self) -> DataFolderError:
+    def missing_error(self) -> DataFolderError:
+        """The error to raise when the database holds no such township."""
         return DataFolderError(
             f"数据库 {display_url(self.url)} 中没有乡镇 {self.township}。"
             "请检查设置 TOWNSHIP_ATLAS_TOWNSHIP,或先用 copy-in 导入。",
@@ -189,12 +191,13 @@ class PgStore:
             "TOWNSHIP_ATLAS_TOWNSHIP, or copy the township in first.",
         )
 
-    def _rev(self, conn: Connection) -> int | None:
+    def rev(self, conn: Connection) -> int | None:
+        """The township's revision now (None: no such township)."""
         return conn.execute(
             select(revisions.c.rev).where(revisions.c.township == self.township)
         ).scalar()
 
-    def _rows(
+    def rows(
         self,
         conn: Connection,
         layer: str,
@@ -224,7 +227,8 @@ class PgStore:
             for r, g in zip(rows, geoms, strict=True)
         ]
 
-    def _all_records(self, conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    def all_records(self, conn: Connection) -> dict[str, list[dict[str, Any]]]:
+        """Every editable layer's records in file order, by layer."""
         query = (
             select(
                 features.c.layer,
@@ -249,14 +253,16 @@ class PgStore:
             ]
         return out
 
-    def _documents(self, conn: Connection) -> dict[str, str | None]:
+    def document_texts(self, conn: Connection) -> dict[str, str | None]:
+        """The township's documents' texts by name (``report``, ``plans``' rest, others)."""
         rows = conn.execute(
             select(documents.c.name, documents.c.text).where(documents.c.township == self.township)
         )
         return dict(rows.all())
 
-    def _plans_rest(self, conn: Connection) -> str:
-        return self._documents(conn).get("plans") or ""
+    def plans_rest(self, conn: Connection) -> str:
+        """The plans file's text without its villages."""
+        return self.document_texts(conn).get("plans") or ""
 
     def _change_that_made(self, conn: Connection, rev: int) -> Any | None:
         """The ``changes`` row of the save that made ``rev``, if any."""
@@ -294,17 +300,18 @@ class PgStore:
         bundle = copy.copy(last.bundle)
         for layer in dict.fromkeys(row.layer for row in rows):
             try:
-                records = [record for _, record, _ in self._rows(conn, layer)]
-                rest = self._plans_rest(conn) if layer == "plans" else ""
+                records = [record for _, record, _ in self.rows(conn, layer)]
+                rest = self.plans_rest(conn) if layer == "plans" else ""
                 codec(layer).put(bundle, layer_text(layer, records, rest))
             except (DataFileError, ValueError):
                 return None  # a full load reports it
-        findings = saving.findings_from_doc(rows[-1].findings)
-        return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
+        findings = findings_from_doc(rows[-1].findings)
+        return LoadResult(bundle, sorted_findings(findings), f"pg:{rev}")
 
-    def _load_in(self, conn: Connection, rev: int, *, strict: bool = False) -> LoadResult:
-        records = self._all_records(conn)
-        docs = self._documents(conn)
+    def load_at(self, conn: Connection, rev: int, *, strict: bool = False) -> LoadResult:
+        """The township at ``rev`` (read in ``conn``) as a checked Bundle."""
+        records = self.all_records(conn)
+        docs = self.document_texts(conn)
         findings: list[Finding] = []
         layers: dict[str, Any] = {}
         for spec in LAYERS:
@@ -317,7 +324,7 @@ class PgStore:
             except DataFileError as exc:
                 if strict:
                     raise
-                findings.append(_file_finding(spec.name, exc))
+                findings.append(unreadable_finding(spec.name, exc))
                 layers[spec.name] = empty_layer(spec)
         parts: dict[str, Any] = {}
         for key, name in (("plans", PLANS_FILE), ("report", REPORT_FILE)):
@@ -332,13 +339,13 @@ class PgStore:
             except DataFileError as exc:
                 if strict:
                     raise
-                findings.append(_file_finding(key, exc))
+                findings.append(unreadable_finding(key, exc))
                 parts[key] = {}
         bundle = Bundle(**layers, **parts)
         made_by = None if findings else self._change_that_made(conn, rev)
         if made_by is not None and made_by.findings is not None:
             # The saving process checked this very state: its findings stand.
-            findings = saving.findings_from_doc(made_by.findings)
+            findings = findings_from_doc(made_by.findings)
         else:
             findings.extend(run_checks(bundle))
-        return LoadResult(bundle, saving.sorted_findings(findings), f"pg:{rev}")
+        return LoadResult(bundle, sorted_findings(findings), f"pg:{rev}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from geoalchemy2 import Geometry
@@ -32,8 +32,8 @@ from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from township_atlas.backend import StorageError
 from township_atlas.errors import AtlasError
+from township_atlas.storage.datastore import StorageError
 
 CHANNEL = "atlas_changes"
 # Any constant: init_db holds this advisory lock so two processes do not race to create.
@@ -173,15 +173,23 @@ def engine_for(url: str) -> Engine:
         return engine
 
 
+# Called with each URL :func:`dispose` closes (the listener module stops its listener).
+_DISPOSE_HOOKS: list[Callable[[str], None]] = []
+
+
+def on_dispose(hook: Callable[[str], None]) -> None:
+    """Call ``hook(url)`` whenever :func:`dispose` closes ``url`` (listeners stop so)."""
+    _DISPOSE_HOOKS.append(hook)
+
+
 def dispose(url: str | None = None) -> None:
     """Close the pooled connections and the listener of ``url`` (of all URLs: None)."""
-    from township_atlas.pg import listen
-
     with _ENGINES_LOCK:
         urls = [normalise_url(url)] if url else list(_ENGINES)
         engines = [_ENGINES.pop(u) for u in urls if u in _ENGINES]
     for u in urls:
-        listen.stop(u)
+        for hook in _DISPOSE_HOOKS:
+            hook(u)
     for engine in engines:
         engine.dispose()
 
@@ -248,9 +256,9 @@ def db_errors(url: str) -> Iterator[None]:
         if state == "42P01":  # undefined_table
             raise StorageError(
                 f"数据库 {where} 缺少本程序的数据表(新建的库,或升级后新增的表)。"
-                "请运行 python -m township_atlas.pgstore init(不会改动已有数据)。",
+                "请运行 python -m township_atlas.storage.postgis init(不会改动已有数据)。",
                 f"The database {where} lacks atlas tables (a new database, or tables added "
-                "by an upgrade). Run python -m township_atlas.pgstore init (it keeps the "
+                "by an upgrade). Run python -m township_atlas.storage.postgis init (it keeps the "
                 "data there).",
             ) from exc
         if exc.connection_invalidated or state.startswith("08") or not state:
