@@ -17,7 +17,10 @@ MODEL = (
     "township_atlas.schema",
     "township_atlas.bundle",
     "township_atlas.checks",
-    "township_atlas.checks_basic",
+    "township_atlas.checks_layers",
+    "township_atlas.checks_geography",
+    "township_atlas.checks_party",
+    "township_atlas.checks_references",
     "township_atlas.errors",
     "township_atlas.settings",
 )
