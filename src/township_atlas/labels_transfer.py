@@ -715,10 +715,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "and {encoding} (detected) was used. If Chinese text looks garbled, choose the "
         "encoding yourself.",
     ),
-    "xfer_encoding_utf32": (
-        "{name} 是 UTF-32 编码的(按字节顺序标记识别),已按 {encoding} 读取。",
-        "{name} is UTF-32 text (told by its byte-order mark); it was read as {encoding}.",
-    ),
     "xfer_zip_name_too_long": (
         "压缩包中的文件名太长({length} 字节,上限 {limit}):{member}。请缩短文件名后重新打包。",
         "A file name in the zip is too long ({length} bytes, limit {limit}): {member}. "

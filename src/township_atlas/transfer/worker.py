@@ -70,6 +70,7 @@ from township_atlas.transfer.plan import ImportPlan, build_plan
 from township_atlas.transfer.problems import RowProblem
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.raw import SourceLayer
+from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
 
 if TYPE_CHECKING:
@@ -526,6 +527,8 @@ def _preview_job(
         )
         upload_notes = list(upload.notes)
     suggestion = suggest_crs(raw, bundle)
+    if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
+        raise refusal
     suggested = suggest_mapping(raw, target)
     use_crs = crs or suggestion.choice
     result = ImportPreview(

@@ -72,7 +72,7 @@ def _remember(key: tuple[Any, ...], digest: str, value: Any) -> None:
     cache = st.session_state.get(CACHE)
     if not isinstance(cache, dict):
         cache = {}
-    cache = {k: v for k, v in cache.items() if k[0] == digest}  # only the current upload
+    cache = {k: v for k, v in cache.items() if k[1] == digest}  # only the current upload
     cache[key] = value
     while len(cache) > CACHE_SIZE:
         cache.pop(next(iter(cache)))
@@ -190,7 +190,8 @@ def _plan_key(
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
-    return ("plan", digest, layer, source, encoding, crs, tuple(sorted(columns.items())), repair)
+    fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
+    return ("plan", digest, layer, source, encoding, crs, fields, repair)
 
 
 def _after_read(
