@@ -54,6 +54,13 @@ FAST = WorkerLimits(seconds=5, memory_mb=256)  # small limits: every case is qui
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm_worker() -> None:
+    """Start the forkserver once (it imports the transfer modules: a few seconds), so the
+    time each case takes is the job's own."""
+    run_isolated(_echo, "", data=b"", worker=WorkerLimits(seconds=60, memory_mb=256))
+
+
 @pytest.fixture(autouse=True)
 def private_tmp(tmp_path, monkeypatch) -> Path:
     """Upload folders go to a folder of this test only, checked empty afterwards."""

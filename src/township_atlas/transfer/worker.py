@@ -269,6 +269,10 @@ def apply_limits(seconds: float, memory_mb: int, file_bytes: int) -> None:
     _set_limit(resource.RLIMIT_AS, _vm_bytes() + memory_mb * 2**20)
 
 
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _send(conn: multiprocessing.connection.Connection, kind: bytes, payload: bytes) -> None:
     conn.send_bytes(kind + payload)
 
@@ -300,13 +304,13 @@ def _child_main(
     try:
         result = func(Path(workdir) / INPUT_NAME, progress, *args, **kwargs)
         if isinstance(result, ImportPreview):
-            result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            result.peak_rss_mb = _peak_mb()
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         del result
         _send(conn, b"R", payload)
     except AtlasError as exc:
-        info = ErrorInfo.of(exc)
-        _send(conn, b"E", json.dumps(info.__dict__).encode())
+        info = {**ErrorInfo.of(exc).__dict__, "peak_rss_mb": _peak_mb()}
+        _send(conn, b"E", json.dumps(info).encode())
     except MemoryError:
         _send(conn, b"M", b"")
     except RecursionError:
@@ -467,14 +471,14 @@ def _outcome(message: bytes | None, exitcode: int | None, worker: WorkerLimits) 
     if kind == b"E":
         try:
             info = json.loads(body)
-            return _raise(
-                _rebuild_error(
-                    str(info["kind"]),
-                    str(info["key"]),
-                    str(info["message_zh"]),
-                    str(info["message_en"]),
-                )
+            exc = _rebuild_error(
+                str(info["kind"]),
+                str(info["key"]),
+                str(info["message_zh"]),
+                str(info["message_en"]),
             )
+            exc.worker_peak_mb = float(info.get("peak_rss_mb") or 0.0)
+            return _raise(exc)
         except (ValueError, KeyError, TypeError) as exc:
             raise WorkerFailed("xfer_worker_bad_result", detail=str(exc)[:200]) from exc
     if kind == b"M":
