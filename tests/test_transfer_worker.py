@@ -455,3 +455,29 @@ def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, m
     at.checkbox[0].check().run()  # repair invalid geometries: a new choice, a new plan
     assert len(calls) == 2
     json.dumps([str(c.get("crs")) for c in calls])  # choices are plain, picklable values
+
+
+def test_at_most_two_uploads_are_read_at_once_and_a_third_waits_or_is_told() -> None:
+    import threading
+
+    from township_atlas.transfer import worker
+
+    results: list[str] = []
+
+    def busy() -> None:
+        try:
+            run_isolated(_hang, data=b"x", worker=WorkerLimits(seconds=3, memory_mb=256))
+        except WorkerFailed as exc:
+            results.append(exc.key)
+
+    threads = [threading.Thread(target=busy) for _ in range(worker.MAX_JOBS)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    with pytest.raises(WorkerFailed) as info:
+        run_isolated(_echo, "", data=b"", worker=WorkerLimits(seconds=1, memory_mb=256))
+    _assert_message(info.value, "xfer_worker_busy", ("2",))
+    for t in threads:
+        t.join()
+    assert results == ["xfer_worker_timeout"] * worker.MAX_JOBS
+    assert run_isolated(_echo, "!", data=b"ok", worker=FAST)["data"] == b"ok!"

@@ -627,6 +627,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "the memory limit of {limit_mb} MB. The server is not affected and nothing was "
         "written. Export it again from the program that made it.",
     ),
+    "xfer_worker_busy": (
+        "同时在读取的上传文件已有 {jobs} 个,{seconds} 秒内没有空出位置。请稍后再试。",
+        "{jobs} other uploads are being read and none finished within {seconds} seconds. "
+        "Try again in a moment.",
+    ),
     "xfer_worker_recursion": (
         "这个文件的结构嵌套太深,无法读取。请在原软件中重新导出。",
         "This file is nested too deep to be read. Export it again from the program that made it.",

@@ -88,6 +88,10 @@ PRELOAD = [
     "township_atlas.transfer.tables",
 ]
 _FILES_OPEN = 256  # RLIMIT_NOFILE of a job: GDAL opens a few files per layer
+# Jobs running at once in one server process: with the memory limit this bounds what
+# uploads can take from the machine (2 × 1 GiB by default), however many people upload.
+MAX_JOBS = 2
+_SLOTS = threading.BoundedSemaphore(MAX_JOBS)
 
 
 @dataclass(frozen=True)
@@ -380,9 +384,28 @@ def run_isolated(
     TransferError : what the job raised (rebuilt from its message key and texts)
     WorkerFailed : the job crashed (e.g. a segmentation fault), used more memory than
         ``worker.memory_mb`` or more time than ``worker.seconds``, or sent a result the
-        server does not accept
+        server does not accept; or :data:`MAX_JOBS` other uploads kept the workers busy
+        for ``worker.seconds``
     """
     worker = worker or WorkerLimits.from_settings()
+    if not _SLOTS.acquire(timeout=worker.seconds):
+        raise WorkerFailed("xfer_worker_busy", seconds=_seconds(worker.seconds), jobs=MAX_JOBS)
+    try:
+        return _run(func, args, kwargs, data, worker, progress, result_bytes, file_bytes)
+    finally:
+        _SLOTS.release()
+
+
+def _run(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    data: bytes,
+    worker: WorkerLimits,
+    progress: ProgressCallback | None,
+    result_bytes: int | None,
+    file_bytes: int | None,
+) -> Any:
     memory = worker.memory_mb
     cap = result_bytes or memory * 2**20
     workdir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
