@@ -360,6 +360,11 @@ def test_the_worker_runs_under_limits_in_its_own_process_group_and_folder() -> N
     assert limits["cpu"] == 8 and limits["core"] == 0 and limits["nofile"] <= 256
     assert limits["as"] < 4 * 2**30  # preloaded libraries + 300 MB, not unlimited
     assert Path(limits["tmp"]).name.startswith("atlas-upload-") and limits["pgid"]
+    kept = {"PATH", "LANG", "HOME", "TZ", "PYTHONPATH", "TMPDIR"}
+    extra = [
+        n for n in limits["env"] if n not in kept and not n.startswith(("LC_", "PROJ", "GDAL_"))
+    ]
+    assert not extra, extra  # no setting, URL or secret of the server reaches the worker
 
 
 def test_a_result_that_would_run_code_on_the_server_is_refused() -> None:

@@ -66,4 +66,5 @@ def _limits() -> dict:
         "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
         "tmp": tempfile.gettempdir(),
         "pgid": os.getpgid(0) == os.getpid(),
+        "env": sorted(os.environ),
     }

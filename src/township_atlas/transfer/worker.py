@@ -87,6 +87,7 @@ PRELOAD = [
     "township_atlas.transfer.gdal_read",
     "township_atlas.transfer.tables",
 ]
+_KEPT_ENV = {"PATH", "LANG", "HOME", "TZ", "PYTHONPATH"}
 _FILES_OPEN = 256  # RLIMIT_NOFILE of a job: GDAL opens a few files per layer
 # Jobs running at once in one server process: with the memory limit this bounds what
 # uploads can take from the machine (2 × 1 GiB by default), however many people upload.
@@ -294,6 +295,9 @@ def _child_main(
     os.setsid()  # its own process group: the server kills the whole group
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too large a file: an OSError, not death
     apply_limits(seconds, memory_mb, file_bytes)
+    for name in list(os.environ):  # no database URL, key or token is the worker's business
+        if name not in _KEPT_ENV and not name.startswith(("LC_", "PROJ", "GDAL_")):
+            del os.environ[name]
     os.environ["TMPDIR"] = workdir
     tempfile.tempdir = workdir
     last = [0.0]
