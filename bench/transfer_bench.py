@@ -124,7 +124,7 @@ def hostile_corpus(tmp: Path) -> dict[str, tuple[str, bytes]]:
         "GeoPackage: recursive view": ("a.gpkg", t.gpkg_with(tmp, t.RECURSIVE_VIEW)),
         "XLSX: 200k rows x 46 cells": ("a.xlsx", t.wide_xlsx(200_000, 46)),
         "CSV: 200k rows x 72 cells": ("a.csv", t.wide_csv(200_000, 72)),
-        "GeoJSON: line of 1.9M vertices": ("a.geojson", t.long_line(1_900_000)),
+        "GeoJSON: line of 1.2M vertices": ("a.geojson", t.long_line(1_200_000)),
         "CSV: 190k points (accepted)": ("a.csv", many_points(190_000)),
     }
 

@@ -142,7 +142,9 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         placeholder=tr("choose_placeholder", lang),
     )
     source = st.session_state.get(f"edit_import_source_{digest}")
-    read_key = ("read", digest, layer, source, encoding)
+    # id(bundle): the data is loaded once per version and shared, so a new version (a save
+    # by anyone) is a new object, and the suggestion and plan are made again against it.
+    read_key = ("read", digest, id(bundle), layer, source, encoding)
     first = _run_preview(
         upload,
         data,
@@ -169,17 +171,18 @@ def import_tab(bundle: Bundle, lang: str) -> None:
             placeholder=tr("choose_placeholder", lang),
         )
     if source != first.source:  # the same read, now also under the layer it chose
-        _remember(("read", digest, layer, first.source, encoding), digest, first)
+        _remember(("read", digest, id(bundle), layer, first.source, encoding), digest, first)
     for note in first.upload_notes:
         st.caption(md_escape(note.message(lang)))
     # The plan made with the suggested choices is remembered under those choices.
     if first.plan is not None or first.plan_error is not None:
-        _remember(_plan_key(digest, layer, first.source, encoding, first), digest, first)
+        _remember(_plan_key(digest, bundle, layer, first.source, encoding, first), digest, first)
     _after_read(upload, data, bundle, lang, layer, first, digest, encoding)
 
 
 def _plan_key(
     digest: str,
+    bundle: Bundle,
     layer: str,
     source: str,
     encoding: str | None,
@@ -191,7 +194,7 @@ def _plan_key(
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
-    return ("plan", digest, layer, source, encoding, crs, fields, repair)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair)
 
 
 def _after_read(
@@ -269,7 +272,7 @@ def _after_read(
         st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
     repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
     # --- plan and preview (in the worker, unless these choices were planned already) --
-    key = _plan_key(digest, layer, first.source, encoding, first, choice, chosen, repair)
+    key = _plan_key(digest, bundle, layer, first.source, encoding, first, choice, chosen, repair)
     planned = _run_preview(
         upload,
         data,
