@@ -266,7 +266,11 @@ def _set_limit(kind: int, value: int) -> None:
 
 
 def apply_limits(seconds: float, memory_mb: int, file_bytes: int) -> None:
-    """The resource limits of a job, applied in the child before anything is parsed."""
+    """The resource limits of a job, applied in the child before anything is parsed.
+
+    RLIMIT_NPROC is left alone: it counts every process *and thread* of the user, so a
+    bound low enough to matter would also stop GDAL's threads and the server's own.
+    """
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_CPU, int(seconds) + 1)
     _set_limit(resource.RLIMIT_FSIZE, file_bytes)
