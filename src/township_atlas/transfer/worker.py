@@ -13,7 +13,7 @@ How a job runs (:func:`run_isolated`):
   killed worker cannot clean up after itself);
 - the child is forked from a ``multiprocessing`` *forkserver*: a small process started once
   (by exec, never by forking the multi-threaded Streamlit server) with the transfer modules
-  already imported, so a job starts in tens of milliseconds instead of the ~2 s a fresh
+  already imported, so a job starts in about 0.1 s instead of the 3-4 s a fresh
   interpreter takes to import GDAL, pandas and pyproj (measured in ``bench/README.md``);
 - first thing in the child: a new session (its own process group), then
   ``resource.setrlimit``: address space (RLIMIT_AS: what the preloaded libraries already
