@@ -248,6 +248,8 @@ WORKER_CASES: list[tuple[str, Build, str, tuple[str, ...], Limits | None]] = [
      None),
     ("xlsx-too-many-cells", lambda t: ("a.xlsx", wide_xlsx(300, 46)), "xfer_too_many_cells", ("46", "10,000"),
      Limits(max_cells=10_000)),
+    ("shapefile-too-many-cells", lambda t: ("a.zip", zip_bytes(_shapefile_files(t, 30))), "xfer_too_many_cells",
+     ("30", "50"), Limits(max_cells=50)),
     ("text-too-long", lambda t: ("a.geojson", geojson_bytes([point_feature({"name_zh": "名" * 20_000}, X, Y)])),
      "xfer_text_too_long", ("20000", "10000"), None),
     ("geometry-text-too-long", lambda t: ("a.csv", nested_collection_csv(10)), "xfer_geometry_text_too_long",

@@ -157,6 +157,11 @@ def read_layer(
     count = info.get("features") or 0
     if count > limits.max_features:
         raise UploadRefused("xfer_too_many_features", name=label, limit=limits.max_features)
+    width = len(info.get("fields", ())) + 1  # the attributes and the geometry
+    if count * width > limits.max_cells:
+        from township_atlas.transfer.tables import too_many_cells
+
+        raise too_many_cells(label, count, width, limits.max_cells)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
