@@ -1,6 +1,12 @@
 """Import and export timings on a generated county (run by hand, never part of the tests).
 
     .venv/bin/python bench/transfer_bench.py [--county /tmp/county]
+    .venv/bin/python bench/transfer_bench.py --hostile    # the worst uploads, in the worker
+
+``--hostile`` sends the worst uploads of the hostile corpus (issue 15) through the upload
+worker with the default limits (60 s, 1024 MB) and prints, for each, the outcome, the wall
+time, the worker's peak memory and the growth of this (the server's) process, plus what
+starting a job costs (forkserver) against a fresh interpreter.
 
 Import = read + CRS suggestion + field mapping + plan, for the county's 10,000 sites as
 GeoJSON, as a zipped GBK Shapefile without .cpg, and as CSV (lon/lat + WKT). Export = the
@@ -91,11 +97,106 @@ def import_once(name: str, data: bytes, bundle):
     return times, plan, len(raw)
 
 
+def _rss_mb(field: str = "VmRSS") -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _noop(path, progress) -> int:
+    return 0
+
+
+def hostile_corpus(tmp: Path) -> dict[str, tuple[str, bytes]]:
+    """The worst uploads of the corpus (the tests build the same kinds, smaller)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests import test_transfer_worker as t
+
+    deep = 50_000
+    return {
+        "CSV: GEOMETRYCOLLECTION 50,000 deep": ("gc.csv", t.nested_collection_csv(deep)),
+        "XLSX: GEOMETRYCOLLECTION 50,000 deep": ("gc.xlsx", t.nested_collection_xlsx(deep)),
+        "KML: Folders 600,000 deep": ("a.kml", t.kml_nested(600_000)),
+        "GeoJSON: [ 1,000,000 deep": ("a.geojson", t.deep_json(1_000_000)),
+        "GeoJSON: number of 5,000 digits": ("a.geojson", t.geojson_long_number()),
+        "GeoPackage: recursive view": ("a.gpkg", t.gpkg_with(tmp, t.RECURSIVE_VIEW)),
+        "XLSX: 200k rows x 46 cells": ("a.xlsx", t.wide_xlsx(200_000, 46)),
+        "CSV: 200k rows x 72 cells": ("a.csv", t.wide_csv(200_000, 72)),
+        "GeoJSON: line of 1.2M vertices": ("a.geojson", t.long_line(1_200_000)),
+        "CSV: 190k points (accepted)": ("a.csv", many_points(190_000)),
+    }
+
+
+def many_points(rows: int) -> bytes:
+    lines = [f"点{i},示范基地,花椒,{105.7 + i * 1e-6:.6f},35.9" for i in range(rows)]
+    return ("名称,类型,产业,经度,纬度\n" + "\n".join(lines) + "\n").encode()
+
+
+def hostile(bundle) -> None:
+    from township_atlas.transfer import TransferError, WorkerLimits, preview_import, run_isolated
+
+    worker = WorkerLimits()  # the defaults: 60 s, 1024 MB
+    print(f"upload worker limits: {worker.seconds:g} s, {worker.memory_mb} MB")
+    t = time.perf_counter()
+    run_isolated(_noop, data=b"", worker=worker)
+    first = time.perf_counter() - t
+    starts = []
+    for _ in range(5):
+        t = time.perf_counter()
+        run_isolated(_noop, data=b"", worker=worker)
+        starts.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", "import township_atlas.transfer.worker, township_atlas.bundle"],
+        check=True,
+    )
+    fresh = time.perf_counter() - t
+    print(f"job start: forkserver {min(starts) * 1000:.0f} ms a job (first job, starting "
+          f"the forkserver: {first:.1f} s); a fresh interpreter importing the same: "
+          f"{fresh:.1f} s")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        corpus = hostile_corpus(Path(tmp))
+        print(f"(corpus generated in {time.perf_counter() - t:.0f} s, not counted)")
+        print(
+            f"\n{'upload':38} {'MB':>5} {'wall s':>7} {'worker MB':>9} {'server +MB':>10}  outcome"
+        )
+        for label, (name, data) in corpus.items():
+            rss = _rss_mb()
+            t = time.perf_counter()
+            peak = 0.0
+            try:
+                preview = preview_import(name, data, "sites", bundle, worker=worker)
+                peak = preview.peak_rss_mb
+                outcome = (
+                    f"planned: {len(preview.plan.features)} accepted" if preview.plan else "read"
+                )
+                del preview
+            except TransferError as exc:
+                peak = getattr(exc, "worker_peak_mb", 0.0)
+                outcome = f"{exc.key}"
+            wall = time.perf_counter() - t
+            grown = _rss_mb() - rss
+            shown = f"{peak:9.0f}" if peak else f"{'killed':>9}"
+            print(f"{label:38} {len(data) / 2**20:5.1f} {wall:7.2f} {shown} {grown:10.1f}  "
+                  f"{outcome}")  # fmt: skip
+    print(
+        f"\nserver process: peak RSS {_rss_mb('VmHWM'):.0f} MB (includes the corpus "
+        "held in memory to send it)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--county", type=Path, default=Path("/tmp/county"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--hostile", action="store_true", help="the worst uploads, in the worker")
     args = parser.parse_args()
+    if args.hostile:
+        hostile(Store(Path(__file__).resolve().parents[1] / "geodata").load().bundle)
+        return
     t = time.perf_counter()
     bundle = Store(county(args.county)).load().bundle
     print(f"county: {len(bundle.villages)} villages, {len(bundle.sites)} sites "

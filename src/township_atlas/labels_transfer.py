@@ -599,6 +599,137 @@ TEXT: dict[str, tuple[str, str]] = {
         "other tables, plans.yaml and report.yaml are exactly as in the data folder.",
     ),
     # --- progress ---
+    # --- the worker process and the limits checked before parsing ---
+    "xfer_worker_timeout": (
+        "读取和检查这个文件超过了 {seconds} 秒的时间上限,已停止(服务器不受影响)。"
+        "请只导出需要的图层或范围,或把文件分成几个较小的文件再导入。",
+        "Reading and checking this file took longer than the limit of {seconds} seconds and "
+        "was stopped (the server is not affected). Export only the layer or area you need, "
+        "or split the file into smaller ones.",
+    ),
+    "xfer_worker_memory": (
+        "读取这个文件需要的内存超过了 {limit_mb} MB 的上限,已停止(服务器不受影响)。"
+        "请只导出需要的图层或范围,或把文件分成几个较小的文件再导入。",
+        "Reading this file needed more than the memory limit of {limit_mb} MB and was "
+        "stopped (the server is not affected). Export only the layer or area you need, or "
+        "split the file into smaller ones.",
+    ),
+    "xfer_worker_killed": (
+        "读取这个文件的进程被终止(可能超过了 {limit_mb} MB 的内存上限)。服务器不受影响。"
+        "请把文件分成几个较小的文件再导入。",
+        "The process reading this file was killed (probably above the memory limit of "
+        "{limit_mb} MB). The server is not affected. Split the file into smaller ones.",
+    ),
+    "xfer_worker_crashed": (
+        "读取这个文件时读取程序崩溃了({reason}),可能文件已损坏或被故意构造,或超过了 "
+        "{limit_mb} MB 的内存上限。服务器不受影响,没有写入任何数据。请在原软件中重新导出。",
+        "The reader crashed on this file ({reason}): it may be damaged or crafted, or above "
+        "the memory limit of {limit_mb} MB. The server is not affected and nothing was "
+        "written. Export it again from the program that made it.",
+    ),
+    "xfer_worker_busy": (
+        "同时在读取的上传文件已有 {jobs} 个,{seconds} 秒内没有空出位置。请稍后再试。",
+        "{jobs} other uploads are being read and none finished within {seconds} seconds. "
+        "Try again in a moment.",
+    ),
+    "xfer_worker_recursion": (
+        "这个文件的结构嵌套太深,无法读取。请在原软件中重新导出。",
+        "This file is nested too deep to be read. Export it again from the program that made it.",
+    ),
+    "xfer_worker_failed": (
+        "读取这个文件时出错({detail})。没有写入任何数据。请在原软件中重新导出,或换一种格式。",
+        "Reading this file failed ({detail}). Nothing was written. Export it again, or in "
+        "another format.",
+    ),
+    "xfer_worker_result_too_large": (
+        "这个文件读取后的结果超过了 {limit_mb} MB 的上限。请把文件分成几个较小的文件再导入。",
+        "What this file holds is above the limit of {limit_mb} MB once read. Split it into "
+        "smaller files.",
+    ),
+    "xfer_worker_bad_result": (
+        "读取程序返回了无法接受的结果({detail}),已丢弃。没有写入任何数据。",
+        "The reader returned a result that is not accepted ({detail}); it was discarded. "
+        "Nothing was written.",
+    ),
+    "xfer_too_deep": (
+        "{name} 的{what}嵌套太深(超过 {limit} 层),为了安全不予读取。正常的地理数据不会嵌套这么多层;"
+        "请在原软件中重新导出。",
+        "The {what_en} in {name} is nested too deep (more than {limit} levels) and is refused "
+        "for safety. Real geodata is never nested this deep; export it again from the "
+        "program that made it.",
+    ),
+    "xfer_too_many_cells": (
+        "{name} 有 {rows} 行 × {columns} 列 = {cells} 个单元格,超过上限 {limit} 个。"
+        "请删去不需要的列或行,或分成几个文件。",
+        "{name} has {rows} rows × {columns} columns = {cells} cells, above the limit of "
+        "{limit}. Remove the columns or rows you do not need, or split the file.",
+    ),
+    "xfer_text_too_long": (
+        "{name} 第 {row} 行的“{column}”有 {length} 个字符,超过每个字段 {limit} 个字符的上限。"
+        "请缩短这段文字(长说明可以放在附件里)。",
+        "{name}, row {row}, '{column}' holds {length} characters, above the limit of {limit} "
+        "per field. Shorten it (long descriptions belong in an attachment).",
+    ),
+    "xfer_geometry_text_too_long": (
+        "{name} 第 {row} 行的几何文本有 {length} 个字符,超过上限 {limit}(约 {vertices} 个顶点)。"
+        "请先在 GIS 软件中简化这个要素。",
+        "{name}, row {row}: the geometry text holds {length} characters, above the limit of "
+        "{limit} (about {vertices} vertices). Simplify the feature in a GIS first.",
+    ),
+    "xfer_too_many_vertices": (
+        "{name} 的要素顶点太多:最多的一个有 {count} 个顶点,上限是每个要素 {limit} 个。"
+        "这些要素没有读入;请先在 GIS 软件中简化(例如 QGIS“简化”工具)再导入。",
+        "{name}: features have too many vertices (the largest has {count}; the limit is "
+        "{limit} per feature). They were not read; simplify them in a GIS first (e.g. the "
+        "QGIS Simplify tool).",
+    ),
+    "xfer_layer_too_many_vertices": (
+        "{name} 共有 {count} 个顶点,超过每个图层 {limit} 个的上限。请先简化几何,或分成几个文件导入。",
+        "{name} holds {count} vertices in all, above the limit of {limit} per layer. "
+        "Simplify the geometries or split the file.",
+    ),
+    "xfer_json_number_too_long": (
+        "{name} 中有一个 {digits} 位的数字,不是正常的坐标或属性值,为了安全不予读取。请重新导出。",
+        "{name} holds a number of {digits} digits, which is no real coordinate or value; it "
+        "is refused for safety. Export the file again.",
+    ),
+    "xfer_gpkg_views": (
+        "GeoPackage {name} 中有视图或触发器({objects}),为了安全不予读取(它们会在打开时执行查询)。"
+        "请在 QGIS 中把需要的图层另存为新的 GeoPackage 再导入。",
+        "The GeoPackage {name} holds views or triggers ({objects}), which run queries when "
+        "opened; it is refused for safety. Save the layers you need into a new GeoPackage "
+        "in QGIS and import that.",
+    ),
+    "xfer_gpkg_too_complex": (
+        "检查 GeoPackage {name} 的结构超过了时间上限,为了安全不予读取。请在 QGIS 中另存为新的 "
+        "GeoPackage 再导入。",
+        "Checking the structure of the GeoPackage {name} took too long; it is refused for "
+        "safety. Save it as a new GeoPackage in QGIS and import that.",
+    ),
+    "xfer_shp_dbf_mismatch": (
+        "Shapefile {name} 的 .shp 有 {shapes} 个几何,而 .dbf 有 {records} 条属性记录,两者对不上,"
+        "文件不完整或已损坏。请在原软件中重新导出整个 Shapefile(.shp .shx .dbf 一起)。",
+        "The Shapefile {name} has {shapes} geometries in its .shp but {records} attribute "
+        "records in its .dbf; they do not match, so the file is incomplete or damaged. Export "
+        "the whole Shapefile again (.shp, .shx and .dbf together).",
+    ),
+    "xfer_encoding_cpg_unknown": (
+        ".cpg 文件写的编码“{declared}”不是可用的文字编码,已忽略;按检测结果使用 {encoding}。"
+        "中文乱码时请在“文字编码”中选择正确的编码。",
+        "The .cpg names '{declared}', which is not a text encoding we know; it was ignored "
+        "and {encoding} (detected) was used. If Chinese text looks garbled, choose the "
+        "encoding yourself.",
+    ),
+    "xfer_zip_name_too_long": (
+        "压缩包中的文件名太长({length} 字节,上限 {limit}):{member}。请缩短文件名后重新打包。",
+        "A file name in the zip is too long ({length} bytes, limit {limit}): {member}. "
+        "Shorten it and zip again.",
+    ),
+    "xfer_zip_file_and_folder": (
+        "压缩包中“{member}”既是文件又是文件夹,无法解压。请重新打包。",
+        "The zip holds '{member}' both as a file and as a folder, which cannot be "
+        "extracted. Zip the data again.",
+    ),
     "xfer_progress_read": ("正在读取 {name}…", "Reading {name}…"),
     "xfer_progress_item": ("{item}", "{item}"),
     "xfer_progress_attributes": ("正在核对属性…", "Checking attributes…"),

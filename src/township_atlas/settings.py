@@ -55,6 +55,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Whether people may look without logging in (true/false); false requires a login.",
     ),
     Setting(
+        "upload_worker_seconds",
+        "60",
+        "导入时读取和检查一个上传文件的时间上限(秒);它在单独的进程中运行,超时即被终止。",
+        "Seconds an upload may take to be read and checked; it runs in a separate process "
+        "that is killed at the limit.",
+    ),
+    Setting(
+        "upload_worker_memory_mb",
+        "1024",
+        "读取一个上传文件的进程最多可用的内存(MB,不含已加载的程序库);超过即停止。",
+        "Memory (MB, on top of the loaded libraries) the process reading an upload may use; "
+        "it is stopped above it.",
+    ),
+    Setting(
         "session_idle_minutes",
         "60",
         "登录后无操作多少分钟自动退出。",
@@ -218,3 +232,13 @@ def oidc_roles() -> dict[str, str]:
             )
         mapping[name.strip().lower()] = parse_role(role) or "viewer"
     return mapping
+
+
+def upload_worker_seconds() -> int:
+    """Wall-time limit of the process that reads an upload."""
+    return _positive_int("upload_worker_seconds")
+
+
+def upload_worker_memory_mb() -> int:
+    """Memory limit (MB) of the process that reads an upload."""
+    return _positive_int("upload_worker_memory_mb")

@@ -12,7 +12,10 @@ Import, step by step (what the 数据编辑 page does)::
     change = plan.to_change_set(user)                # -> edits.ChangeSet for edits.save
 
 or all at once: ``plan_import(filename, data, "sites", bundle)``. Nothing here writes to
-the data folder. Export: ``export_layer(bundle, "sites", "shapefile")`` and
+the data folder. The server (the 数据编辑 page) never parses an upload itself: it calls
+``preview_import`` / ``plan_import_isolated``, which run the steps above in a worker
+process with a time and memory limit (:mod:`.worker`); ``Upload`` and ``plan_import`` stay
+usable in-process for tests and scripts. Export: ``export_layer(bundle, "sites", "shapefile")`` and
 ``export_dataset(bundle, "geojson")`` return ``(file name, bytes)``.
 
 Every error is a :class:`TransferError` (an ``AtlasError``) with a Chinese and English
@@ -52,6 +55,14 @@ from township_atlas.transfer.plan import IMPORTABLE_LAYERS, ImportPlan, build_pl
 from township_atlas.transfer.problems import RowProblem
 from township_atlas.transfer.raw import RawLayer, SourceLayer
 from township_atlas.transfer.upload import Upload, read_upload
+from township_atlas.transfer.worker import (
+    ImportPreview,
+    WorkerFailed,
+    WorkerLimits,
+    plan_import_isolated,
+    preview_import,
+    run_isolated,
+)
 from township_atlas.transfer.workflow import plan_import
 
 __all__ = [
@@ -67,6 +78,7 @@ __all__ = [
     "ExportError",
     "FieldMapping",
     "ImportPlan",
+    "ImportPreview",
     "LayerChoiceNeeded",
     "Limits",
     "Note",
@@ -78,6 +90,8 @@ __all__ = [
     "UnsupportedFormat",
     "Upload",
     "UploadRefused",
+    "WorkerFailed",
+    "WorkerLimits",
     "build_plan",
     "describe_declared",
     "export_dataset",
@@ -86,7 +100,10 @@ __all__ = [
     "export_warnings",
     "lock_down_gdal",
     "plan_import",
+    "plan_import_isolated",
+    "preview_import",
     "read_upload",
+    "run_isolated",
     "suggest_crs",
     "suggest_mapping",
     "to_wgs84",

@@ -47,6 +47,9 @@ class Member:
         return PurePosixPath(self.name).suffix.lower()
 
 
+NAME_MAX_BYTES = 255  # one file or folder name on Linux file systems
+
+
 def _decoded_name(info: zipfile.ZipInfo) -> str:
     """The member name as the person who zipped it typed it.
 
@@ -77,6 +80,11 @@ def _vet_name(raw_name: str, name: str) -> str:
     parts = [p for p in unified.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise UploadRefused("xfer_zip_traversal", member=name)
+    longest = max((len(p.encode("utf-8", "surrogateescape")) for p in parts), default=0)
+    if longest > NAME_MAX_BYTES:
+        raise UploadRefused(
+            "xfer_zip_name_too_long", member=name[:80] + "…", length=longest, limit=NAME_MAX_BYTES
+        )
     return "/".join(parts)
 
 
@@ -131,6 +139,15 @@ def open_zip(data: bytes, label: str, limits: Limits) -> tuple[zipfile.ZipFile, 
             raise UploadRefused("xfer_zip_duplicate", member=name)
         seen.add(name.lower())
         members.append(Member(name, info))
+    # A member that is also the folder of another ("x.csv" and "x.csv/y.csv") cannot be
+    # extracted: one of them would have to replace the other.
+    files = {m.name.lower() for m in members}
+    for member in members:
+        parts = member.name.lower().split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                raise UploadRefused("xfer_zip_file_and_folder", member=folder)
     return zf, members
 
 
@@ -180,9 +197,14 @@ def extract(
         if not target.is_relative_to(root):
             raise UploadRefused("xfer_zip_traversal", member=member.name)
         data = read_member(zf, member, limits, budget)
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(target, "xb") as fh:
-            fh.write(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(target, "xb") as fh:
+                fh.write(data)
+        except OSError as exc:  # vetted above; a last guard so it is a message, not a crash
+            raise UnreadableFile(
+                "xfer_zip_member_damaged", member=member.name, detail=exc.strerror or str(exc)
+            ) from exc
         paths[member.name] = target
         if progress is not None:
             progress((index + 1) / max(len(members), 1), member.name)

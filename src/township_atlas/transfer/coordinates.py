@@ -21,6 +21,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from township_atlas.transfer.depth import check_depth
+from township_atlas.transfer.errors import UploadRefused
+from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.tables import Table, norm_header
 
 _LON = {
@@ -130,10 +133,27 @@ def parse_number(value: Any) -> float:
     return -degrees if hemi in ("S", "W", "南", "西") else degrees
 
 
-def parse_geometry_text(value: str) -> BaseGeometry:
+def parse_geometry_text(
+    value: str, name: str = "", limits: Limits = DEFAULT_LIMITS
+) -> BaseGeometry:
+    """A geometry from WKT (EWKT's ``SRID=n;`` prefix allowed) or GeoJSON text, nesting
+    checked first (GEOS crashes on deep WKT).
+
+    Raises
+    ------
+    UploadRefused : nested deeper than ``limits.max_nesting``
+    ValueError : not a geometry (the reason is shown for the row)
+    """
     text = value.strip()
     if text.startswith("{"):
-        return shapely.from_geojson(json.dumps(json.loads(text)))
+        check_depth(text, "json", name, limits.max_nesting)
+        doc = json.loads(text)
+        if isinstance(doc, dict) and doc.get("type") == "Feature":
+            doc = doc.get("geometry")
+        if not isinstance(doc, dict) or not isinstance(doc.get("type"), str):
+            raise ValueError("GeoJSON text without a geometry")
+        return shapely.from_geojson(json.dumps(doc))
+    check_depth(text, "wkt", name, limits.max_nesting)
     return shapely.from_wkt(re.sub(r"^SRID=\d+;\s*", "", text, flags=re.IGNORECASE))
 
 
@@ -165,7 +185,7 @@ def _point_numbers(
 
 
 def row_geometries(
-    table: Table, cols: CoordinateColumns
+    table: Table, cols: CoordinateColumns, name: str = "", limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[BaseGeometry | None], dict[int, str]]:
     """One geometry per row (None where missing) and {row index: reason} for unreadable ones."""
     n = len(table.records)
@@ -180,7 +200,16 @@ def row_geometries(
             wkt_rows.add(index)
             try:
                 text = str(text) + "".join(str(record.get(p) or "") for p in cols.wkt_parts)
-                geoms[index] = parse_geometry_text(text)
+                if len(text) > limits.max_geometry_text_chars:
+                    raise UploadRefused(
+                        "xfer_geometry_text_too_long",
+                        name=name,
+                        row=table.row_numbers[index],
+                        length=len(text),
+                        limit=limits.max_geometry_text_chars,
+                        vertices=limits.max_vertices,
+                    )
+                geoms[index] = parse_geometry_text(text, name, limits)
             except (
                 ValueError,
                 TypeError,

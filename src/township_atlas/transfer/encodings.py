@@ -75,9 +75,12 @@ def normalise(name: str) -> str | None:
     key = name.strip().upper()
     key = _CPG_ALIASES.get(key, key)
     try:
-        canonical = codecs.lookup(key).name
+        info = codecs.lookup(key)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib: not encodings
+        return None
+    canonical = info.name
     return _GDAL_NAMES.get(canonical, canonical.upper())
 
 
@@ -143,22 +146,30 @@ def shapefile_encoding(shp: Path, override: str | None = None) -> EncodingChoice
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
+    unknown = None
     if cpg.exists():
         declared = cpg.read_bytes()[:64].decode("ascii", "replace").strip()
         codec = normalise(declared)
         if codec is not None:
             return EncodingChoice(codec, "cpg", Note.of("xfer_encoding_cpg", encoding=codec))
+        unknown = "".join(c for c in declared if c.isprintable())[:40]
+
+    def chosen(codec: str, source: str, note: Note) -> EncodingChoice:
+        if unknown is not None:  # say the .cpg was ignored, and what was used instead
+            note = Note.of("xfer_encoding_cpg_unknown", declared=unknown, encoding=codec)
+        return EncodingChoice(codec, source, note)
+
     dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
     if dbf is None:
-        return EncodingChoice("UTF-8", "detected", Note.of("xfer_encoding_ascii"))
+        return chosen("UTF-8", "detected", Note.of("xfer_encoding_ascii"))
     ldid, values = dbf_text_values(dbf)
     if ldid in LDID_CODEPAGES:
         codec = LDID_CODEPAGES[ldid]
-        return EncodingChoice(
+        return chosen(
             codec, "ldid", Note.of("xfer_encoding_ldid", encoding=codec, ldid=f"0x{ldid:02X}")
         )
     codec, reason = detect(values)
-    return EncodingChoice(codec, "detected", Note.of(reason, encoding=codec))
+    return chosen(codec, "detected", Note.of(reason, encoding=codec))
 
 
 def decode_text(data: bytes, name: str, override: str | None = None) -> tuple[str, EncodingChoice]:
@@ -177,6 +188,8 @@ def decode_text(data: bytes, name: str, override: str | None = None) -> tuple[st
         return _strict(data, codec, name, choice), choice
     for bom, codec in (
         (b"\xef\xbb\xbf", "UTF-8-SIG"),
+        (b"\xff\xfe\x00\x00", "UTF-32"),  # before UTF-16: it starts with the same bytes
+        (b"\x00\x00\xfe\xff", "UTF-32"),
         (b"\xff\xfe", "UTF-16"),
         (b"\xfe\xff", "UTF-16"),
     ):

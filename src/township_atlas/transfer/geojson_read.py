@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from township_atlas.transfer.depth import check_depth, too_deep
 from township_atlas.transfer.encodings import EncodingChoice, decode_text
 from township_atlas.transfer.errors import UnreadableFile, UnsupportedFormat, UploadRefused
 from township_atlas.transfer.limits import Limits
@@ -61,6 +62,44 @@ def _plain(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def load_json(text: str, name: str, limits: Limits) -> Any:
+    """``json.loads`` with numbers of at most ``limits.max_json_digits`` digits; the depth
+    must have been checked (:func:`.depth.check_depth`).
+
+    Raises
+    ------
+    UnreadableFile : invalid JSON (with line and column)
+    UploadRefused : a number with too many digits, or nested too deep
+    """
+
+    def number(kind: type) -> Any:
+        def parse(value: str) -> Any:
+            if len(value) > limits.max_json_digits:
+                raise _NumberTooLong(len(value))
+            return kind(value)
+
+        return parse
+
+    try:
+        return json.loads(
+            text, parse_constant=float, parse_int=number(int), parse_float=number(float)
+        )
+    except _NumberTooLong as exc:
+        raise UploadRefused("xfer_json_number_too_long", name=name, digits=exc.digits) from exc
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(
+            "xfer_json_malformed", name=name, line=exc.lineno, column=exc.colno
+        ) from exc
+    except RecursionError as exc:  # the depth check comes first; this is a second guard
+        raise too_deep("json", name, limits.max_nesting) from exc
+
+
 def read_geojson(data: bytes, name: str, limits: Limits, encoding: str | None = None) -> JsonLayer:
     """Parse GeoJSON bytes into rows and shapely geometries (source coordinates).
 
@@ -71,14 +110,9 @@ def read_geojson(data: bytes, name: str, limits: Limits, encoding: str | None = 
     UploadRefused : a linked CRS, or more features than allowed
     """
     text, choice = decode_text(data, name, encoding)
-    try:
-        doc = json.loads(text.lstrip("\ufeff"), parse_constant=float)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(
-            "xfer_json_malformed", name=name, line=exc.lineno, column=exc.colno
-        ) from exc
-    except RecursionError as exc:
-        raise UnreadableFile("xfer_json_malformed", name=name, line=0, column=0) from exc
+    text = text.lstrip("\ufeff")
+    check_depth(text, "json", name, limits.max_nesting)
+    doc = load_json(text, name, limits)
     if not isinstance(doc, dict):
         raise UnreadableFile("xfer_not_geojson", name=name)
     if doc.get("type") == "Topology" or "geometryType" in doc or "spatialReference" in doc:

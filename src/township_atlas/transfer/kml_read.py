@@ -73,23 +73,41 @@ def _href_kind(href: str) -> str:
 
 
 def _vet_links(root: ET.Element, name: str, notes: list[Note]) -> None:
-    """Refuse anything that would make a KML viewer fetch another document or file."""
+    """Refuse anything that would make a KML viewer fetch another document or file.
+
+    One depth-first pass with enter/leave events: the enclosing styles and linking
+    elements are counters and a stack, not a copied list of ancestors per element (which
+    made deep documents quadratic).
+    """
     ignored_icons = 0
-    stack: list[tuple[ET.Element, tuple[str, ...]]] = [(root, ())]
+    in_style = 0  # IconStyle / ListStyle elements we are inside
+    linking: list[str] = []  # the enclosing linking elements, innermost last
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
     while stack:
-        elem, ancestors = stack.pop()
+        elem, leaving = stack.pop()
         tag = _local(elem.tag)
+        if leaving:
+            if tag in ("IconStyle", "ListStyle"):
+                in_style -= 1
+            if tag in _LINKING_ELEMENTS:
+                linking.pop()
+            continue
         if tag in _REFUSED_ELEMENTS:
             raise UploadRefused("xfer_kml_network_link", name=name)
         if tag in ("href", "styleUrl") and elem.text and _href_kind(elem.text) == "outside":
-            if "IconStyle" in ancestors or "ListStyle" in ancestors or tag == "styleUrl":
+            if in_style or tag == "styleUrl":
                 ignored_icons += 1
             else:
-                where = next((a for a in reversed(ancestors) if a in _LINKING_ELEMENTS), tag)
+                where = linking[-1] if linking else tag
                 raise UploadRefused(
                     "xfer_kml_remote_href", name=name, element=where, href=elem.text.strip()[:200]
                 )
-        stack.extend((child, (*ancestors, tag)) for child in elem)
+        if tag in ("IconStyle", "ListStyle"):
+            in_style += 1
+        if tag in _LINKING_ELEMENTS:
+            linking.append(tag)
+        stack.append((elem, True))
+        stack.extend((child, False) for child in reversed(elem))
     if ignored_icons:
         notes.append(Note.of("xfer_kml_icons_ignored", count=ignored_icons))
 

@@ -50,6 +50,8 @@ class RawLayer:
     bad_geometry : row index (0-based) -> why its geometry could not be read (the
         reader's technical detail, or a Note)
     notes : anything the planner should know about how the file was read
+    too_many_vertices : (largest vertex count, limit) when geometries were left out for
+        having more vertices than allowed
     """
 
     name: str
@@ -64,6 +66,7 @@ class RawLayer:
     coordinates: CoordinateColumns | None = None
     bad_geometry: dict[int, str | Note] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    too_many_vertices: tuple[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.records)

@@ -10,10 +10,10 @@ import numpy as np
 from township_atlas.transfer import gdal_read
 from township_atlas.transfer.coordinates import CoordinateColumns, detect_columns, row_geometries
 from township_atlas.transfer.encodings import EncodingChoice, shapefile_encoding
-from township_atlas.transfer.errors import UnreadableFile
+from township_atlas.transfer.errors import UnreadableFile, UploadRefused
 from township_atlas.transfer.geojson_read import read_geojson
 from township_atlas.transfer.kml_read import read_kml
-from township_atlas.transfer.limits import Limits
+from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.messages import Note
 from township_atlas.transfer.raw import RawLayer, geometry_array
 from township_atlas.transfer.tables import Table, read_csv, read_xlsx
@@ -25,7 +25,11 @@ Progress = Callable[[float, str], None]
 
 
 def _table_layer(
-    table: Table, label: str, fmt: str, coordinates: CoordinateColumns | None
+    table: Table,
+    label: str,
+    fmt: str,
+    coordinates: CoordinateColumns | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RawLayer:
     cols = coordinates or detect_columns(table)
     for name in (cols.lon, cols.lat, cols.wkt, *cols.wkt_parts):
@@ -37,7 +41,7 @@ def _table_layer(
         )
         error.params["column_list"] = list(table.columns)
         raise error
-    geoms, bad = row_geometries(table, cols)
+    geoms, bad = row_geometries(table, cols, label, limits)
     used = {cols.lon, cols.lat, cols.wkt, *cols.wkt_parts} - {None}
     notes = [
         Note.of(
@@ -98,7 +102,7 @@ def _gpkg(entry: Entry, limits: Limits, coordinates: CoordinateColumns | None) -
     cols, recs, arr, crs = gdal_read.read_layer(entry.path, entry.layer, entry.label, limits)
     if arr is None:  # an attribute table: coordinates are in columns
         table = Table(cols, recs, list(range(2, len(recs) + 2)))
-        raw = _table_layer(table, entry.label, "gpkg", coordinates)
+        raw = _table_layer(table, entry.label, "gpkg", coordinates, limits)
         raw.row_kind = "feature"
         raw.row_numbers = list(range(1, len(recs) + 1))
         return raw
@@ -165,24 +169,51 @@ def read_entry(
     elif entry.format == "csv":
         assert entry.data is not None
         raw = _table_layer(
-            read_csv(entry.data, entry.label, limits, encoding), entry.label, "csv", coordinates
+            read_csv(entry.data, entry.label, limits, encoding),
+            entry.label,
+            "csv",
+            coordinates,
+            limits,
         )
     elif entry.format == "xlsx":
         assert entry.data is not None
         table = read_xlsx(entry.data, entry.label, entry.layer, limits)
-        raw = _table_layer(table, entry.label, "xlsx", coordinates)
+        raw = _table_layer(table, entry.label, "xlsx", coordinates, limits)
     else:  # pragma: no cover - sniff() only returns the formats above
         raise UnreadableFile("xfer_unknown_format", name=entry.label, ext=entry.format)
     if progress is not None:
         progress(1.0, entry.label)
     if not len(raw):
         raise UnreadableFile("xfer_layer_empty", name=entry.label)
+    _check_text(raw, limits)
     _check_vertices(raw, limits)
     return raw
 
 
+def _check_text(raw: RawLayer, limits: Limits) -> None:
+    """Refuse an attribute value longer than ``limits.max_text_chars`` (the coordinate
+    columns of a table are bounded by ``max_geometry_text_chars`` instead)."""
+    skip = set()
+    if raw.coordinates is not None:
+        c = raw.coordinates
+        skip = {c.lon, c.lat, c.wkt, *c.wkt_parts} - {None}
+    limit = limits.max_text_chars
+    for index, record in enumerate(raw.records):
+        for column, value in record.items():
+            if isinstance(value, str) and len(value) > limit and column not in skip:
+                raise UploadRefused(
+                    "xfer_text_too_long",
+                    name=raw.name,
+                    row=raw.row_numbers[index],
+                    column=str(column)[:80],
+                    length=len(value),
+                    limit=limit,
+                )
+
+
 def _check_vertices(raw: RawLayer, limits: Limits) -> None:
-    """Flag geometries with more vertices than allowed (they are not processed further)."""
+    """Leave out geometries with more vertices than allowed (each gets a message); refuse
+    the layer when their sum is above the layer's limit."""
     import shapely
 
     geoms = raw.geometries
@@ -191,8 +222,28 @@ def _check_vertices(raw: RawLayer, limits: Limits) -> None:
         return
     counts = np.zeros(len(geoms), dtype=np.int64)
     counts[present] = shapely.get_num_coordinates(geoms[present])
-    for index in np.flatnonzero(counts > limits.max_vertices):
+    total = int(counts.sum())
+    if total > limits.max_layer_vertices:
+        raise UploadRefused(
+            "xfer_layer_too_many_vertices",
+            name=raw.name,
+            count=total,
+            limit=limits.max_layer_vertices,
+        )
+    large = np.flatnonzero(counts > limits.max_vertices)
+    if len(large):
+        raw.too_many_vertices = (int(counts.max()), limits.max_vertices)
+    for index in large:
         raw.bad_geometry[int(index)] = Note.of(
             "xfer_row_too_many_vertices", count=int(counts[index]), limit=limits.max_vertices
         )
         raw.geometries[index] = None
+
+
+def no_geometry_left(raw: RawLayer) -> UploadRefused | None:
+    """When every geometry was left out for having too many vertices, the error saying so
+    (instead of "choose the coordinate system", all a CRS suggestion could then say)."""
+    if raw.too_many_vertices is None or any(g is not None for g in raw.geometries):
+        return None
+    count, limit = raw.too_many_vertices
+    return UploadRefused("xfer_too_many_vertices", name=raw.name, count=count, limit=limit)

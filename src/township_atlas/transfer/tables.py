@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 
 from township_atlas.transfer.encodings import EncodingChoice, decode_text
 from township_atlas.transfer.errors import UnreadableFile, UploadRefused
@@ -93,6 +94,32 @@ def _rows_to_table(rows: list[tuple[int, list[Any]]], limits: Limits, name: str)
     return Table(columns, records, numbers)
 
 
+class _CellCount:
+    """Refuses a table once rows × widest row exceeds ``limits.max_cells`` (checked row by
+    row while reading, so memory stays bounded by the limit)."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name = name
+        self.limit = limits.max_cells
+        self.width = 0
+
+    def add(self, rows: int, width: int) -> None:
+        self.width = max(self.width, width)
+        if rows * self.width > self.limit:
+            raise too_many_cells(self.name, rows, self.width, self.limit)
+
+
+def too_many_cells(name: str, rows: int, columns: int, limit: int) -> UploadRefused:
+    return UploadRefused(
+        "xfer_too_many_cells",
+        name=name,
+        rows=f"{rows:,}",
+        columns=columns,
+        cells=f"{rows * columns:,}",
+        limit=f"{limit:,}",
+    )
+
+
 def read_csv(data: bytes, name: str, limits: Limits, encoding: str | None = None) -> Table:
     """Read a delimited text file (comma, semicolon, tab or |, sniffed from the start)."""
     text, choice = decode_text(data, name, encoding)
@@ -103,9 +130,11 @@ def read_csv(data: bytes, name: str, limits: Limits, encoding: str | None = None
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows: list[tuple[int, list[Any]]] = []
+    cells = _CellCount(name, limits)
     try:
         for row in reader:
             rows.append((reader.line_num, row))
+            cells.add(len(rows), len(row))
             if len(rows) > limits.max_features + 1:
                 raise UploadRefused("xfer_too_many_features", name=name, limit=limits.max_features)
     except csv.Error as exc:
@@ -131,17 +160,25 @@ def vet_xlsx(data: bytes, name: str, zf: zipfile.ZipFile) -> None:
 def _open_workbook(data: bytes, name: str) -> Any:
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException as exc:  # a DTD or entity in a part (any encoding)
+        raise UploadRefused("xfer_xml_dtd", name=name) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise UnreadableFile("xfer_xlsx_damaged", name=name, detail=str(exc)[:200]) from exc
 
 
-def xlsx_sheets(data: bytes, name: str) -> list[tuple[str, int | None]]:
-    """(sheet name, rows below the header if known) of every worksheet."""
+def xlsx_sheets(
+    data: bytes, name: str, limits: Limits | None = None
+) -> list[tuple[str, int | None]]:
+    """(sheet name, rows below the header if known) of every worksheet; a sheet whose
+    declared size is above ``limits.max_cells`` is refused before it is read."""
     book = _open_workbook(data, name)
     try:
         out = []
         for sheet in book.worksheets:
             rows = sheet.max_row if isinstance(sheet.max_row, int) else None
+            width = sheet.max_column if isinstance(sheet.max_column, int) else None
+            if limits is not None and rows and width and rows * width > limits.max_cells:
+                raise too_many_cells(f"{name} › {sheet.title}", rows, width, limits.max_cells)
             out.append((sheet.title, max(rows - 1, 0) if rows else None))
         return out
     finally:
@@ -159,11 +196,15 @@ def read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tabl
         else:
             raise UnreadableFile("xfer_layer_unknown", name=name, layer=sheet)
         rows: list[tuple[int, list[Any]]] = []
+        cells = _CellCount(f"{name} › {ws.title}", limits)
         for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
             rows.append((number, list(row)))
+            cells.add(len(rows), len(row))
             if len(rows) > limits.max_features + 50:
                 raise UploadRefused("xfer_too_many_features", name=name, limit=limits.max_features)
         return _rows_to_table(rows, limits, f"{name} › {ws.title}")
+    except DefusedXmlException as exc:
+        raise UploadRefused("xfer_xml_dtd", name=name) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableFile("xfer_xlsx_damaged", name=name, detail=str(exc)[:200]) from exc
     finally:

@@ -140,7 +140,7 @@ class Upload:
     ) -> None:
         if fmt == "gpkg":
             assert path is not None
-            gdal_read.vet_gpkg(path, label)
+            gdal_read.vet_gpkg(path, label, self.limits)
             for layer, count, geom in gdal_read.gpkg_layers(path, label):
                 entry = Entry("gpkg", f"{label} › {layer}", path=path, layer=layer)
                 self._add(f"{label}::{layer}", f"{label} › {layer}", entry, count, geom)
@@ -174,7 +174,7 @@ class Upload:
         zf, _members = open_zip(data, label, self.limits)
         with zf:
             vet_xlsx(data, label, zf)
-        for sheet, rows in xlsx_sheets(data, label):
+        for sheet, rows in xlsx_sheets(data, label, self.limits):
             entry = Entry("xlsx", f"{label} › {sheet}", data=data, layer=sheet)
             self._add(f"{label}::{sheet}", entry.label, entry, rows, None)
 

@@ -11,6 +11,7 @@ from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping
 from township_atlas.transfer.plan import ImportPlan, build_plan
 from township_atlas.transfer.progress import ProgressCallback, Reporter
+from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def plan_import(
         )
     if crs is None:
         suggestion = suggest_crs(raw, bundle)
+        if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
+            raise refusal
         if suggestion.choice is None:
             raise TransferError(
                 "xfer_crs_needed",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
+from xml.parsers import expat
 
 from defusedxml import (
     DTDForbidden,
@@ -19,12 +21,13 @@ from defusedxml import (
 )
 from defusedxml import ElementTree as SafeET
 
+from township_atlas.transfer.depth import too_deep
 from township_atlas.transfer.errors import UnreadableFile, UploadRefused
 from township_atlas.transfer.limits import Limits
 
 _DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)[\"']")
 _EXPAT_CODECS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1"}
-_DANGEROUS_PROLOG = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DANGEROUS_PROLOG = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _recode(data: bytes, name: str) -> bytes:
@@ -55,6 +58,7 @@ def parse_xml(data: bytes, name: str, limits: Limits) -> ET.Element:
             "xfer_xml_too_large", name=name, limit_mb=round(limits.max_xml_bytes / 2**20)
         )
     data = _recode(data, name)
+    check_xml_depth(data, name, limits.max_nesting)
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden as exc:
@@ -68,10 +72,73 @@ def parse_xml(data: bytes, name: str, limits: Limits) -> ET.Element:
         raise UnreadableFile("xfer_xml_malformed", name=name, line=line, column=column) from exc
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _Doctype(Exception):
+    pass
+
+
+def check_xml_depth(data: bytes, name: str, limit: int) -> None:
+    """Refuse a document nested deeper than ``limit`` elements, or declaring a DTD, in one
+    streaming pass of expat (linear time, no tree built): the recursive walks of the
+    reader then never meet deep nesting.
+
+    Raises
+    ------
+    UploadRefused : too deep, or a DTD
+    UnreadableFile : malformed XML (with line and column)
+    """
+    parser = expat.ParserCreate()
+    level = [0]
+
+    def start(_tag: str, _attrs: Any) -> None:
+        level[0] += 1
+        if level[0] > limit:
+            raise _TooDeep
+
+    def end(_tag: str) -> None:
+        level[0] -= 1
+
+    def doctype(*_args: Any) -> None:
+        raise _Doctype
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _TooDeep as exc:
+        raise too_deep("xml", name, limit) from exc
+    except _Doctype as exc:
+        raise UploadRefused("xfer_xml_dtd", name=name) from exc
+    except expat.ExpatError as exc:
+        raise UnreadableFile(
+            "xfer_xml_malformed", name=name, line=exc.lineno, column=exc.offset
+        ) from exc
+
+
+def _head_text(head: bytes) -> str:
+    """The start of an XML part as text, whatever its encoding (BOM or the first bytes of
+    ``<?xml``, as in appendix F of the XML specification)."""
+    for marks, codec in (
+        ((b"\xff\xfe\x00\x00", b"<\x00\x00\x00"), "utf-32-le"),
+        ((b"\x00\x00\xfe\xff", b"\x00\x00\x00<"), "utf-32-be"),
+        ((b"\xff\xfe", b"<\x00"), "utf-16-le"),
+        ((b"\xfe\xff", b"\x00<"), "utf-16-be"),
+    ):
+        if head.startswith(marks):
+            return head.decode(codec, "ignore")
+    return head.decode("utf-8", "ignore")
+
+
 def check_xml_prolog(data: bytes, name: str) -> None:
-    """Refuse an XML part (e.g. inside an .xlsx) that declares a DTD or entities.
+    """Refuse an XML part (e.g. inside an .xlsx) that declares a DTD or entities, in UTF-8
+    or in UTF-16/32 (the DTD is looked for in the decoded text).
 
     A DTD can only come before the root element, so the first 64 KB decide.
     """
-    if _DANGEROUS_PROLOG.search(data[:65536]):
+    if _DANGEROUS_PROLOG.search(_head_text(data[:65536])):
         raise UploadRefused("xfer_xml_dtd", name=name)

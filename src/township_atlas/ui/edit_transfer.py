@@ -8,6 +8,7 @@ Both are checked on the server (``import`` and ``export`` actions). Text from up
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import time
 from typing import Any
@@ -28,9 +29,12 @@ from township_atlas.ui.edit_common import conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
 from township_atlas.ui.text import md_escape
 
-RAW = "edit_import_raw"  # (key, RawLayer | None, error) for the current upload and choices
+# Worker results for the current upload, keyed by (upload digest, choices): a small,
+# bounded cache so a rerun with the same choices does not start the worker again.
+CACHE = "edit_import_cache"
 PLAN = "edit_import_plan"
 EXPORTED = "edit_export_file"
+CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
 
@@ -53,6 +57,60 @@ def _note_lines(notes: list[Any], lang: str) -> str:
     return "\n".join(f"- {md_escape(n.message(lang))}" for n in notes)
 
 
+def clear_import() -> None:
+    """Drop everything the import kept in the session (after accepting, or a new file)."""
+    for key in (CACHE, PLAN):
+        st.session_state.pop(key, None)
+
+
+def _cached(key: tuple[Any, ...]) -> Any:
+    cache = st.session_state.get(CACHE)
+    return cache.get(key) if isinstance(cache, dict) else None
+
+
+def _remember(key: tuple[Any, ...], digest: str, value: Any) -> None:
+    cache = st.session_state.get(CACHE)
+    if not isinstance(cache, dict):
+        cache = {}
+    cache = {k: v for k, v in cache.items() if k[1] == digest}  # only the current upload
+    cache[key] = value
+    while len(cache) > CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    st.session_state[CACHE] = cache
+
+
+def _run_preview(
+    upload: Any,
+    data: bytes,
+    bundle: Bundle,
+    lang: str,
+    key: tuple[Any, ...],
+    digest: str,
+    label: str,
+    **choices: Any,
+) -> transfer.ImportPreview | transfer.TransferError:
+    """The worker's preview for these choices (cached); an error is returned, not raised."""
+    found = _cached(key)
+    if found is not None:
+        return found
+    progress = _Progress(tr(label, lang))
+    try:
+        result: Any = transfer.preview_import(
+            upload.name, data, bundle=bundle, progress=progress, lang=lang, **choices
+        )
+    except transfer.TransferError as exc:
+        result = exc
+    finally:
+        progress.done()
+    _remember(key, digest, result)
+    return result
+
+
+def _refused(exc: AtlasError, lang: str) -> None:
+    st.error(md_escape(exc.message(lang)), icon=":material/block:")
+    st.caption(tr("xfer_ui_nothing_written", lang))
+
+
 def import_tab(bundle: Bundle, lang: str) -> None:
     if not allowed("import"):
         show_error(PermissionDenied(current_user(), "import"), lang)
@@ -62,8 +120,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
     st.caption(tr("xfer_ui_help", lang))
     upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key="edit_import_file")
     if upload is None:
-        st.session_state.pop(RAW, None)
-        st.session_state.pop(PLAN, None)
+        clear_import()
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
@@ -84,59 +141,92 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         help=tr("xfer_ui_encoding_help", lang),
         placeholder=tr("choose_placeholder", lang),
     )
-    try:
-        with transfer.Upload(upload.name, data) as opened:
-            layers = opened.layers
-            source = layers[0].key
-            if len(layers) > 1:
-                names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in layers}
-                source = c3.selectbox(
-                    tr("xfer_ui_source_layer", lang),
-                    list(names),
-                    format_func=names.get,
-                    key="edit_import_source",
-                    placeholder=tr("choose_placeholder", lang),
-                )
-            for note in opened.notes:
-                st.caption(md_escape(note.message(lang)))
-            key = (digest, source, encoding)
-            cached = st.session_state.get(RAW)
-            if cached and cached[0] == key:
-                raw = cached[1]
-            else:
-                progress = _Progress(tr("xfer_ui_reading", lang))
-                raw = opened.read(source, encoding=encoding, progress=progress)
-                progress.done()
-                st.session_state[RAW] = (key, raw)
-                st.session_state.pop(PLAN, None)
-    except AtlasError as exc:
-        st.error(md_escape(exc.message(lang)), icon=":material/block:")
-        st.caption(tr("xfer_ui_nothing_written", lang))
+    source = st.session_state.get(f"edit_import_source_{digest}")
+    # id(bundle): the data is loaded once per version and shared, so a new version (a save
+    # by anyone) is a new object, and the suggestion and plan are made again against it.
+    read_key = ("read", digest, id(bundle), layer, source, encoding)
+    first = _run_preview(
+        upload,
+        data,
+        bundle,
+        lang,
+        read_key,
+        digest,
+        "xfer_ui_reading",
+        target=layer,
+        source=source,
+        encoding=encoding,
+    )
+    if isinstance(first, AtlasError):
+        _refused(first, lang)
         return
-    _after_read(bundle, lang, layer, raw, digest)
+    if len(first.layers) > 1:
+        names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in first.layers}
+        c3.selectbox(
+            tr("xfer_ui_source_layer", lang),
+            list(names),
+            index=list(names).index(first.source),
+            format_func=names.get,
+            key=f"edit_import_source_{digest}",
+            placeholder=tr("choose_placeholder", lang),
+        )
+    if source != first.source:  # the same read, now also under the layer it chose
+        _remember(("read", digest, id(bundle), layer, first.source, encoding), digest, first)
+    for note in first.upload_notes:
+        st.caption(md_escape(note.message(lang)))
+    # The plan made with the suggested choices is remembered under those choices.
+    if first.plan is not None or first.plan_error is not None:
+        _remember(_plan_key(digest, bundle, layer, first.source, encoding, first), digest, first)
+    _after_read(upload, data, bundle, lang, layer, first, digest, encoding)
 
 
-def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None:
+def _plan_key(
+    digest: str,
+    bundle: Bundle,
+    layer: str,
+    source: str,
+    encoding: str | None,
+    preview: Any,
+    crs: Any = None,
+    columns: dict[str, Any] | None = None,
+    repair: bool = False,
+) -> tuple[Any, ...]:
+    crs = crs if crs is not None else preview.crs
+    columns = columns if columns is not None else preview.mapping.columns
+    fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair)
+
+
+def _after_read(
+    upload: Any,
+    data: bytes,
+    bundle: Bundle,
+    lang: str,
+    layer: str,
+    first: transfer.ImportPreview,
+    digest: str,
+    encoding: str | None,
+) -> None:
     st.markdown(
         tr("xfer_ui_read", lang).format(
-            name=md_escape(raw.name),
-            n=len(raw.records),
-            encoding=md_escape(raw.encoding.codec) if raw.encoding else "—",
+            name=md_escape(first.name),
+            n=first.count,
+            encoding=md_escape(first.encoding.codec) if first.encoding else "—",
         )
     )
-    if raw.encoding:
-        st.caption(md_escape(raw.encoding.reason.message(lang)))
-    if raw.notes:
-        st.caption(_note_lines(raw.notes, lang))
+    if first.encoding:
+        st.caption(md_escape(first.encoding.reason.message(lang)))
+    if first.notes:
+        st.caption(_note_lines(first.notes, lang))
     # --- coordinate system -----------------------------------------------------------
-    suggestion = transfer.suggest_crs(raw, bundle)
+    suggestion = first.suggestion
     options = list(suggestion.options)
     if suggestion.choice is not None and suggestion.choice not in options:
         options.insert(0, suggestion.choice)
     st.subheader(tr("xfer_ui_crs", lang))
     st.info(md_escape(suggestion.reason.message(lang)), icon=":material/explore:")
-    if suggestion.declared:
-        st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(suggestion.declared)))
+    if first.declared:
+        st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
     choice = st.selectbox(
         tr("xfer_ui_crs_confirm", lang),
         [*options, "epsg"],
@@ -161,8 +251,8 @@ def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None
     # --- fields ----------------------------------------------------------------------
     st.subheader(tr("xfer_ui_fields", lang))
     spec = LAYERS_BY_NAME[layer]
-    mapping = transfer.suggest_mapping(raw, layer)
-    columns = [None, *raw.columns]
+    mapping = copy.deepcopy(first.mapping)
+    columns = [None, *first.columns]
     chosen: dict[str, str | None] = {}
     grid = st.columns(3)
     for i, fld in enumerate(spec.fields):
@@ -176,29 +266,38 @@ def _after_read(bundle: Bundle, lang: str, layer: str, raw, digest: str) -> None
             placeholder=tr("choose_placeholder", lang),
         )
     mapping.columns = chosen
-    unused = mapping.unused_columns(raw)
+    used = set(chosen.values())
+    unused = [c for c in first.columns if c not in used]
     if unused:
         st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
     repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
-    # --- plan and preview ------------------------------------------------------------
-    progress = _Progress(tr("xfer_ui_checking", lang))
-    try:
-        plan = transfer.build_plan(
-            raw,
-            layer,
-            bundle,
-            crs=choice,
-            mapping=mapping,
-            repair_invalid=repair,
-            progress=progress,
-            lang=lang,
-        )
-    except AtlasError as exc:
-        progress.done()
-        st.error(md_escape(exc.message(lang)), icon=":material/block:")
+    # --- plan and preview (in the worker, unless these choices were planned already) --
+    key = _plan_key(digest, bundle, layer, first.source, encoding, first, choice, chosen, repair)
+    planned = _run_preview(
+        upload,
+        data,
+        bundle,
+        lang,
+        key,
+        digest,
+        "xfer_ui_checking",
+        target=layer,
+        source=first.source,
+        encoding=encoding,
+        crs=choice,
+        mapping=mapping,
+        repair_invalid=repair,
+    )
+    if isinstance(planned, AtlasError):
+        _refused(planned, lang)
         return
-    progress.done()
-    _preview(bundle, lang, plan)
+    if planned.plan_error is not None:
+        st.error(md_escape(planned.plan_error.message(lang)), icon=":material/block:")
+        return
+    if planned.plan is None:  # pragma: no cover - a CRS was given, so a plan was made
+        st.warning(tr("xfer_ui_need_epsg", lang))
+        return
+    _preview(bundle, lang, planned.plan)
 
 
 def _preview(bundle: Bundle, lang: str, plan) -> None:
@@ -259,8 +358,8 @@ def _preview(bundle: Bundle, lang: str, plan) -> None:
         result = try_save(change, lang, action="import")
         if result is not None:
             flash(tr("xfer_ui_imported", lang).format(n=len(change.upserts), seq=result.seq))
-            for key in (RAW, PLAN, "edit_import_file"):
-                st.session_state.pop(key, None)
+            clear_import()
+            st.session_state.pop("edit_import_file", None)
             st.rerun()
         elif st.session_state.get("edit_conflict"):
             st.rerun()

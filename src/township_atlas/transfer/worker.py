@@ -1,0 +1,711 @@
+"""Uploads are parsed in a separate worker process with a wall-time and a memory limit.
+
+Reading, sniffing, listing layers, suggesting the coordinate system and the field mapping
+and planning all run in a child process, so a file that crashes a C library (a deeply
+nested geometry crashing GEOS), loops in SQLite or exhausts memory kills only that child:
+the server receives either the parsed, capped result or a clear :class:`WorkerFailed`
+naming the limit, and keeps answering.
+
+How a job runs (:func:`run_isolated`):
+
+- the server creates the upload's private temporary folder (``atlas-upload-*``, mode 0700),
+  writes the uploaded bytes into it and removes it in a ``finally`` whatever happens (a
+  killed worker cannot clean up after itself);
+- the child is forked from a ``multiprocessing`` *forkserver*: a small process started once
+  (by exec, never by forking the multi-threaded Streamlit server) with the transfer modules
+  already imported, so a job starts in about 0.1 s instead of the 3-4 s a fresh
+  interpreter takes to import GDAL, pandas and pyproj (measured in ``bench/README.md``);
+- first thing in the child: a new session (its own process group), then
+  ``resource.setrlimit``: address space (RLIMIT_AS: what the preloaded libraries already
+  map plus ``memory_mb``), CPU seconds, the size of any file it writes, open files, and no
+  core dumps; its temporary folder is the upload's;
+- the server waits on a pipe with the wall-time deadline, relays progress messages to the
+  page's progress bar, and kills the child's process group when the time is up;
+- the result is pickled by the child but unpickled on the server by
+  :class:`RestrictedUnpickler`, which only builds our own result dataclasses and plain
+  Python values: a compromised worker cannot make the server run code. Errors come back
+  as JSON (the message key and its Chinese and English texts).
+
+Inputs (server -> worker: the job, the bundle needed for CRS suggestion and planning) are
+pickled by multiprocessing; they come from the server itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import resource
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from township_atlas.errors import AtlasError
+from township_atlas.transfer.coordinates import CoordinateColumns
+from township_atlas.transfer.crs_choice import (
+    CrsChoice,
+    CrsSuggestion,
+    describe_declared,
+    suggest_crs,
+)
+from township_atlas.transfer.encodings import EncodingChoice
+from township_atlas.transfer.errors import TransferError
+from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
+from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
+from township_atlas.transfer.messages import Note
+from township_atlas.transfer.plan import ImportPlan, build_plan
+from township_atlas.transfer.problems import RowProblem
+from township_atlas.transfer.progress import ProgressCallback, Reporter
+from township_atlas.transfer.raw import SourceLayer
+from township_atlas.transfer.readers import no_geometry_left
+from township_atlas.transfer.upload import Upload
+
+if TYPE_CHECKING:
+    from township_atlas.bundle import Bundle
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX = "atlas-upload-"
+INPUT_NAME = "upload.bin"
+# Modules the forkserver imports once, so each job starts with them loaded.
+PRELOAD = [
+    "township_atlas.transfer.worker",
+    "township_atlas.bundle",
+    "township_atlas.transfer.gdal_read",
+    "township_atlas.transfer.tables",
+]
+_KEPT_ENV = {"PATH", "LANG", "HOME", "TZ", "PYTHONPATH"}
+_FILES_OPEN = 256  # RLIMIT_NOFILE of a job: GDAL opens a few files per layer
+# Jobs running at once in one server process: with the memory limit this bounds what
+# uploads can take from the machine (2 × 1 GiB by default), however many people upload.
+MAX_JOBS = 2
+_SLOTS = threading.BoundedSemaphore(MAX_JOBS)
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """The limits one worker job runs under (settings ``upload_worker_seconds`` and
+    ``upload_worker_memory_mb``).
+
+    Attributes
+    ----------
+    seconds : wall time from start to result; the child is killed after it (its CPU time
+        is capped at the same figure plus one second)
+    memory_mb : memory the job may allocate on top of what the preloaded libraries map
+    """
+
+    seconds: float = 60.0
+    memory_mb: int = 1024
+
+    @classmethod
+    def from_settings(cls) -> WorkerLimits:
+        from township_atlas import settings
+
+        return cls(float(settings.upload_worker_seconds()), int(settings.upload_worker_memory_mb()))
+
+
+class WorkerFailed(TransferError):
+    """The worker crashed, ran out of time or memory, or sent something unusable."""
+
+
+# --- results the server accepts -------------------------------------------------------
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An error the worker hit (its class name, message key and both texts)."""
+
+    kind: str
+    key: str
+    message_zh: str
+    message_en: str
+
+    @classmethod
+    def of(cls, exc: AtlasError) -> ErrorInfo:
+        return cls(type(exc).__name__, getattr(exc, "key", ""), exc.message_zh, exc.message_en)
+
+    def error(self) -> TransferError:
+        return _rebuild_error(self.kind, self.key, self.message_zh, self.message_en)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@dataclass
+class ImportPreview:
+    """What the import page needs from one upload and its choices: small and capped.
+
+    Attributes
+    ----------
+    layers : the upload's importable layers; ``source`` the one read
+    upload_notes : notes about the upload as a whole (e.g. extension does not match)
+    name, format, columns, count, encoding, notes, declared : the source layer as read
+    suggestion : the suggested coordinate system with its reason
+    mapping : the suggested field mapping for ``target``
+    crs : the coordinate system the plan used (the caller's, else the suggestion)
+    plan : the plan, or None when no coordinate system could be chosen or planning failed
+        (then ``plan_error`` says why)
+    peak_rss_mb : the worker's peak resident memory (for the bench and the log)
+    """
+
+    layers: list[SourceLayer]
+    source: str
+    upload_notes: list[Note]
+    name: str
+    format: str
+    columns: list[str]
+    count: int
+    encoding: EncodingChoice | None
+    notes: list[Note]
+    declared: str | None
+    suggestion: CrsSuggestion
+    target: str
+    mapping: FieldMapping
+    crs: CrsChoice | None
+    plan: ImportPlan | None
+    plan_error: ErrorInfo | None = None
+    peak_rss_mb: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ALLOWED_GLOBALS = {
+    ("township_atlas.transfer.worker", "ImportPreview"),
+    ("township_atlas.transfer.worker", "ErrorInfo"),
+    ("township_atlas.transfer.raw", "SourceLayer"),
+    ("township_atlas.transfer.messages", "Note"),
+    ("township_atlas.transfer.encodings", "EncodingChoice"),
+    ("township_atlas.transfer.crs_choice", "CrsChoice"),
+    ("township_atlas.transfer.crs_choice", "CrsSuggestion"),
+    ("township_atlas.transfer.mapping", "FieldMapping"),
+    ("township_atlas.transfer.plan", "ImportPlan"),
+    ("township_atlas.transfer.problems", "RowProblem"),
+    ("township_atlas.transfer.coordinates", "CoordinateColumns"),
+}
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    """Unpickles only our result dataclasses and plain values (str, numbers, lists, dicts,
+    tuples, sets, bytes, None); anything else (a function, a module attribute such as
+    ``os.system``, a class with a dangerous ``__reduce__``) is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
+
+
+def safe_loads(payload: bytes) -> Any:
+    """Unpickle what a worker sent, allowing only :data:`_ALLOWED_GLOBALS`."""
+    return RestrictedUnpickler(io.BytesIO(payload)).load()
+
+
+def _rebuild_error(kind: str, key: str, zh: str, en: str) -> TransferError:
+    from township_atlas.transfer import errors
+
+    cls = getattr(errors, kind, None)
+    if not (isinstance(cls, type) and issubclass(cls, TransferError)):
+        cls = TransferError
+    exc = cls.__new__(cls)
+    AtlasError.__init__(exc, zh, en)
+    exc.key = key
+    exc.params = {}
+    return exc
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)[:200]
+
+
+def _capped_plan(plan: ImportPlan) -> ImportPlan:
+    """The plan with problem values reduced to short plain values (they are only shown)."""
+    plan.problems = [
+        RowProblem(
+            p.row,
+            p.field,
+            p.severity,
+            p.code,
+            p.message_zh,
+            p.message_en,
+            _plain(p.value),
+            p.fixable,
+            p.feature_id,
+        )
+        for p in plan.problems
+    ]
+    return plan
+
+
+# --- the child ------------------------------------------------------------------------
+def _vm_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0  # pragma: no cover - Linux always reports VmSize
+
+
+def _set_limit(kind: int, value: int) -> None:
+    _soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(kind, (value, hard if hard != resource.RLIM_INFINITY else value))
+
+
+def apply_limits(seconds: float, memory_mb: int, file_bytes: int) -> None:
+    """The resource limits of a job, applied in the child before anything is parsed.
+
+    RLIMIT_NPROC is left alone: it counts every process *and thread* of the user, so a
+    bound low enough to matter would also stop GDAL's threads and the server's own.
+    """
+    _set_limit(resource.RLIMIT_CORE, 0)
+    _set_limit(resource.RLIMIT_CPU, int(seconds) + 1)
+    _set_limit(resource.RLIMIT_FSIZE, file_bytes)
+    _set_limit(resource.RLIMIT_NOFILE, _FILES_OPEN)
+    _set_limit(resource.RLIMIT_AS, _vm_bytes() + memory_mb * 2**20)
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _send(conn: multiprocessing.connection.Connection, kind: bytes, payload: bytes) -> None:
+    conn.send_bytes(kind + payload)
+
+
+def _child_main(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    conn: multiprocessing.connection.Connection,
+    workdir: str,
+    seconds: float,
+    memory_mb: int,
+    file_bytes: int,
+) -> None:
+    os.setsid()  # its own process group: the server kills the whole group
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too large a file: an OSError, not death
+    apply_limits(seconds, memory_mb, file_bytes)
+    for name in list(os.environ):  # no database URL, key or token is the worker's business
+        if name not in _KEPT_ENV and not name.startswith(("LC_", "PROJ", "GDAL_")):
+            del os.environ[name]
+    os.environ["TMPDIR"] = workdir
+    tempfile.tempdir = workdir
+    last = [0.0]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1 and fraction < 1.0:
+            return
+        last[0] = now
+        _send(conn, b"P", json.dumps([float(fraction), str(message)[:300]]).encode())
+
+    try:
+        result = func(Path(workdir) / INPUT_NAME, progress, *args, **kwargs)
+        if isinstance(result, ImportPreview):
+            result.peak_rss_mb = _peak_mb()
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        del result
+        _send(conn, b"R", payload)
+    except AtlasError as exc:
+        info = {**ErrorInfo.of(exc).__dict__, "peak_rss_mb": _peak_mb()}
+        _send(conn, b"E", json.dumps(info).encode())
+    except MemoryError:
+        _send(conn, b"M", b"")
+    except RecursionError:
+        _send(conn, b"D", b"")
+    except Exception as exc:  # noqa: BLE001 - reported to the server as a plain message
+        traceback.print_exc()
+        detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+        _send(conn, b"X", json.dumps(detail).encode())
+    finally:
+        conn.close()
+
+
+# --- the server side ------------------------------------------------------------------
+_CONTEXT: Any = None
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _context() -> Any:
+    """The forkserver context, preloaded with the transfer modules (created once)."""
+    global _CONTEXT
+    with _CONTEXT_LOCK:
+        if _CONTEXT is None:
+            ctx = multiprocessing.get_context("forkserver")
+            # "__main__" first: when the server's main module is a script (Streamlit's),
+            # the forkserver imports it once instead of every job re-running it.
+            ctx.set_forkserver_preload(["__main__", *PRELOAD])
+            _CONTEXT = ctx
+        return _CONTEXT
+
+
+def _kill(proc: Any) -> None:
+    if proc.pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # the group exists once the child ran setsid
+    with contextlib.suppress(ProcessLookupError, AttributeError, ValueError):
+        proc.kill()
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return str(-code)
+
+
+def run_isolated(
+    func: Callable[..., Any],
+    /,
+    *args: Any,
+    data: bytes = b"",
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+    result_bytes: int | None = None,
+    file_bytes: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Run ``func(input_path, progress, *args, **kwargs)`` in a worker process and return
+    its result (see the module docstring).
+
+    ``func`` must be a module-level function; ``input_path`` is the file holding ``data``
+    inside the job's private temporary folder. ``progress(fraction, message)`` is called on
+    the server with what the worker reports.
+
+    Raises
+    ------
+    TransferError : what the job raised (rebuilt from its message key and texts)
+    WorkerFailed : the job crashed (e.g. a segmentation fault), used more memory than
+        ``worker.memory_mb`` or more time than ``worker.seconds``, or sent a result the
+        server does not accept; or :data:`MAX_JOBS` other uploads kept the workers busy
+        for ``worker.seconds``
+    """
+    worker = worker or WorkerLimits.from_settings()
+    if not _SLOTS.acquire(timeout=worker.seconds):
+        raise WorkerFailed("xfer_worker_busy", seconds=_seconds(worker.seconds), jobs=MAX_JOBS)
+    try:
+        return _run(func, args, kwargs, data, worker, progress, result_bytes, file_bytes)
+    finally:
+        _SLOTS.release()
+
+
+def _run(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    data: bytes,
+    worker: WorkerLimits,
+    progress: ProgressCallback | None,
+    result_bytes: int | None,
+    file_bytes: int | None,
+) -> Any:
+    memory = worker.memory_mb
+    cap = result_bytes or memory * 2**20
+    workdir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    proc: Any = None
+    recv = None
+    started = False
+    try:
+        path = workdir / INPUT_NAME
+        with open(path, "xb") as fh:
+            fh.write(data)
+        os.chmod(path, 0o600)
+        ctx = _context()
+        recv, send = ctx.Pipe(duplex=False)
+        limit_files = file_bytes or max(4 * len(data), 0) + DEFAULT_LIMITS.max_uncompressed_bytes
+        proc = ctx.Process(
+            target=_child_main,
+            args=(func, args, kwargs, send, str(workdir), worker.seconds, memory, limit_files),
+            name="atlas-upload-worker",
+            daemon=True,
+        )
+        try:
+            proc.start()
+            started = True
+        finally:
+            send.close()
+        deadline = time.monotonic() + worker.seconds
+        message: bytes | None = None
+        while message is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill(proc)
+                raise WorkerFailed("xfer_worker_timeout", seconds=_seconds(worker.seconds))
+            if not recv.poll(min(remaining, 0.2)):
+                continue
+            try:
+                chunk = recv.recv_bytes(cap + 1)
+            except EOFError:
+                break
+            except OSError as exc:  # larger than the cap
+                _kill(proc)
+                raise WorkerFailed("xfer_worker_result_too_large", limit_mb=memory) from exc
+            if chunk[:1] == b"P":
+                if progress is not None:
+                    with contextlib.suppress(ValueError, TypeError):
+                        fraction, text = json.loads(chunk[1:])
+                        progress(min(max(float(fraction), 0.0), 1.0), str(text)[:300])
+                continue
+            message = chunk
+        proc.join(timeout=max(deadline - time.monotonic(), 1.0))
+        if proc.exitcode is None:
+            _kill(proc)
+            proc.join(timeout=5)
+        return _outcome(message, proc.exitcode, worker)
+    finally:
+        try:
+            if started and proc.exitcode is None:
+                _kill(proc)
+                proc.join(timeout=5)
+            if recv is not None:
+                recv.close()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _outcome(message: bytes | None, exitcode: int | None, worker: WorkerLimits) -> Any:
+    if message is None:
+        code = exitcode if exitcode is not None else 0
+        if code == -signal.SIGXCPU:
+            raise WorkerFailed("xfer_worker_timeout", seconds=_seconds(worker.seconds))
+        if code == -signal.SIGKILL:
+            raise WorkerFailed("xfer_worker_killed", limit_mb=worker.memory_mb)
+        reason = _signal_name(code) if code < 0 else f"exit {code}"
+        log.warning("upload worker ended without a result (%s)", reason)
+        raise WorkerFailed("xfer_worker_crashed", reason=reason, limit_mb=worker.memory_mb)
+    kind, body = message[:1], message[1:]
+    if kind == b"R":
+        try:
+            return safe_loads(body)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("upload worker sent a result that was refused: %s", exc)
+            raise WorkerFailed("xfer_worker_bad_result", detail=str(exc)[:200]) from exc
+    if kind == b"E":
+        try:
+            info = json.loads(body)
+            exc = _rebuild_error(
+                str(info["kind"]),
+                str(info["key"]),
+                str(info["message_zh"]),
+                str(info["message_en"]),
+            )
+            exc.worker_peak_mb = float(info.get("peak_rss_mb") or 0.0)
+            return _raise(exc)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise WorkerFailed("xfer_worker_bad_result", detail=str(exc)[:200]) from exc
+    if kind == b"M":
+        raise WorkerFailed("xfer_worker_memory", limit_mb=worker.memory_mb)
+    if kind == b"D":
+        raise WorkerFailed("xfer_worker_recursion")
+    detail = "?"
+    with contextlib.suppress(ValueError):
+        detail = str(json.loads(body))[:300]
+    log.warning("upload worker failed: %s", detail)
+    raise WorkerFailed("xfer_worker_failed", detail=detail)
+
+
+def _raise(exc: BaseException) -> Any:
+    raise exc
+
+
+# --- the import jobs ------------------------------------------------------------------
+def _preview_job(
+    path: Path,
+    progress: ProgressCallback,
+    filename: str,
+    target: str,
+    bundle: Bundle,
+    *,
+    source: str | None,
+    encoding: str | None,
+    coordinates: CoordinateColumns | None,
+    crs: CrsChoice | None,
+    mapping: FieldMapping | None,
+    repair_invalid: bool,
+    limits: Limits,
+    lang: str,
+    plan: bool,
+) -> ImportPreview:
+    report = Reporter(progress, lang)
+    report(0.0, "xfer_progress_read", name=filename)
+    data = path.read_bytes()
+    path.unlink()
+    with Upload(filename, data, limits=limits, progress=report.part(0.0, 0.2).raw()) as upload:
+        del data
+        layers = list(upload.layers)
+        keys = [sl.key for sl in layers]
+        chosen = source if source in keys else keys[0]
+        raw = upload.read(
+            chosen,
+            encoding=encoding,
+            coordinates=coordinates,
+            progress=report.part(0.2, 0.4).raw(),
+        )
+        upload_notes = list(upload.notes)
+    suggestion = suggest_crs(raw, bundle)
+    if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
+        raise refusal
+    suggested = suggest_mapping(raw, target)
+    use_crs = crs or suggestion.choice
+    result = ImportPreview(
+        layers=layers,
+        source=chosen,
+        upload_notes=upload_notes,
+        name=raw.name,
+        format=raw.format,
+        columns=list(raw.columns),
+        count=len(raw.records),
+        encoding=raw.encoding,
+        notes=[n for n in raw.notes if n not in upload_notes],
+        declared=describe_declared(raw),
+        suggestion=suggestion,
+        target=target,
+        mapping=copy.deepcopy(suggested),
+        crs=use_crs,
+        plan=None,
+    )
+    if plan and use_crs is not None:
+        try:
+            result.plan = _capped_plan(
+                build_plan(
+                    raw,
+                    target,
+                    bundle,
+                    crs=use_crs,
+                    mapping=mapping or suggested,
+                    repair_invalid=repair_invalid,
+                    progress=report.part(0.4, 1.0).raw(),
+                    lang=lang,
+                )
+            )
+        except AtlasError as exc:
+            result.plan_error = ErrorInfo.of(exc)
+    return result
+
+
+def preview_import(
+    filename: str,
+    data: bytes,
+    target: str,
+    bundle: Bundle,
+    *,
+    source: str | None = None,
+    encoding: str | None = None,
+    coordinates: CoordinateColumns | None = None,
+    crs: CrsChoice | None = None,
+    mapping: FieldMapping | None = None,
+    repair_invalid: bool = False,
+    plan: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> ImportPreview:
+    """Read an upload in a worker process and plan importing it into ``target``.
+
+    ``source`` is the layer to read (its key; the first when None or not in the upload);
+    ``crs`` and ``mapping`` default to the suggestions. When no coordinate system can be
+    suggested and none was given, the preview has no plan (``crs`` is None). An error of
+    planning (not of reading) comes back as ``plan_error`` so the page can still offer
+    the choices.
+
+    Raises
+    ------
+    TransferError : the upload cannot be read (with the reason)
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    return run_isolated(
+        _preview_job,
+        filename,
+        target,
+        bundle,
+        data=data,
+        worker=worker,
+        progress=progress,
+        file_bytes=len(data) + limits.max_uncompressed_bytes + 2**20,
+        source=source,
+        encoding=encoding,
+        coordinates=coordinates,
+        crs=crs,
+        mapping=mapping,
+        repair_invalid=repair_invalid,
+        limits=limits,
+        lang=lang,
+        plan=plan,
+    )
+
+
+def plan_import_isolated(
+    filename: str,
+    data: bytes,
+    layer: str,
+    bundle: Bundle,
+    *,
+    source_layer: str | None = None,
+    crs: CrsChoice | None = None,
+    mapping: FieldMapping | None = None,
+    encoding: str | None = None,
+    coordinates: CoordinateColumns | None = None,
+    repair_invalid: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> ImportPlan:
+    """:func:`~.workflow.plan_import` run in a worker process (same arguments, plus
+    ``worker``): the whole import planned without parsing anything in the server.
+
+    Raises
+    ------
+    TransferError : as ``plan_import``; "xfer_crs_needed" when no CRS can be suggested
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    preview = preview_import(
+        filename,
+        data,
+        layer,
+        bundle,
+        source=source_layer,
+        encoding=encoding,
+        coordinates=coordinates,
+        crs=crs,
+        mapping=mapping,
+        repair_invalid=repair_invalid,
+        limits=limits,
+        worker=worker,
+        progress=progress,
+        lang=lang,
+    )
+    if source_layer is None and len(preview.layers) > 1:
+        names = "、".join(sl.name for sl in preview.layers[:20])
+        from township_atlas.transfer.errors import LayerChoiceNeeded
+
+        raise LayerChoiceNeeded("xfer_choose_layer", name=filename, layers=names)
+    if preview.plan_error is not None:
+        raise preview.plan_error.error()
+    if preview.plan is None:
+        raise TransferError(
+            "xfer_crs_needed",
+            reason_zh=preview.suggestion.reason.message_zh,
+            reason_en=preview.suggestion.reason.message_en,
+        )
+    return preview.plan
