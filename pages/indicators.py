@@ -29,6 +29,7 @@ from township_atlas.ui.indicator_views import (
     status_text,
     trend_chart,
 )
+from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_indicators")
@@ -87,7 +88,8 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
 for param, value in (("year", bad_year), ("indicator", bad_key)):
     if value is not None:
         st.warning(
-            tr("url_rejected", lang).format(param=param, value=value), icon=":material/link_off:"
+            tr("url_rejected", lang).format(param=param, value=url_value(value)),
+            icon=":material/link_off:",
         )
 ind = cat[key]
 
@@ -145,7 +147,9 @@ else:
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key="indicators_totals")
 
     # --- ranking ------------------------------------------------------------
-    st.subheader(tr("ranking_heading", lang).format(indicator=ind.label(lang), year=year))
+    st.subheader(
+        tr("ranking_heading", lang).format(indicator=md_escape(ind.label(lang)), year=year)
+    )
     ranked = ranking(bundle, year, key)
     st.caption(tr("rank_higher" if ind.higher_is_better else "rank_lower", lang))
     st.echarts_chart(
@@ -188,7 +192,7 @@ else:
             )
 
 # --- small multiples: the township and every village over the years ---------
-st.subheader(tr("small_multiples", lang).format(indicator=ind.label(lang)))
+st.subheader(tr("small_multiples", lang).format(indicator=md_escape(ind.label(lang))))
 with st.container(horizontal=True, wrap=True, gap="small"):
     places = [(None, tr("township_name_total", lang))]
     places += [(c, bundle.village_name(c, lang)) for c in village_codes(bundle)]

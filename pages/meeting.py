@@ -25,6 +25,7 @@ from township_atlas.ui.auth import allowed, require_action
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.data import load_current
 from township_atlas.ui.live import follow_data_changes
+from township_atlas.ui.text import url_value
 
 # Streamlit's header, toolbar and sidebar hidden; the slide uses the whole screen.
 CHROME_CSS = """
@@ -81,7 +82,8 @@ try:
 except ValueError:
     index = 0
     st.warning(
-        tr("url_rejected", lang).format(param="slide", value=raw), icon=":material/link_off:"
+        tr("url_rejected", lang).format(param="slide", value=url_value(raw)),
+        icon=":material/link_off:",
     )
 
 slide = deck.slides[index]

@@ -8,6 +8,7 @@ from township_atlas.schema import LAYERS_BY_NAME
 from township_atlas.summary import headline, kind_table, reported_comparison, village_table
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.data import current_store
+from township_atlas.ui.text import md_escape
 
 lang, result = start_page("page_overview")
 bundle = result.bundle
@@ -125,12 +126,12 @@ else:
     )
 report = bundle.report
 st.caption(
-    f"{tr('data_folder', lang)}: `{current_store().label}` · {tr('data_version', lang)}: "
-    f"`{result.fingerprint}`"
+    f"{tr('data_folder', lang)}: {md_escape(current_store().label)} · "
+    f"{tr('data_version', lang)}: `{result.fingerprint}`"
     + (
         " · "
         + tr("source_report", lang).format(
-            title=report.get("title_zh" if lang == "zh" else "title_en", "")
+            title=md_escape(report.get("title_zh" if lang == "zh" else "title_en", ""))
         )
         if report
         else ""

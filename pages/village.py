@@ -25,7 +25,7 @@ from township_atlas.ui.indicator_views import (
     trend_chart,
 )
 from township_atlas.ui.map_view import map_panel
-from township_atlas.ui.text import md_escape
+from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_village")
@@ -63,7 +63,8 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
 for param, value in (("village", bad_code), ("year", bad_year)):
     if value is not None:
         st.warning(
-            tr("url_rejected", lang).format(param=param, value=value), icon=":material/link_off:"
+            tr("url_rejected", lang).format(param=param, value=url_value(value)),
+            icon=":material/link_off:",
         )
 
 village = facts.loc[code]
@@ -104,7 +105,7 @@ with plan_col:
     else:
         st.markdown(f"**{tr('leading_industry', lang)}:** {md_escape(plan.leading_industry(lang))}")
         if plan.summary(lang):
-            st.markdown(md_escape(plan.summary(lang)))
+            st.markdown(md_escape(plan.summary(lang), PARAGRAPH_SHOWN))
         st.markdown(f"**{tr('measures', lang)}**")
         for measure in plan.measures(lang) or (tr("none_listed", lang),):
             st.markdown(f"- {md_escape(measure)}")
@@ -180,7 +181,9 @@ else:
     by_key = {r["indicator"]: r for r in rows.to_dict("records")}
     groups = [g for g in GROUP_ORDER if any(i.group == g for i in cat.values())]
     groups += sorted({i.group for i in cat.values()} - set(groups))
-    for tab, group in zip(st.tabs([group_label(g, lang) for g in groups]), groups, strict=True):
+    for tab, group in zip(
+        st.tabs([md_escape(group_label(g, lang)) for g in groups]), groups, strict=True
+    ):
         with tab, st.container(horizontal=True, wrap=True, gap="small"):
             for ind in (i for i in cat.values() if i.group == group):
                 indicator_card(ind, by_key.get(ind.key), lang)
@@ -292,7 +295,7 @@ else:
         with st.container(border=True):
             st.markdown(f"**{md_escape(problem.title(lang))}**")
             if problem.text(lang):
-                st.markdown(md_escape(problem.text(lang)))
+                st.markdown(md_escape(problem.text(lang), PARAGRAPH_SHOWN))
             if measures:
                 st.markdown(
                     f"*{tr('related_measures', lang)}:* "

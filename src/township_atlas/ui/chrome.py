@@ -10,6 +10,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes
+from township_atlas.ui.text import ERROR_SHOWN, md_escape
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -121,7 +122,8 @@ def page_header(title: str, *, sample: bool, lang: str) -> None:
 def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None:
     """An error for the user: Chinese first, what is wrong and what to do."""
     title = tr(title_key, lang) + ":" if title_key else ""
-    st.error(title + exc.message(lang), icon=":material/error:")
+    # Messages name files, values and features from outside: shown as text.
+    st.error(title + md_escape(exc.message(lang), ERROR_SHOWN), icon=":material/error:")
 
 
 def start_page(title_key: str) -> tuple[str, LoadResult]:
@@ -137,6 +139,8 @@ def start_page(title_key: str) -> tuple[str, LoadResult]:
         st.stop()
     props = result.bundle.township_props
     name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
-    page_header(f"{name} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang)
+    page_header(
+        f"{md_escape(name)} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang
+    )
     follow_data_changes(result.fingerprint)
     return lang, result

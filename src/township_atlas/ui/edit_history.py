@@ -17,6 +17,7 @@ from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import _cell, field_label, flash, try_save
 from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.text import md_escape
 
 
 def layer_label(layer: str, lang: str) -> str:
@@ -82,7 +83,7 @@ def history_tab(bundle: Bundle, lang: str) -> None:
             if c["after"] is None
             else tr("edit_changed", lang)
         )
-        st.markdown(f"**{c['id']}** · {what}")
+        st.markdown(f"**{md_escape(c['id'])}** · {what}")
         rows = differences(entry.layer, c["before"], c["after"])
         if rows:
             st.dataframe(
@@ -127,7 +128,9 @@ def _restore_preview(bundle: Bundle, lang: str, store, layer: str, seq: int, spa
         edits.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
         for r in change.upserts
     ] + change.deletes
-    st.write(tr("edit_restore_changes", lang).format(n=len(ids), ids="、".join(ids[:12])))
+    st.write(
+        tr("edit_restore_changes", lang).format(n=len(ids), ids=md_escape("、".join(ids[:12])))
+    )
     if spatial:
         st.caption(tr("edit_restore_legend", lang))
         diff_map(
