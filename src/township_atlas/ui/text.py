@@ -30,13 +30,21 @@ def shorten(text: object, limit: int = MAX_SHOWN) -> str:
     return flat if len(flat) <= limit else flat[: max(limit - 1, 0)] + ELLIPSIS
 
 
+# Streamlit's renderer (remark-gfm) turns web and mail addresses in *text* into links after
+# parsing, so escaping cannot stop it: a word joiner (U+2060, invisible) after "http",
+# "www" or "@" breaks the pattern it looks for, and the text still reads the same.
+_AUTOLINK_START = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp)(?=[:.])|(@)")
+WORD_JOINER = "\u2060"
+
+
 def md_escape(text: object, limit: int = MAX_SHOWN) -> str:
     """``text`` made inert for Markdown and shortened: shown exactly as written, up to
-    ``limit`` characters (see :func:`shorten`).
+    ``limit`` characters (see :func:`shorten`), with no working link, image or HTML.
 
     Line breaks are flattened to spaces, so a value cannot start a heading or list.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", shorten(text, limit))
+    defanged = _AUTOLINK_START.sub(lambda m: m.group(0) + WORD_JOINER, shorten(text, limit))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", defanged)
 
 
 #: Values from the link are shown shorter still: a warning about a bad link names it.
