@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from township_atlas import settings
@@ -37,6 +39,47 @@ def ensure_app_navigation() -> None:
         if not _left_legacy_mode:
             _left_legacy_mode = True
             st.rerun()
+
+
+def _accept_widget_state(metadata: Any, widget_state: Any) -> bool:
+    """Whether a widget value the browser sent is one of this app's widgets' values."""
+    from streamlit.runtime.state.common import is_element_id
+
+    if metadata is None:
+        # No widget drawn with this id (yet): only Streamlit's element ids ("$$ID-…") can
+        # be one, e.g. after a reconnect; anything else (``auth_login``) is made up.
+        return is_element_id(widget_state.id)
+    return widget_state.WhichOneof("value") == metadata.value_type
+
+
+def guard_widget_states() -> None:
+    """Drop widget values the browser sends for widgets the app never drew, or of the
+    wrong kind, before Streamlit stores them (once per process).
+
+    A client may send a value under any id. Streamlit 1.67 keeps one whose id is not an
+    element id (e.g. ``auth_login``), and the next widget the page draws fails reading
+    the session's state (KeyError in ``SessionState.filtered_state``); a value of another
+    kind than the widget's (JSON for a text box) fails its deserializer, also in a
+    callback before the page runs. Either was a crash with a traceback. There is no public
+    hook, so the one method every sent value goes through (``WStates.set_widget_from_proto``)
+    is wrapped; Streamlit is pinned (constraints.txt) and tests/test_hostile_widgets.py
+    proves the wrapper is in place and works.
+    """
+    from streamlit.runtime.state.session_state import WStates
+
+    original = WStates.set_widget_from_proto
+    if getattr(original, "_atlas_guard", False):
+        return
+
+    def set_widget_from_proto(self: Any, widget_state: Any) -> None:
+        if _accept_widget_state(self.widget_metadata.get(widget_state.id), widget_state):
+            original(self, widget_state)
+
+    set_widget_from_proto._atlas_guard = True  # type: ignore[attr-defined]
+    WStates.set_widget_from_proto = set_widget_from_proto  # type: ignore[method-assign]
+
+
+guard_widget_states()
 
 
 def current_lang(*, in_app: bool = False) -> str:
