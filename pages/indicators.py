@@ -19,7 +19,7 @@ from township_atlas.indicators import (
     years,
 )
 from township_atlas.labels import tr
-from township_atlas.ui.auth import allowed
+from township_atlas.ui.auth import allowed, export_button
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import (
     GROUP_ORDER,
@@ -173,22 +173,22 @@ else:
         st.caption(tr("export_needs_planner", lang))
     else:
         with st.container(horizontal=True, gap="small"):
-            st.download_button(
+            # Made only when clicked, after checking the login afresh (ui/auth.py).
+            export_button(
                 tr("download_xlsx", lang),
-                # Made only when clicked: building the workbook takes a moment.
                 lambda: indicator_workbook(bundle, year, lang),
+                key="indicators_xlsx",
                 file_name=f"{stem}.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
-            st.download_button(
+            export_button(
                 tr("download_csv", lang),
                 lambda: csv_bytes(indicator_sheet(bundle, year, lang)),
+                key="indicators_csv",
                 file_name=f"{stem}.csv",
                 mime="text/csv",
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
 
 # --- small multiples: the township and every village over the years ---------

@@ -384,6 +384,7 @@ def test_viewers_get_no_export_on_the_indicators_page(accounts, clock, who):
     at.switch_page(INDICATORS).run()
     assert not at.exception
     assert not at.get("download_button")
+    assert not [b for b in at.button if b.key in ("indicators_xlsx", "indicators_csv")]
 
 
 @pytest.mark.parametrize("who", ["planner", "admin"])
@@ -391,4 +392,13 @@ def test_planners_and_admins_get_the_indicator_downloads(accounts, clock, who):
     at = app(NAME_OF[who], clock)
     at.switch_page(INDICATORS).run()
     assert not at.exception
-    assert [b.proto.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"]
+    # Offered as buttons; the file is made on the click (tests/test_downloads.py).
+    assert [at.button(key=k).label for k in ("indicators_xlsx", "indicators_csv")] == [
+        "下载 Excel",
+        "下载 CSV",
+    ]
+    assert not at.get("download_button")
+    at.button(key="indicators_csv").click().run()
+    assert not at.exception
+    (made,) = at.get("download_button")
+    assert made.proto.label.endswith(".csv") and not made.proto.deferred_file_id

@@ -149,6 +149,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_village": ("选择村", "Village"),
     "choose_year": ("年份", "Year"),
     "year_n": ("{year} 年", "{year}"),
+    "download_ready": (
+        "文件已生成,点此保存:{name}",
+        "The file is ready; click to save it: {name}",
+    ),
     "url_rejected": (
         "链接中的参数 {param}={value} 无效,已改为默认显示。",
         "The link's {param}={value} is not valid; showing the default instead.",

@@ -9,6 +9,8 @@ or the ``oidc_roles`` setting. Without a login, the session is an anonymous view
 Pages check before they change or export anything::
 
     user = require_action("export")  # shows the refusal and stops the page if not allowed
+
+Downloads go through :func:`export_button`, which checks when the file is made.
 """
 
 from __future__ import annotations
@@ -188,6 +190,41 @@ def require_action(action: str, *, stop: bool = True) -> User | None:
         if stop:
             st.stop()
         return None
+
+
+def export_button(
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    key: str,
+    file_name: str,
+    mime: str,
+    lang: str,
+    icon: str = ":material/download:",
+) -> bool:
+    """A button that makes a file only when clicked, for a session allowed to export *then*.
+
+    On the click this session's login is checked afresh on the server (the account read
+    again from the accounts file: disabled? role now? idle too long?) before ``make`` runs;
+    a refusal is shown and nothing is made. The file is then offered for this run only,
+    never kept in the session or made ahead of the click (a button drawn for an earlier
+    user cannot fetch it). Returns whether a file was made.
+    """
+    if not st.button(label, key=key, icon=icon):
+        return False
+    if require_action("export", stop=False) is None:
+        return False
+    st.download_button(
+        tr("download_ready", lang).format(name=file_name),
+        make(),
+        file_name=file_name,
+        mime=mime,
+        key=f"{key}__file",
+        type="primary",
+        icon=":material/save:",
+        on_click="ignore",
+    )
+    return True
 
 
 def show_notice() -> None:
