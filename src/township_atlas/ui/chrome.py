@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 import streamlit as st
@@ -10,11 +12,13 @@ from township_atlas import settings
 from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
+from township_atlas.maps.datafile import unpublish_all
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes
 from township_atlas.ui.text import ERROR_SHOWN, md_escape
 
 LANGS = {"zh": "中文", "en": "English"}
+log = logging.getLogger(__name__)
 
 
 _left_legacy_mode = False
@@ -82,12 +86,47 @@ def guard_widget_states() -> None:
 guard_widget_states()
 
 
+_start_up_lock = threading.Lock()
+_started = False
+
+
+def start_up_once() -> None:
+    """Work done once per server process, at its first script run.
+
+    With anonymous viewing off, the map's public data folder is emptied: files published
+    while it was on (every layer, including features deleted since) would otherwise stay
+    served to anyone who knows or guesses the name, with no login (issue 15).
+    """
+    global _started
+    if _started:
+        return
+    with _start_up_lock:
+        if _started:
+            return
+        try:
+            public = settings.anonymous_viewing()
+        except AtlasError:  # the page says what is wrong; meanwhile publish nothing
+            public = False
+        if not public:
+            from township_atlas.ui.map_view import STATIC_DIR
+
+            try:
+                removed = unpublish_all(STATIC_DIR)
+            except OSError as exc:  # shown in the log; the next process start tries again
+                log.error("Could not empty the public map data folder: %s", exc)
+            else:
+                if removed:
+                    log.info("Anonymous viewing is off: removed %d public map data files", removed)
+        _started = True
+
+
 def current_lang(*, in_app: bool = False) -> str:
     """The session's language: from the URL (?lang=en), else the session, else the setting.
 
     Every page calls this first, so it also makes sure app.py's navigation is in charge
     (see :func:`ensure_app_navigation`); app.py itself passes ``in_app=True``: its own
     st.navigation call, later in the same run, takes care of that."""
+    start_up_once()
     if not in_app:
         ensure_app_navigation()
     if "lang" not in st.session_state:
