@@ -396,6 +396,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "密码至少需要 {n} 个字符。",
         "The password needs at least {n} characters.",
     ),
+    "password_blank": (
+        "密码不能为空或只有空格。请设置一个只有本人知道的密码。",
+        "The password cannot be empty or only spaces. Choose one that only this person knows.",
+    ),
+    "password_one_character": (
+        "密码不能由同一个字符重复组成。请改用几个不相关的词或一句话。",
+        "The password cannot be one character repeated. Use a few unrelated words or a "
+        "short sentence instead.",
+    ),
+    "password_has_name": (
+        "密码不能是用户名。请换一个与用户名无关的密码。",
+        "The password cannot be the user name. Choose one unrelated to it.",
+    ),
+    "password_guessable": (
+        "这个密码太常见或太容易猜到(常用密码、键盘顺序、重复或日期)。"
+        "请用几个不相关的词或一句只有本人知道的话,至少 10 个字符。",
+        "This password is too common or too easy to guess (a common password, a keyboard "
+        "run, a repeat or a date). Use a few unrelated words or a sentence only this person "
+        "knows, at least 10 characters.",
+    ),
     "password_too_long": (
         "密码不能超过 {n} 个字符。",
         "The password may have at most {n} characters.",
@@ -463,8 +483,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "role_changed": ("“{name}”的角色已改为{role}。", "'{name}' is now a {role}."),
     "password_rule": (
-        "密码至少 {n} 个字符;只以加盐慢哈希保存,任何人都无法查看。",
-        "At least {n} characters; stored only as a salted slow hash that nobody can read back.",
+        "密码至少 {n} 个字符,不能是常用密码、不能含用户名;只以加盐慢哈希保存,任何人都无法查看。",
+        "At least {n} characters, not a common password and not containing the user name; "
+        "stored only as a salted slow hash that nobody can read back.",
     ),
 }
 

@@ -63,14 +63,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "login_max_failures",
         "5",
-        "连续登录失败多少次后暂时锁定该用户名(之前每次失败后等待时间加倍)。",
-        "Failed logins in a row before the user name is locked (each failure doubles the wait).",
+        "同一客户端(IP)对同一用户名连续登录失败多少次后,锁定该客户端对该用户名的登录"
+        "(之前每次失败后等待时间加倍);其他客户端不受影响。",
+        "Failed logins in a row from one client (IP) at one user name before that client "
+        "is locked out of that name (each failure doubles its wait); other clients are not.",
     ),
     Setting(
         "login_lock_minutes",
         "15",
         "锁定持续的分钟数。",
-        "Minutes a locked user name stays locked.",
+        "Minutes a lock lasts (per client and name, or per client).",
+    ),
+    Setting(
+        "login_account_max_delay_seconds",
+        "8",
+        "同一用户名(不论来自哪个客户端)每次失败后的等待加倍,最长为此秒数;从不锁定。",
+        "Wait after failed logins at one user name from any client, doubling up to this "
+        "many seconds; never a lock.",
+    ),
+    Setting(
+        "login_client_max_failures",
+        "20",
+        "同一客户端(IP)对任意用户名共失败多少次后锁定该客户端。",
+        "Failed logins from one client (IP), at any user names, before that client is locked.",
     ),
     Setting(
         "oidc_role_claim",
@@ -197,6 +212,16 @@ def login_max_failures() -> int:
 def login_lock_minutes() -> int:
     """Minutes a locked user name stays locked."""
     return _positive_int("login_lock_minutes")
+
+
+def login_account_max_delay_seconds() -> int:
+    """Longest wait between failed logins at one user name, from all clients together."""
+    return _positive_int("login_account_max_delay_seconds")
+
+
+def login_client_max_failures() -> int:
+    """Failed logins from one client, at any names, that lock that client."""
+    return _positive_int("login_client_max_failures")
 
 
 def oidc_role_claim() -> str:

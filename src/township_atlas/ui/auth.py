@@ -136,6 +136,22 @@ def session_user(lang: str) -> User | None:
         st.stop()
 
 
+def client_address() -> str:
+    """Where this session's browser connects from, for throttling logins per client.
+
+    The websocket's peer address (``st.context.ip_address``, which headers cannot change).
+    Streamlit reports a loopback peer as ``None``; that is a reverse proxy on the same
+    machine (README: nginx) or a local user, so then the last ``X-Forwarded-For`` entry,
+    the one the proxy itself added, names the browser. Without either: ``"local"``.
+    """
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    last = forwarded.rsplit(",", 1)[-1].strip() if isinstance(forwarded, str) else ""
+    return last[:64] if last else "local"
+
+
 def login(name: str, password: str) -> User:
     """Log this session in with a local account.
 
@@ -145,7 +161,7 @@ def login(name: str, password: str) -> User:
         Wrong name or password (one message for both), too many failures, or disabled.
     """
     store = account_store()
-    user = store.authenticate(name, password)
+    user = store.authenticate(name, password, client_address())
     info = store.get(user.name)
     epoch = info.session_epoch if info else -1
     st.session_state[LOGIN_KEY] = {
