@@ -361,8 +361,8 @@ def test_single_sign_on_without_authlib_says_what_to_install(accounts, monkeypat
 @pytest.mark.parametrize(
     ("claims", "mapping", "shown"),
     [
-        ({"preferred_username": "li", "name": "李明", "role": "planner"}, "", "李明 · 规划员"),
-        ({"email": "wang@example.org", "sub": "1"}, "wang@example.org=admin", "管理员"),
+        ({"sub": "li", "name": "李明", "role": "planner"}, "", "李明 · 规划员"),
+        ({"email": "wang@example.org", "sub": "1"}, "1=admin", "管理员"),
         ({"preferred_username": "zhao", "sub": "2"}, "", "浏览者"),
     ],
 )
@@ -402,3 +402,23 @@ def test_planners_and_admins_get_the_indicator_downloads(accounts, clock, who):
     assert not at.exception
     (made,) = at.get("download_button")
     assert made.proto.label.endswith(".csv") and not made.proto.deferred_file_id
+
+
+@pytest.mark.parametrize("verified", [True, False, None])
+def test_single_sign_on_by_email_needs_a_verified_email(accounts, monkeypatch, verified):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_OIDC_USER_CLAIM", "email")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_OIDC_ROLES", "wang@example.org=admin")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "false")
+    claims = {"email": "wang@example.org", "sub": "9", "name": "王"}
+    if verified is not None:
+        claims["email_verified"] = verified
+    monkeypatch.setattr(auth, "_oidc_claims", lambda: claims)
+    ended = []
+    monkeypatch.setattr(auth, "_end_sso", lambda: ended.append(True))
+    at = app()
+    assert not at.exception
+    if verified:
+        assert "管理员" in sidebar_text(at).replace("**", "")
+    else:  # not logged in: the login page says why, and the sign-on is ended
+        assert ended and auth.LOGIN_KEY not in at.session_state  # (fake claims stay)
+        assert "邮箱未经身份提供方验证" in " ".join(i.value for i in at.info)

@@ -149,6 +149,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_village": ("选择村", "Village"),
     "choose_year": ("年份", "Year"),
     "year_n": ("{year} 年", "{year}"),
+    "sso_no_user_claim": (
+        "单点登录未能识别你的身份(缺少设定的用户声明,或邮箱未经身份提供方验证)。请联系管理员。",
+        "Single sign-on could not tell who you are (the configured user claim is missing, "
+        "or the email is not verified by the provider). Ask the administrator.",
+    ),
     "download_ready": (
         "文件已生成,点此保存:{name}",
         "The file is ready; click to save it: {name}",

@@ -94,11 +94,20 @@ SETTINGS: tuple[Setting, ...] = (
         "The single sign-on claim that carries the role: viewer, planner or admin.",
     ),
     Setting(
+        "oidc_user_claim",
+        "sub",
+        "单点登录时用哪一个声明识别用户(oidc_roles 按它对应角色),默认 sub(身份提供方的固定编号);"
+        "用 email 时,只有身份提供方声明 email_verified 为真才接受。",
+        "The one single sign-on claim that names the user (oidc_roles maps its values), by "
+        "default sub (the provider's fixed id); email is accepted only when the provider "
+        "says email_verified is true.",
+    ),
+    Setting(
         "oidc_roles",
         "",
-        "单点登录用户名到角色的对应,如 alice=planner,bob@example.org=admin;优先于声明。",
-        "Single sign-on user names to roles, e.g. alice=planner,bob@example.org=admin; "
-        "wins over the claim.",
+        "单点登录用户(oidc_user_claim 的值)到角色的对应,如 248289761001=planner;优先于角色声明。",
+        "Single sign-on users (values of oidc_user_claim) to roles, e.g. "
+        "248289761001=planner; wins over the role claim.",
     ),
     Setting(
         "live_refresh_seconds",
@@ -227,6 +236,14 @@ def login_client_max_failures() -> int:
 def oidc_role_claim() -> str:
     """The name of the identity-token claim that carries the role."""
     return get("oidc_role_claim").strip()
+
+
+def oidc_user_claim() -> str:
+    """The one identity-token claim that names a single sign-on user."""
+    value = get("oidc_user_claim").strip()
+    if not value:
+        raise _invalid("oidc_user_claim", value, "一个声明名,如 sub", "a claim name, e.g. sub")
+    return value
 
 
 def oidc_roles() -> dict[str, str]:

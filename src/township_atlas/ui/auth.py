@@ -98,8 +98,12 @@ def _sso_user() -> User | None:
     if not claims:
         return None
     try:
-        return oidc_user(claims, settings.oidc_role_claim(), settings.oidc_roles())
-    except PermissionDenied:  # a token without any user name claim
+        return oidc_user(
+            claims, settings.oidc_role_claim(), settings.oidc_roles(), settings.oidc_user_claim()
+        )
+    except PermissionDenied:  # no usable user claim (missing, or an unverified email)
+        log.warning("single sign-on refused: no usable %r claim", settings.oidc_user_claim())
+        st.session_state[_NOTICE] = "sso_no_user_claim"
         return None
 
 
