@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import re
 
-# Every character Markdown (CommonMark, GFM, Streamlit's :color[..] and :icon: directives,
-# $LaTeX$) could read as syntax; ASCII punctuation may always be backslash-escaped.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'/@%;])")
-
+# What Markdown (CommonMark, GFM, Streamlit's :color[..] and :icon: directives, $LaTeX$)
+# reads as syntax anywhere in a line; ASCII punctuation may always be backslash-escaped.
+# Brackets escaped, "(...)" and "!" cannot make a link or an image.
+_MARKDOWN_SPECIAL = re.compile(
+    r"([\\`*\[\]<>~$&{}])"  # code, emphasis, links and images, HTML, strike, math, entities
+    r"|(?<![^\W_])_|_(?![^\W_])"  # "_" that could open or close emphasis (not intraword)
+    r"|:(?=[A-Za-z])"  # a directive (:red[..], :material/x:, :smile:), not "EPSG:4326"
+)
+# What Markdown reads as syntax only at the start of a line (headings, lists, quotes).
+_LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
 #: The most characters of one outside string shown; beyond it the text ends in "…".
 #: A name longer than this is a mistake or an attack, and a page must stay readable; error
 #: messages (which name files and values) still fit.
@@ -44,7 +50,8 @@ def md_escape(text: object, limit: int = MAX_SHOWN) -> str:
     Line breaks are flattened to spaces, so a value cannot start a heading or list.
     """
     defanged = _AUTOLINK_START.sub(lambda m: m.group(0) + WORD_JOINER, shorten(text, limit))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", defanged)
+    escaped = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), defanged)
+    return _LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], escaped)
 
 
 #: Values from the link are shown shorter still: a warning about a bad link names it.
