@@ -422,3 +422,22 @@ def test_single_sign_on_by_email_needs_a_verified_email(accounts, monkeypatch, v
     else:  # not logged in: the login page says why, and the sign-on is ended
         assert ended and auth.LOGIN_KEY not in at.session_state  # (fake claims stay)
         assert "邮箱未经身份提供方验证" in " ".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("ip", "headers", "expected"),
+    [
+        ("203.0.113.9", {"X-Forwarded-For": "1.2.3.4"}, "203.0.113.9"),  # headers ignored
+        (None, {"X-Forwarded-For": "1.2.3.4, 198.51.100.7"}, "198.51.100.7"),  # nginx's own
+        (None, {}, "local"),
+    ],
+)
+def test_the_login_client_is_the_peer_or_what_the_local_proxy_added(
+    monkeypatch, ip, headers, expected
+):
+    from types import SimpleNamespace
+
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "context", SimpleNamespace(ip_address=ip, headers=headers))
+    assert auth.client_address() == expected

@@ -4,6 +4,7 @@ started with anonymous viewing off serves none of what was published before."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def test_a_new_data_version_removes_the_files_of_the_old_one(tmp_path):
 def test_the_prefetch_script_accepts_the_new_names():
     name = datafile.file_name(b"{}", "v")
     assert name.split("-")[0] == datafile.version_tag("v") and name.endswith(".json")
-    assert b"[0-9a-f]{16}-[0-9a-f]{32}[.]json" in datafile.PREFETCH_JS
+    pattern = re.search(rb"/\^(.*)\$/", datafile.PREFETCH_JS).group(1).decode()
+    assert re.fullmatch(pattern, name)  # the script starts the fetch for this file
 
 
 @pytest.fixture
