@@ -121,9 +121,7 @@ def test_a_rejected_link_value_is_named_escaped_and_cut(data_env):
     warning = at.warning[0].value
     assert "长" * 50 in warning and "…" in warning and "长" * 61 not in warning
     at = open_page("pages/village.py", PAYLOADS["link"], None)
-    assert (
-        "\\[请点此重新登录\\](http\u2060://evil.example/login)" in at.warning[0].value
-    )
+    assert "\\[请点此重新登录\\](http\u2060://evil.example/login)" in at.warning[0].value
 
 
 def test_md_escape_shortens_and_escapes():
