@@ -379,9 +379,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Too many failed logins: try again in {seconds} seconds.",
     ),
     "login_locked": (
-        "连续登录失败次数过多,此用户名已暂时锁定,请 {minutes} 分钟后再试,或请管理员重置密码。",
-        "Too many failed logins: this user name is locked. Try again in {minutes} minutes, "
-        "or ask an administrator to reset the password.",
+        "从这台设备连续登录失败次数过多,已暂时锁定,请 {minutes} 分钟后再试,或请管理员重置密码。"
+        "其他设备不受影响。",
+        "Too many failed logins from this device: it is locked out for now. Try again in "
+        "{minutes} minutes, or ask an administrator to reset the password. Other devices "
+        "are not affected.",
     ),
     "login_disabled": (
         "此账户已停用,请联系管理员。",

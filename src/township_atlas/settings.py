@@ -214,7 +214,7 @@ def session_idle_minutes() -> int:
 
 
 def login_max_failures() -> int:
-    """Failed logins in a row before a user name is locked."""
+    """Failed logins in a row from one client at one user name before that pair is locked."""
     return _positive_int("login_max_failures")
 
 
