@@ -25,9 +25,10 @@ from township_atlas.indicators import (
     years,
 )
 from township_atlas.labels import headers, tr
-from township_atlas.ui.auth import allowed
+from township_atlas.ui.auth import allowed, export_button
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
+from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_indicators")
@@ -85,7 +86,8 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
 for param, value in (("year", bad_year), ("indicator", bad_key)):
     if value is not None:
         st.warning(
-            tr("url_rejected", lang).format(param=param, value=value), icon=":material/link_off:"
+            tr("url_rejected", lang).format(param=param, value=url_value(value)),
+            icon=":material/link_off:",
         )
 ind = cat[key]
 
@@ -117,7 +119,9 @@ else:
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key="indicators_totals")
 
     # --- ranking ------------------------------------------------------------
-    st.subheader(tr("ranking_heading", lang).format(indicator=ind.label(lang), year=year))
+    st.subheader(
+        tr("ranking_heading", lang).format(indicator=md_escape(ind.label(lang)), year=year)
+    )
     ranked = ranking(bundle, year, key)
     st.caption(tr("rank_higher" if ind.higher_is_better else "rank_lower", lang))
     st.echarts_chart(
@@ -141,26 +145,26 @@ else:
         st.caption(tr("export_needs_planner", lang))
     else:
         with st.container(horizontal=True, gap="small"):
-            st.download_button(
+            # Made only when clicked, after checking the login afresh (ui/auth.py).
+            export_button(
                 tr("download_xlsx", lang),
-                # Made only when clicked: building the workbook takes a moment.
                 lambda: indicator_workbook(bundle, year, lang),
+                key="indicators_xlsx",
                 file_name=f"{stem}.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
-            st.download_button(
+            export_button(
                 tr("download_csv", lang),
                 lambda: csv_bytes(indicator_sheet(bundle, year, lang)),
+                key="indicators_csv",
                 file_name=f"{stem}.csv",
                 mime="text/csv",
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
 
 # --- small multiples: the township and every village over the years ---------
-st.subheader(tr("small_multiples", lang).format(indicator=ind.label(lang)))
+st.subheader(tr("small_multiples", lang).format(indicator=md_escape(ind.label(lang))))
 with st.container(horizontal=True, wrap=True, gap="small"):
     places = [(None, tr("township_name_total", lang))]
     places += [(c, bundle.village_name(c, lang)) for c in village_codes(bundle)]

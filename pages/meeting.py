@@ -10,7 +10,6 @@ import datetime as dt
 
 import streamlit as st
 
-from township_atlas.authz import require
 from township_atlas.briefing.files import MIME, deck_file_name, sheets_file_name
 from township_atlas.briefing.html import CSS, slide_html
 from township_atlas.briefing.model import Deck, Slide
@@ -21,10 +20,11 @@ from township_atlas.briefing.slides import build_deck
 from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
-from township_atlas.ui.auth import allowed, require_action
+from township_atlas.ui.auth import allowed, export_button, require_action
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.data import load_current
 from township_atlas.ui.live import follow_data_changes
+from township_atlas.ui.text import url_value
 
 # Streamlit's header, toolbar and sidebar hidden; the slide uses the whole screen.
 CHROME_CSS = """
@@ -81,7 +81,8 @@ try:
 except ValueError:
     index = 0
     st.warning(
-        tr("url_rejected", lang).format(param="slide", value=raw), icon=":material/link_off:"
+        tr("url_rejected", lang).format(param="slide", value=url_value(raw)),
+        icon=":material/link_off:",
     )
 
 slide = deck.slides[index]
@@ -128,44 +129,36 @@ with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", g
             placeholder=tr("choose_placeholder", lang),
         )
         st.caption(tr("mtg_keys_help", lang))
-        user = allowed("export")
-        if user is None:
+        if allowed("export") is None:
             st.caption(tr("mtg_export_needs_planner", lang))
         else:
-
-            def pptx() -> bytes:
-                require(user, "export")  # checked again on the server when the file is made
-                return deck_pptx(result.bundle, deck)
-
-            def sheets(code: str | None = None) -> bytes:
-                require(user, "export")
-                return village_sheets_pdf(result.bundle, deck, [code] if code else None)
-
-            st.download_button(
+            # Each file is made only when its button is clicked, after checking the
+            # login afresh on the server (ui/auth.py export_button).
+            export_button(
                 tr("mtg_download_pptx", lang),
-                pptx,
+                lambda: deck_pptx(result.bundle, deck),
+                key="mtg_pptx",
                 file_name=deck_file_name(deck),
                 mime=MIME["pptx"],
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
-            st.download_button(
+            export_button(
                 tr("mtg_download_sheets", lang),
-                sheets,
+                lambda: village_sheets_pdf(result.bundle, deck, None),
+                key="mtg_sheets",
                 file_name=sheets_file_name(deck),
                 mime=MIME["pdf"],
-                icon=":material/download:",
-                on_click="ignore",
+                lang=lang,
             )
             if slide.kind == "village":
                 name = result.bundle.village_name(slide.village_code, lang)
-                st.download_button(
+                export_button(
                     tr("mtg_download_sheet", lang),
-                    lambda: sheets(slide.village_code),
+                    lambda: village_sheets_pdf(result.bundle, deck, [slide.village_code]),
+                    key="mtg_sheet",
                     file_name=sheets_file_name(deck, name),
                     mime=MIME["pdf"],
-                    icon=":material/download:",
-                    on_click="ignore",
+                    lang=lang,
                 )
 
 # The keys a presenter clicker sends, and Home / End; hidden, the bar above has the buttons.

@@ -27,6 +27,7 @@ from township_atlas.organisation_tables import (
 from township_atlas.schema import SITE_KIND_LABELS, code_label
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.text import url_value
 from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_organisation")
@@ -71,7 +72,7 @@ else:
     )
     if bad_focus is not None:
         st.warning(
-            tr("url_rejected", lang).format(param="branch", value=bad_focus),
+            tr("url_rejected", lang).format(param="branch", value=url_value(bad_focus)),
             icon=":material/link_off:",
         )
     shown_roots = roots if focus == "all" else only_branch(roots, focus)

@@ -16,6 +16,7 @@ from township_atlas.summary import (
 )
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.data import current_store
+from township_atlas.ui.text import md_escape
 
 lang, result = start_page("page_overview")
 bundle = result.bundle
@@ -88,7 +89,11 @@ else:
     )
 title = report_title(bundle, lang)
 st.caption(
-    f"{tr('data_folder', lang)}: `{current_store().label}` · {tr('data_version', lang)}: "
-    f"`{result.fingerprint}`"
-    + (" · " + tr("source_report", lang).format(title=title) if title is not None else "")
+    f"{tr('data_folder', lang)}: {md_escape(current_store().label)} · "
+    f"{tr('data_version', lang)}: `{result.fingerprint}`"
+    + (
+        " · " + tr("source_report", lang).format(title=md_escape(title))
+        if title is not None
+        else ""
+    )
 )

@@ -18,7 +18,7 @@ from township_atlas.summary import village_table
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import indicator_card, trend_chart
 from township_atlas.ui.map_view import map_panel
-from township_atlas.ui.text import md_escape
+from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.village_profile import (
     GOAL_HEADERS,
@@ -71,7 +71,8 @@ with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
 for param, value in (("village", bad_code), ("year", bad_year)):
     if value is not None:
         st.warning(
-            tr("url_rejected", lang).format(param=param, value=value), icon=":material/link_off:"
+            tr("url_rejected", lang).format(param=param, value=url_value(value)),
+            icon=":material/link_off:",
         )
 
 village = facts.loc[code]
@@ -105,7 +106,7 @@ with plan_col:
     else:
         st.markdown(f"**{tr('leading_industry', lang)}:** {md_escape(plan.leading_industry(lang))}")
         if plan.summary(lang):
-            st.markdown(md_escape(plan.summary(lang)))
+            st.markdown(md_escape(plan.summary(lang), PARAGRAPH_SHOWN))
         st.markdown(f"**{tr('measures', lang)}**")
         for measure in plan.measures(lang) or (tr("none_listed", lang),):
             st.markdown(f"- {md_escape(measure)}")
@@ -143,7 +144,9 @@ elif not by_key:
 else:
     st.caption(tr("card_legend", lang))
     groups = indicator_groups(cat)
-    for tab, group in zip(st.tabs([group_label(g, lang) for g in groups]), groups, strict=True):
+    for tab, group in zip(
+        st.tabs([md_escape(group_label(g, lang)) for g in groups]), groups, strict=True
+    ):
         with tab, st.container(horizontal=True, wrap=True, gap="small"):
             for ind in (i for i in cat.values() if i.group == group):
                 indicator_card(ind, by_key.get(ind.key), lang)
@@ -223,7 +226,7 @@ else:
         with st.container(border=True):
             st.markdown(f"**{md_escape(problem.title(lang))}**")
             if problem.text(lang):
-                st.markdown(md_escape(problem.text(lang)))
+                st.markdown(md_escape(problem.text(lang), PARAGRAPH_SHOWN))
             if measures:
                 st.markdown(
                     f"*{tr('related_measures', lang)}:* "

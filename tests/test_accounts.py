@@ -240,8 +240,10 @@ def test_guessing_names_cannot_grow_the_file_without_bound(store, clock, monkeyp
     for i in range(10):
         fail(store, f"guess{i}")
         clock.advance(1)
-    failures = json.loads(store.path.read_text())["failures"]
-    assert sorted(failures) == ["guess7", "guess8", "guess9"]
+    text = store.path.read_text()
+    failures = json.loads(text)["failures"]
+    assert len(failures) == 3 * 3  # the newest records; the client's is always among them
+    assert "guess" not in text
 
 
 def test_a_damaged_file_is_a_plain_error(tmp_path, clock):
@@ -346,3 +348,143 @@ def test_command_refuses_passwords_on_the_command_line_and_weak_passwords(tmp_pa
     )
     assert weak.returncode == 1 and "密码至少需要 10 个字符" in weak.stderr
     assert not AccountStore(path).has_accounts()
+
+
+# --- issue 15: names typed kept only as keyed hashes; throttling nobody can abuse -----
+def test_the_accounts_file_never_contains_the_attempted_name(store, clock, caplog):
+    typed = "MyS3cret-Passw0rd!"  # a password typed into the name box
+    before = store.path.read_bytes()
+    with caplog.at_level(logging.DEBUG), pytest.raises(LoginFailed):
+        store.authenticate(typed, "whatever", "203.0.113.9")
+    text = store.path.read_text(encoding="utf-8")
+    assert text != before.decode()  # the failure was counted
+    for form in (typed, typed.lower(), "203.0.113.9"):
+        assert form not in text and form not in caplog.text
+    secret = store.secret_path
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.parent == store.path.parent
+    # The same name from the same client is counted under the same key (it slows down).
+    clock.advance(1)
+    with pytest.raises(LoginFailed):
+        store.authenticate(typed, "whatever", "203.0.113.9")
+    with pytest.raises(LoginThrottled):
+        store.authenticate(typed, "whatever", "203.0.113.9")
+
+
+def test_a_strangers_failures_do_not_lock_the_admin_out_of_their_own_client(tmp_path, clock):
+    store = make_store(tmp_path / "a.json", clock, max_failures=5, lock_seconds=15 * 60)
+    seed_accounts(store)
+    stranger, admin = "203.0.113.9", "198.51.100.7"
+    for _ in range(5):
+        with pytest.raises(LoginFailed):
+            store.authenticate("ada", "guess-guess-guess", stranger)
+        clock.advance(8)  # past the per-account wait each time
+    with pytest.raises(LoginLocked):  # the stranger is locked out of ada for 15 minutes
+        store.authenticate("ada", PASSWORDS["ada"], stranger)
+    # ada, from her own client, waits at most login_account_max_delay_seconds (8 s).
+    assert store.authenticate("ada", PASSWORDS["ada"], admin).name == "ada"
+    assert store.get("ada").locked  # the page shows a client is locked out; she may reset it
+    with pytest.raises(LoginLocked):
+        store.authenticate("ada", PASSWORDS["ada"], stranger)
+
+
+def test_right_after_a_strangers_failure_the_admin_waits_seconds_not_minutes(tmp_path, clock):
+    store = make_store(tmp_path / "a.json", clock, max_failures=5, lock_seconds=15 * 60)
+    seed_accounts(store)
+    for _ in range(10):  # hammering as fast as the per-account wait allows
+        with pytest.raises((LoginFailed, LoginThrottled)):
+            store.authenticate("ada", "guess-guess-guess", "203.0.113.9")
+        clock.advance(1)
+    with pytest.raises(LoginThrottled) as waiting:
+        store.authenticate("ada", PASSWORDS["ada"], "198.51.100.7")
+    assert waiting.value.retry_after <= 8
+    clock.advance(waiting.value.retry_after)
+    assert store.authenticate("ada", PASSWORDS["ada"], "198.51.100.7").name == "ada"
+
+
+@pytest.mark.parametrize("clients", [1, 20])
+def test_twenty_sessions_get_a_few_guesses_a_minute_not_hundreds(tmp_path, clock, clients):
+    """20 sessions trying ada as fast as they can for a minute (8.5 checks/s before):
+    from one address, or from 20."""
+    store = make_store(tmp_path / "a.json", clock, max_failures=5, lock_seconds=15 * 60)
+    seed_accounts(store)
+    checked = 0
+    for tick in range(600):  # every 0.1 s, one session after another
+        client = f"203.0.113.{tick % clients}"
+        try:
+            store.authenticate("ada", "guess-guess-guess", client)
+        except LoginFailed:
+            checked += 1  # a password actually tried
+        except (LoginThrottled, LoginLocked):
+            pass
+        clock.advance(0.1)
+    # One address: locked after 5. Many: the per-account wait, 1+2+4+8 s then every 8 s.
+    assert checked <= (5 if clients == 1 else 12), checked
+
+
+def test_one_client_trying_many_names_is_locked(tmp_path, clock):
+    store = make_store(
+        tmp_path / "a.json", clock, max_failures=5, lock_seconds=600, client_max_failures=20
+    )
+    seed_accounts(store)
+    for i in range(20):
+        with pytest.raises(LoginFailed):
+            store.authenticate(f"someone{i}", "guess-guess-guess", "203.0.113.9")
+    with pytest.raises(LoginLocked):
+        store.authenticate("pia", PASSWORDS["pia"], "203.0.113.9")
+    assert store.authenticate("pia", PASSWORDS["pia"], "198.51.100.7").name == "pia"
+
+
+def test_an_admin_reset_clears_every_clients_lock(tmp_path, clock):
+    store = make_store(tmp_path / "a.json", clock, max_failures=2, lock_seconds=600)
+    seed_accounts(store)
+    for _ in range(2):
+        with pytest.raises(LoginFailed):
+            store.authenticate("pia", "guess-guess-guess", "203.0.113.9")
+        clock.advance(8)
+    assert store.get("pia").locked
+    store.set_disabled("pia", False, actor=CONSOLE)
+    assert not store.get("pia").locked
+    assert store.authenticate("pia", PASSWORDS["pia"], "203.0.113.9").name == "pia"
+
+
+@pytest.mark.parametrize(
+    ("password", "key"),
+    [
+        ("          ", "password_blank"),
+        ("\t \n" * 5, "password_blank"),
+        ("aaaaaaaaaa", "password_one_character"),
+        ("0000000000000", "password_one_character"),
+        ("short", "password_too_short"),
+        ("password123", "password_guessable"),
+        ("qwertyuiop", "password_guessable"),
+        ("1234567890", "password_guessable"),
+        ("iloveyou12", "password_guessable"),
+        ("woaini1314", "password_guessable"),
+        ("abcdefghij", "password_guessable"),
+        ("Password1!", "password_guessable"),
+        ("zhangsanfeng", "password_has_name"),
+        ("zhangsanfeng2024", "password_guessable"),
+    ],
+)
+def test_weak_passwords_are_refused_with_what_to_do(store, password, key):
+    before = store.path.read_bytes()
+    with pytest.raises(AccountError) as refused:
+        store.add("zhangsanfeng", password, "viewer", actor=CONSOLE)
+    assert refused.value.key == key
+    zh, en = refused.value.message("zh"), refused.value.message("en")
+    assert zh and en and zh != en
+    assert store.path.read_bytes() == before  # nothing stored
+    if "zhangsanfeng" not in password:  # those are weak for that name only
+        with pytest.raises(AccountError) as reset:
+            store.reset_password("pia", password, actor=CONSOLE)
+        assert reset.value.key == key
+        assert store.path.read_bytes() == before
+    assert store.authenticate("pia", PASSWORDS["pia"]).name == "pia"
+
+
+def test_good_passwords_are_accepted(store):
+    for i, password in enumerate(
+        ["柳树湾村2024年种苹果", "violet harbour lantern", "Tq8#vLp2!mZx"]
+    ):
+        store.add(f"new{i}", password, "viewer", actor=CONSOLE)
+        assert store.authenticate(f"new{i}", password).name == f"new{i}"

@@ -335,8 +335,8 @@ def test_single_sign_on_without_authlib_says_what_to_install(accounts, monkeypat
 @pytest.mark.parametrize(
     ("claims", "mapping", "shown"),
     [
-        ({"preferred_username": "li", "name": "李明", "role": "planner"}, "", "李明 · 规划员"),
-        ({"email": "wang@example.org", "sub": "1"}, "wang@example.org=admin", "管理员"),
+        ({"sub": "li", "name": "李明", "role": "planner"}, "", "李明 · 规划员"),
+        ({"email": "wang@example.org", "sub": "1"}, "1=admin", "管理员"),
         ({"preferred_username": "zhao", "sub": "2"}, "", "浏览者"),
     ],
 )
@@ -358,6 +358,7 @@ def test_viewers_get_no_export_on_the_indicators_page(accounts, clock, who):
     at.switch_page(INDICATORS).run()
     assert not at.exception
     assert not at.get("download_button")
+    assert not [b for b in at.button if b.key in ("indicators_xlsx", "indicators_csv")]
 
 
 @pytest.mark.parametrize("who", ["planner", "admin"])
@@ -365,4 +366,52 @@ def test_planners_and_admins_get_the_indicator_downloads(accounts, clock, who):
     at = app(NAME_OF[who], clock)
     at.switch_page(INDICATORS).run()
     assert not at.exception
-    assert [b.proto.label for b in at.get("download_button")] == ["下载 Excel", "下载 CSV"]
+    # Offered as buttons; the file is made on the click (tests/test_downloads.py).
+    assert [at.button(key=k).label for k in ("indicators_xlsx", "indicators_csv")] == [
+        "下载 Excel",
+        "下载 CSV",
+    ]
+    assert not at.get("download_button")
+    at.button(key="indicators_csv").click().run()
+    assert not at.exception
+    (made,) = at.get("download_button")
+    assert made.proto.label.endswith(".csv") and not made.proto.deferred_file_id
+
+
+@pytest.mark.parametrize("verified", [True, False, None])
+def test_single_sign_on_by_email_needs_a_verified_email(accounts, monkeypatch, verified):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_OIDC_USER_CLAIM", "email")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_OIDC_ROLES", "wang@example.org=admin")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "false")
+    claims = {"email": "wang@example.org", "sub": "9", "name": "王"}
+    if verified is not None:
+        claims["email_verified"] = verified
+    monkeypatch.setattr(auth, "_oidc_claims", lambda: claims)
+    ended = []
+    monkeypatch.setattr(auth, "_end_sso", lambda: ended.append(True))
+    at = app()
+    assert not at.exception
+    if verified:
+        assert "管理员" in sidebar_text(at).replace("**", "")
+    else:  # not logged in: the login page says why, and the sign-on is ended
+        assert ended and auth.LOGIN_KEY not in at.session_state  # (fake claims stay)
+        assert "邮箱未经身份提供方验证" in " ".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("ip", "headers", "expected"),
+    [
+        ("203.0.113.9", {"X-Forwarded-For": "1.2.3.4"}, "203.0.113.9"),  # headers ignored
+        (None, {"X-Forwarded-For": "1.2.3.4, 198.51.100.7"}, "198.51.100.7"),  # nginx's own
+        (None, {}, "local"),
+    ],
+)
+def test_the_login_client_is_the_peer_or_what_the_local_proxy_added(
+    monkeypatch, ip, headers, expected
+):
+    from types import SimpleNamespace
+
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "context", SimpleNamespace(ip_address=ip, headers=headers))
+    assert auth.client_address() == expected

@@ -88,14 +88,21 @@ def test_anonymous_changes_carry_no_name_because_there_are_none():
 @pytest.mark.parametrize(
     ("claims", "role_map", "expected"),
     [
-        ({"preferred_username": "li", "role": "planner"}, {}, "planner"),
-        ({"preferred_username": "li", "role": "ADMIN"}, {}, "admin"),
-        ({"preferred_username": "li", "role": ["viewer", "planner", "x"]}, {}, "planner"),
-        ({"preferred_username": "li", "role": "superuser"}, {}, "viewer"),
-        ({"preferred_username": "li"}, {}, "viewer"),
-        ({"preferred_username": "Li", "role": "admin"}, {"li": "viewer"}, "viewer"),
-        ({"email": "wang@example.org", "sub": "123"}, {"wang@example.org": "admin"}, "admin"),
+        ({"sub": "li", "role": "planner"}, {}, "planner"),
+        ({"sub": "li", "role": "ADMIN"}, {}, "admin"),
+        ({"sub": "li", "role": ["viewer", "planner", "x"]}, {}, "planner"),
+        ({"sub": "li", "role": "superuser"}, {}, "viewer"),
+        ({"sub": "li"}, {}, "viewer"),
+        ({"sub": "Li", "role": "admin"}, {"li": "viewer"}, "viewer"),
         ({"sub": "123"}, {"123": "planner"}, "planner"),
+        # Only the one configured claim (sub) names the user: another claim's value that
+        # happens to be mapped gives nothing.
+        (
+            {"sub": "123", "email": "wang@example.org", "email_verified": True},
+            {"wang@example.org": "admin"},
+            "viewer",
+        ),
+        ({"sub": "123", "preferred_username": "boss"}, {"boss": "admin"}, "viewer"),
     ],
 )
 def test_sso_role_from_mapping_then_claim_else_viewer(claims, role_map, expected):
@@ -103,10 +110,37 @@ def test_sso_role_from_mapping_then_claim_else_viewer(claims, role_map, expected
     assert (user.role, user.source) == (expected, "oidc")
 
 
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"email": "wang@example.org", "email_verified": True}, "admin"),
+        ({"email": "Wang@Example.org", "email_verified": "true"}, "admin"),
+        ({"email": "wang@example.org", "email_verified": False}, None),
+        ({"email": "wang@example.org", "email_verified": "false"}, None),
+        ({"email": "wang@example.org"}, None),  # the provider did not say: not trusted
+        ({"email": "wang@example.org", "email_verified": 1}, None),
+        ({"sub": "wang@example.org", "email_verified": True}, None),  # not the email claim
+    ],
+)
+def test_an_email_names_the_user_only_when_verified(claims, expected):
+    if expected is None:
+        with pytest.raises(PermissionDenied):
+            oidc_user(claims, "role", {"wang@example.org": "admin"}, "email")
+    else:
+        user = oidc_user(claims, "role", {"wang@example.org": "admin"}, "email")
+        assert (user.name.lower(), user.role) == ("wang@example.org", expected)
+
+
 def test_sso_role_claim_name_is_configurable_and_display_name_is_kept():
-    claims = {"preferred_username": "li", "groups": ["admin"], "role": "viewer", "name": "李明"}
+    claims = {"sub": "li", "groups": ["admin"], "role": "viewer", "name": "李明"}
     user = oidc_user(claims, "groups", {})
     assert (user.name, user.role, user.label) == ("li", "admin", "李明")
+
+
+def test_a_token_without_the_user_claim_is_refused():
+    for claims in ({"preferred_username": "li"}, {"sub": ""}, {"sub": ["a"]}, {}):
+        with pytest.raises(PermissionDenied):
+            oidc_user(claims, "role", {})
 
 
 def test_oidc_roles_setting_is_parsed_and_checked(monkeypatch):

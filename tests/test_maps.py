@@ -325,7 +325,7 @@ def test_the_layers_travel_as_a_file_and_a_click_resends_only_the_selection(data
     path = _map_data_file(first)
     content = path.read_bytes()
     # Named by its content; the map's frame fetches it (the prefetch script first of all).
-    assert path.name == datafile.file_name(content)
+    assert path.name == datafile.file_name(content, Store(data_env).load().fingerprint)
     assert first["js_links"][0].endswith(f"/{datafile.PREFETCH_NAME}?{path.name}")
     assert not any("jquery" in link for link in first["js_links"])
     layers = json.loads(content)
@@ -349,25 +349,25 @@ def test_without_anonymous_viewing_the_layers_stay_inside_the_page(monkeypatch):
 
     result = Store(SAMPLE_DIR).load()
     monkeypatch.setattr(settings, "anonymous_viewing", lambda: False)
-    monkeypatch.setattr(map_view, "publish", lambda *_: pytest.fail("published a file"))
+    monkeypatch.setattr(map_view, "publish", lambda *_, **__: pytest.fail("published a file"))
     m, url = map_view._static_map(result, "zh", NONE, "atlas_map")
     assert url is None
     html = m.get_root().render()
-    assert '"data_url": null' in html and "prefetch-1.js" not in html
+    assert '"data_url": null' in html and datafile.PREFETCH_NAME not in html
     assert "\\u4e0a\\u5e84\\u6751" in html  # 上庄村, escaped inside the script
 
 
 def test_a_data_file_is_written_once_and_old_ones_are_cleaned_up(tmp_path):
-    urls = [datafile.publish(tmp_path, f'{{"v": {i}}}'.encode(), keep=3) for i in range(5)]
+    urls = [datafile.publish(tmp_path, f'{{"v": {i}}}'.encode(), "v1", keep=3) for i in range(5)]
     folder = tmp_path / datafile.FOLDER
     names = [u.rsplit("/", 1)[1] for u in urls]
     for i, name in enumerate(names):  # distinct mtimes, oldest first
         if (folder / name).exists():
             os.utime(folder / name, (1_000 + i, 1_000 + i))
-    assert datafile.publish(tmp_path, b'{"v": 4}', keep=3) == urls[4]  # already there
-    datafile.publish(tmp_path, b'{"v": 5}', keep=3)
+    assert datafile.publish(tmp_path, b'{"v": 4}', "v1", keep=3) == urls[4]  # already there
+    datafile.publish(tmp_path, b'{"v": 5}', "v1", keep=3)
     kept = sorted(p.name for p in folder.glob("*.json"))
-    assert kept == sorted([names[3], names[4], datafile.file_name(b'{"v": 5}')])
+    assert kept == sorted([names[3], names[4], datafile.file_name(b'{"v": 5}', "v1")])
     assert (folder / datafile.PREFETCH_NAME).read_bytes() == datafile.PREFETCH_JS
     assert oct((folder / names[4]).stat().st_mode & 0o777) == "0o644"
 

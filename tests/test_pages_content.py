@@ -221,7 +221,7 @@ def test_village_names_are_not_markup(data_env):
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     at = run_app(VILLAGE, village="V01")
     no_exception(at)
-    assert "\\*\\*粗体\\*\\*\\[链接\\]\\(http" in at.header[0].value
+    assert "\\*\\*粗体\\*\\*\\[链接\\](http" in at.header[0].value
 
 
 # --- 指标对比 -------------------------------------------------------------------------

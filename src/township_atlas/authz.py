@@ -138,26 +138,46 @@ def highest_role(values: Iterable[str]) -> Role | None:
     return max(roles, key=_RANK.__getitem__) if roles else None
 
 
-#: OIDC claims tried, in order, for the user's name.
-NAME_CLAIMS = ("preferred_username", "email", "sub")
+#: Claims that hold an email address: trusted only with ``email_verified`` true.
+EMAIL_CLAIMS = frozenset({"email", "upn"})
 
 
-def oidc_user(claims: Mapping[str, object], role_claim: str, role_map: Mapping[str, Role]) -> User:
+def _verified(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def oidc_user(
+    claims: Mapping[str, object],
+    role_claim: str,
+    role_map: Mapping[str, Role],
+    name_claim: str = "sub",
+) -> User:
     """The user described by an identity token's claims.
 
-    The role comes from ``role_map`` when the user's name (any of :data:`NAME_CLAIMS`,
-    compared case-insensitively) is listed there; otherwise from the claim named
-    ``role_claim`` (a string or a list of strings; the highest recognised role wins);
-    otherwise the user is a viewer.
+    The user is named by ONE claim, ``name_claim`` (setting ``oidc_user_claim``, default
+    ``sub``, the provider's fixed id); no other claim can stand in for it, so a user who
+    can set their own ``preferred_username`` or an unverified email cannot take another's
+    role. An email claim counts only when the provider says ``email_verified`` is true.
+    The role comes from ``role_map`` when that name (compared case-insensitively) is
+    listed there; otherwise from the claim named ``role_claim`` (a string or a list of
+    strings; the highest recognised role wins); otherwise the user is a viewer.
+
+    Raises
+    ------
+    PermissionDenied
+        The token has no usable ``name_claim`` (missing, empty, or an unverified email).
     """
-    names = [str(claims[c]) for c in NAME_CLAIMS if claims.get(c)]
-    if not names:
+    raw_name = claims.get(name_claim)
+    if name_claim in EMAIL_CLAIMS and not _verified(claims.get("email_verified")):
+        raw_name = None
+    if raw_name is None or isinstance(raw_name, Mapping | list | tuple) or not str(raw_name):
         raise PermissionDenied(None, "view")
+    name = str(raw_name).strip()
     lowered = {k.strip().lower(): v for k, v in role_map.items()}
-    role: Role | None = next((lowered[n.lower()] for n in names if n.lower() in lowered), None)
+    role: Role | None = lowered.get(name.lower())
     if role is None:
         raw = claims.get(role_claim)
         values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
         role = highest_role(str(v) for v in values)
-    display = claims.get("name")
-    return User(names[0], role or "viewer", "oidc", str(display) if display else "")
+    display = claims.get("name") or claims.get("preferred_username")
+    return User(name, role or "viewer", "oidc", str(display) if display else "")

@@ -157,6 +157,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_village": ("选择村", "Village"),
     "choose_year": ("年份", "Year"),
     "year_n": ("{year} 年", "{year}"),
+    "sso_no_user_claim": (
+        "单点登录未能识别你的身份(缺少设定的用户声明,或邮箱未经身份提供方验证)。请联系管理员。",
+        "Single sign-on could not tell who you are (the configured user claim is missing, "
+        "or the email is not verified by the provider). Ask the administrator.",
+    ),
+    "download_ready": (
+        "文件已生成,点此保存:{name}",
+        "The file is ready; click to save it: {name}",
+    ),
     "url_rejected": (
         "链接中的参数 {param}={value} 无效,已改为默认显示。",
         "The link's {param}={value} is not valid; showing the default instead.",
@@ -378,9 +387,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Too many failed logins: try again in {seconds} seconds.",
     ),
     "login_locked": (
-        "连续登录失败次数过多,此用户名已暂时锁定,请 {minutes} 分钟后再试,或请管理员重置密码。",
-        "Too many failed logins: this user name is locked. Try again in {minutes} minutes, "
-        "or ask an administrator to reset the password.",
+        "从这台设备连续登录失败次数过多,已暂时锁定,请 {minutes} 分钟后再试,或请管理员重置密码。"
+        "其他设备不受影响。",
+        "Too many failed logins from this device: it is locked out for now. Try again in "
+        "{minutes} minutes, or ask an administrator to reset the password. Other devices "
+        "are not affected.",
     ),
     "login_disabled": (
         "此账户已停用,请联系管理员。",
@@ -399,6 +410,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "password_too_short": (
         "密码至少需要 {n} 个字符。",
         "The password needs at least {n} characters.",
+    ),
+    "password_blank": (
+        "密码不能为空或只有空格。请设置一个只有本人知道的密码。",
+        "The password cannot be empty or only spaces. Choose one that only this person knows.",
+    ),
+    "password_one_character": (
+        "密码不能由同一个字符重复组成。请改用几个不相关的词或一句话。",
+        "The password cannot be one character repeated. Use a few unrelated words or a "
+        "short sentence instead.",
+    ),
+    "password_has_name": (
+        "密码不能是用户名。请换一个与用户名无关的密码。",
+        "The password cannot be the user name. Choose one unrelated to it.",
+    ),
+    "password_guessable": (
+        "这个密码太常见或太容易猜到(常用密码、键盘顺序、重复或日期)。"
+        "请用几个不相关的词或一句只有本人知道的话,至少 10 个字符。",
+        "This password is too common or too easy to guess (a common password, a keyboard "
+        "run, a repeat or a date). Use a few unrelated words or a sentence only this person "
+        "knows, at least 10 characters.",
     ),
     "password_too_long": (
         "密码不能超过 {n} 个字符。",
@@ -467,8 +498,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "role_changed": ("“{name}”的角色已改为{role}。", "'{name}' is now a {role}."),
     "password_rule": (
-        "密码至少 {n} 个字符;只以加盐慢哈希保存,任何人都无法查看。",
-        "At least {n} characters; stored only as a salted slow hash that nobody can read back.",
+        "密码至少 {n} 个字符,不能是常用密码、不能含用户名;只以加盐慢哈希保存,任何人都无法查看。",
+        "At least {n} characters, not a common password and not containing the user name; "
+        "stored only as a salted slow hash that nobody can read back.",
     ),
 }
 

@@ -77,14 +77,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "login_max_failures",
         "5",
-        "连续登录失败多少次后暂时锁定该用户名(之前每次失败后等待时间加倍)。",
-        "Failed logins in a row before the user name is locked (each failure doubles the wait).",
+        "同一客户端(IP)对同一用户名连续登录失败多少次后,锁定该客户端对该用户名的登录"
+        "(之前每次失败后等待时间加倍);其他客户端不受影响。",
+        "Failed logins in a row from one client (IP) at one user name before that client "
+        "is locked out of that name (each failure doubles its wait); other clients are not.",
     ),
     Setting(
         "login_lock_minutes",
         "15",
         "锁定持续的分钟数。",
-        "Minutes a locked user name stays locked.",
+        "Minutes a lock lasts (per client and name, or per client).",
+    ),
+    Setting(
+        "login_account_max_delay_seconds",
+        "8",
+        "同一用户名(不论来自哪个客户端)每次失败后的等待加倍,最长为此秒数;从不锁定。",
+        "Wait after failed logins at one user name from any client, doubling up to this "
+        "many seconds; never a lock.",
+    ),
+    Setting(
+        "login_client_max_failures",
+        "20",
+        "同一客户端(IP)对任意用户名共失败多少次后锁定该客户端。",
+        "Failed logins from one client (IP), at any user names, before that client is locked.",
     ),
     Setting(
         "oidc_role_claim",
@@ -93,11 +108,20 @@ SETTINGS: tuple[Setting, ...] = (
         "The single sign-on claim that carries the role: viewer, planner or admin.",
     ),
     Setting(
+        "oidc_user_claim",
+        "sub",
+        "单点登录时用哪一个声明识别用户(oidc_roles 按它对应角色),默认 sub(身份提供方的固定编号);"
+        "用 email 时,只有身份提供方声明 email_verified 为真才接受。",
+        "The one single sign-on claim that names the user (oidc_roles maps its values), by "
+        "default sub (the provider's fixed id); email is accepted only when the provider "
+        "says email_verified is true.",
+    ),
+    Setting(
         "oidc_roles",
         "",
-        "单点登录用户名到角色的对应,如 alice=planner,bob@example.org=admin;优先于声明。",
-        "Single sign-on user names to roles, e.g. alice=planner,bob@example.org=admin; "
-        "wins over the claim.",
+        "单点登录用户(oidc_user_claim 的值)到角色的对应,如 248289761001=planner;优先于角色声明。",
+        "Single sign-on users (values of oidc_user_claim) to roles, e.g. "
+        "248289761001=planner; wins over the role claim.",
     ),
     Setting(
         "live_refresh_seconds",
@@ -204,7 +228,7 @@ def session_idle_minutes() -> int:
 
 
 def login_max_failures() -> int:
-    """Failed logins in a row before a user name is locked."""
+    """Failed logins in a row from one client at one user name before that pair is locked."""
     return _positive_int("login_max_failures")
 
 
@@ -213,9 +237,27 @@ def login_lock_minutes() -> int:
     return _positive_int("login_lock_minutes")
 
 
+def login_account_max_delay_seconds() -> int:
+    """Longest wait between failed logins at one user name, from all clients together."""
+    return _positive_int("login_account_max_delay_seconds")
+
+
+def login_client_max_failures() -> int:
+    """Failed logins from one client, at any names, that lock that client."""
+    return _positive_int("login_client_max_failures")
+
+
 def oidc_role_claim() -> str:
     """The name of the identity-token claim that carries the role."""
     return get("oidc_role_claim").strip()
+
+
+def oidc_user_claim() -> str:
+    """The one identity-token claim that names a single sign-on user."""
+    value = get("oidc_user_claim").strip()
+    if not value:
+        raise _invalid("oidc_user_claim", value, "一个声明名,如 sub", "a claim name, e.g. sub")
+    return value
 
 
 def oidc_roles() -> dict[str, str]:

@@ -28,10 +28,12 @@ from township_atlas.accounts.store import (
 
 
 def policy_from_settings() -> LockoutPolicy:
-    """The lockout policy set by ``login_max_failures`` and ``login_lock_minutes``."""
+    """The lockout policy set by the ``login_*`` settings."""
     return LockoutPolicy(
         max_failures=settings.login_max_failures(),
         lock_seconds=settings.login_lock_minutes() * 60,
+        account_max_delay=settings.login_account_max_delay_seconds(),
+        client_max_failures=settings.login_client_max_failures(),
     )
 
 

@@ -48,7 +48,7 @@ class LoginThrottled(LoginError):
 
 
 class LoginLocked(LoginError):
-    """Too many failed logins: the user name is locked for ``retry_after`` seconds."""
+    """Too many failed logins from this client: locked for ``retry_after`` seconds."""
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(*_text("login_locked", minutes=math.ceil(retry_after / 60)))

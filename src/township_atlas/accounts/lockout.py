@@ -1,15 +1,26 @@
-"""Slowing and locking repeated failed logins: a pure policy over a small state record.
+"""Slowing and locking repeated failed logins: a pure policy over small state records.
 
-After each failed login the next attempt for that user name must wait twice as long as
-the last (1 s, 2 s, 4 s, ...); after ``max_failures`` failures in a row the name is locked
-for ``lock_seconds``. Unknown user names are treated exactly like known ones, so the
-answers never tell whether an account exists. Times are seconds since the epoch, passed
-in by the caller so tests can use their own clock.
+Three counts are kept, so that guessing is slow but nobody can lock someone else out:
+
+* per (user name, client): after each failure that client's next attempt at that name
+  waits twice as long (1 s, 2 s, 4 s, ...); after ``max_failures`` in a row the *pair* is
+  locked for ``lock_seconds``. A stranger locks only themselves out of that account.
+* per user name, from any client: a short growing wait (1 s, 2 s, 4 s, capped at
+  ``account_max_delay``, 8 s by default), never a lock. Many clients together get at most
+  one guess per 8 s at an account; its owner waits at most that long.
+* per client, at any names: after ``client_max_failures`` failures that client is locked
+  for ``lock_seconds`` (spraying many names from one address).
+
+Unknown user names are treated exactly like known ones, so the answers never tell whether
+an account exists. Times are seconds since the epoch, passed in by the caller so tests can
+use their own clock.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+NEVER = 2**62  # failures that would lock: never
 
 
 @dataclass(frozen=True)
@@ -26,12 +37,36 @@ class LockoutPolicy:
         Wait after the first failure, in seconds; it doubles with each further failure.
     max_delay
         Longest wait between attempts before the lock, in seconds.
+    account_max_delay
+        Longest wait between attempts at one user name from all clients together.
+    client_max_failures
+        Failures from one client, at any names, that lock that client.
     """
 
     max_failures: int = 5
     lock_seconds: float = 15 * 60
     base_delay: float = 1.0
     max_delay: float = 60.0
+    account_max_delay: float = 8.0
+    client_max_failures: int = 20
+
+    def for_account(self) -> LockoutPolicy:
+        """The per-name policy, whatever the client: a short growing wait, never a lock."""
+        return LockoutPolicy(
+            max_failures=NEVER,
+            lock_seconds=self.lock_seconds,
+            base_delay=self.base_delay,
+            max_delay=self.account_max_delay,
+        )
+
+    def for_client(self) -> LockoutPolicy:
+        """The per-client policy, at any names: a lock after ``client_max_failures``."""
+        return LockoutPolicy(
+            max_failures=self.client_max_failures,
+            lock_seconds=self.lock_seconds,
+            base_delay=0.0,
+            max_delay=0.0,
+        )
 
     def delay_after(self, failures: int) -> float:
         """Seconds to wait after ``failures`` failures in a row (0 for none)."""

@@ -4,11 +4,18 @@ The file holds no password, only argon2id hashes (salted, slow, memory-hard) mad
 argon2-cffi. Every write goes to a temporary file that replaces the old one, so a crash
 never leaves half a file; writers take a lock so two sessions cannot lose each other's
 changes. Failed-login counts live in the same file, so a restart does not unlock anyone.
+
+Failed logins are counted under keyed hashes (HMAC-SHA-256 with a per-install secret in
+``<accounts file>.key``, mode 0600), never under the name typed: an unknown name is often
+a password typed into the wrong box, and it must not reach the disk. The client (its IP
+address) is kept the same way. See :mod:`township_atlas.accounts.lockout` for the policy.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
 import re
 import secrets
 import time
@@ -21,6 +28,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from township_atlas.accounts import jsonfile, lockout
 from township_atlas.accounts.errors import (
@@ -34,12 +42,31 @@ from township_atlas.authz import Role, User, audit_name, parse_role, require
 
 log = logging.getLogger(__name__)
 
+# NIST SP 800-63B (5.1.1.2): at least 8 characters, no composition rules, and checked
+# against values known to be commonly used or compromised. We ask for 10: the accounts can
+# edit the township's data and sit behind a web login that anyone can reach, and ten
+# characters still fit a short phrase. The blocklist check is zxcvbn (Dropbox's estimator,
+# maintained as the zxcvbn package): it ships the common-password, name and word lists and
+# spots repeats, sequences, keyboard runs and dates, offline.
 PASSWORD_MIN_LENGTH = 10
+# zxcvbn's score 3: "safely unguessable", at least 10^8 guesses.
+PASSWORD_MIN_SCORE = 3
+_ZXCVBN_MAX = 72  # zxcvbn's run time grows with length; past this, length alone suffices
 PASSWORD_MAX_LENGTH = 1024  # hashing a megabyte "password" would be a cheap way to load the server
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 # Failure records for names nobody has: kept bounded so guessing cannot grow the file forever.
 _MAX_FAILURE_RECORDS = 1000
 _DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+# Kinds of failure records (keys in the file's "failures"): see lockout.
+PAIR, ACCOUNT, CLIENT = "pair:", "account:", "client:"
+
+
+def _clear_failures(data: dict[str, Any], account: str) -> None:
+    """Forget the failed logins at ``account`` (from every client): an admin unlocked it."""
+    failures = data["failures"]
+    for key in [k for k, v in failures.items() if v.get("account") == account]:
+        del failures[key]
+    failures.pop(account, None)  # an older file's record
 
 
 def default_hasher() -> PasswordHasher:
@@ -55,12 +82,28 @@ def normalise_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().lower()
 
 
-def check_password(password: str) -> None:
-    """Raise :class:`AccountError` if ``password`` is too short or too long."""
+def check_password(password: str, name: str = "") -> None:
+    """Raise :class:`AccountError` (saying what to do) unless ``password`` is acceptable
+    for the account ``name``: not blank, 10 to 1024 characters, not one character
+    repeated, not the user name, and not common or easy to guess (zxcvbn score >= 3, with
+    the user name among the words it tries, so "name2024!" fails too).
+    """
+    if not password.strip():
+        raise AccountError("password_blank")
     if len(password) < PASSWORD_MIN_LENGTH:
         raise AccountError("password_too_short", n=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
         raise AccountError("password_too_long", n=PASSWORD_MAX_LENGTH)
+    if len(set(password)) == 1:
+        raise AccountError("password_one_character")
+    key = normalise_name(name)
+    if key and normalise_name(password) in (key, key[::-1]):
+        raise AccountError("password_has_name")  # the name with a few additions: zxcvbn
+    inputs = [key, "township", "atlas", "xiangcun", "dangjian"] if key else ["township", "atlas"]
+    if len(password) <= _ZXCVBN_MAX and zxcvbn(password, user_inputs=inputs)["score"] < (
+        PASSWORD_MIN_SCORE
+    ):
+        raise AccountError("password_guessable")
 
 
 @dataclass(frozen=True)
@@ -111,12 +154,17 @@ class AccountStore:
         return jsonfile.read(self.path)
 
     def _info(self, name: str, record: dict[str, Any], data: dict[str, Any]) -> AccountInfo:
-        state = lockout.FailureState.from_json(data["failures"].get(name, {}))
+        now = self.clock()
+        locked = any(  # locked for some client (see lockout): the admin may unlock it
+            lockout.is_locked(lockout.FailureState.from_json(v), self.policy, now)
+            for k, v in data["failures"].items()
+            if k.startswith(PAIR) and v.get("account") == name
+        )
         return AccountInfo(
             name=name,
             role=record["role"],
             disabled=bool(record.get("disabled")),
-            locked=lockout.is_locked(state, self.policy, self.clock()),
+            locked=locked,
             session_epoch=int(record.get("session_epoch", 0)),
             created_at=record.get("created_at", ""),
             created_by=record.get("created_by", ""),
@@ -182,7 +230,7 @@ class AccountStore:
         checked_role = parse_role(role)
         if checked_role is None:
             raise AccountError("account_bad_role", role=role)
-        check_password(password)
+        check_password(password, key)
         password_hash = self.hasher.hash(password)
         with jsonfile.transaction(self.path) as data:
             if key in data["users"]:
@@ -191,7 +239,7 @@ class AccountStore:
             record["session_epoch"] = 0
             self._stamp(record, actor, created=True)
             data["users"][key] = record
-            data["failures"].pop(key, None)
+            _clear_failures(data, key)
         log.info("account %s added as %s by %s", key, checked_role, audit_name(actor))
         return self.get(key)  # type: ignore[return-value]
 
@@ -204,7 +252,7 @@ class AccountStore:
                 self._keep_an_admin(data, key)
             record["disabled"] = disabled
             record["session_epoch"] = int(record.get("session_epoch", 0)) + 1
-            data["failures"].pop(key, None)
+            _clear_failures(data, key)
             self._stamp(record, actor)
         log.info(
             "account %s %s by %s", key, "disabled" if disabled else "enabled", audit_name(actor)
@@ -213,13 +261,13 @@ class AccountStore:
     def reset_password(self, name: str, password: str, *, actor: User) -> None:
         """Give an account a new password; it ends the account's logins and unlocks it."""
         require(actor, "manage_accounts")
-        check_password(password)
+        check_password(password, name)
         password_hash = self.hasher.hash(password)
         with jsonfile.transaction(self.path) as data:
             key, record = self._record(data, name)
             record["password_hash"] = password_hash
             record["session_epoch"] = int(record.get("session_epoch", 0)) + 1
-            data["failures"].pop(key, None)
+            _clear_failures(data, key)
             self._stamp(record, actor)
         log.info("password of %s reset by %s", key, audit_name(actor))
 
@@ -253,44 +301,69 @@ class AccountStore:
             log.error("an account in %s has a damaged password hash", self.path)
             return False
 
-    def authenticate(self, name: str, password: str) -> User:
+    def authenticate(self, name: str, password: str, client: str = "") -> User:
         """The user for ``name`` and ``password``, or a :class:`LoginError`.
 
-        An unknown name costs the same hash check as a known one and is slowed and locked
-        the same way, so neither the answer nor its timing tells whether the name exists.
-        The lock is held while checking, so parallel guesses cannot dodge the slowing.
+        ``client`` names where the attempt comes from (the browser's IP address); failed
+        attempts are slowed and locked per (name, client), slowed a little per name and
+        locked per client (:mod:`township_atlas.accounts.lockout`). An unknown name costs
+        the same hash check as a known one and is slowed and locked the same way, so
+        neither the answer nor its timing tells whether the name exists. The lock is held
+        while checking, so parallel guesses cannot dodge the slowing.
         """
         key = normalise_name(name)[:64] or "-"
         password = password[:PASSWORD_MAX_LENGTH]
         refusal: Exception | None = None
-        with jsonfile.transaction(
-            self.path
-        ) as data:  # raising inside would skip the write: refuse after
+        # raising inside the transaction would skip the write: refuse after it
+        with jsonfile.transaction(self.path) as data:
             now = self.clock()
-            state = lockout.current(
-                lockout.FailureState.from_json(data["failures"].get(key, {})), self.policy, now
-            )
-            wait = lockout.wait_seconds(state, self.policy, now)
             record = data["users"].get(key)
-            if wait > 0:
-                refusal = (LoginLocked if state.locked_until > now else LoginThrottled)(wait)
+            account = key if record else "#" + self._digest("name", key)
+            keys = {
+                PAIR: PAIR + self._digest("pair", account, client),
+                ACCOUNT: ACCOUNT + account,
+                CLIENT: CLIENT + self._digest("client", client),
+            }
+            policies = {
+                PAIR: self.policy,
+                ACCOUNT: self.policy.for_account(),
+                CLIENT: self.policy.for_client(),
+            }
+            states = {
+                kind: lockout.current(
+                    lockout.FailureState.from_json(data["failures"].get(k, {})),
+                    policies[kind],
+                    now,
+                )
+                for kind, k in keys.items()
+            }
+            waits = {kind: lockout.wait_seconds(states[kind], policies[kind], now) for kind in keys}
+            locked = [k for k in (PAIR, CLIENT) if states[k].locked_until > now]
+            if locked:
+                refusal = LoginLocked(max(waits[k] for k in locked))
+            elif max(waits.values()) > 0:
+                refusal = LoginThrottled(max(waits.values()))
             elif not (
                 self._verify(record["password_hash"] if record else self._dummy_hash(), password)
                 and record
             ):
-                state = lockout.after_failure(state, self.policy, now)
-                data["failures"][key] = state.to_json()
+                for kind, k in keys.items():
+                    states[kind] = lockout.after_failure(states[kind], policies[kind], now)
+                    data["failures"][k] = states[kind].to_json()
+                    if kind != CLIENT:  # so that an admin's unlock finds them
+                        data["failures"][k]["account"] = account
                 self._forget_old_failures(data, now)
                 # Never log an unknown name: it is often a password typed in the wrong box.
                 log.warning(
-                    "failed login for %s (%d in a row%s)",
+                    "failed login for %s (%d in a row from this client%s)",
                     key if record else "an unknown user name",
-                    state.failures,
-                    ", now locked" if state.locked_until else "",
+                    states[PAIR].failures,
+                    ", now locked for this client" if states[PAIR].locked_until else "",
                 )
                 refusal = LoginFailed()
             else:
-                data["failures"].pop(key, None)
+                data["failures"].pop(keys[PAIR], None)
+                data["failures"].pop(keys[ACCOUNT], None)
                 if record.get("disabled"):
                     log.warning("login refused: account %s is disabled", key)
                     refusal = LoginDisabled()
@@ -301,15 +374,51 @@ class AccountStore:
         log.info("login: %s (%s)", key, record["role"])
         return User(key, record["role"], "local")
 
+    # --- keyed hashes of what is typed ------------------------------------------------
+    @property
+    def secret_path(self) -> Path:
+        """The per-install secret of the keyed hashes, beside the accounts file."""
+        return self.path.with_name(self.path.name + ".key")
+
+    def _secret(self) -> bytes:
+        path = self.secret_path
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except FileNotFoundError:
+            pass
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        secret = secrets.token_bytes(32)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secret.hex() + "\n")
+        return secret
+
+    def _digest(self, *parts: str) -> str:
+        message = "\0".join(parts).encode("utf-8")
+        return hmac.new(self._secret(), message, "sha256").hexdigest()[:32]
+
     def _forget_old_failures(self, data: dict[str, Any], now: float) -> None:
         failures = data["failures"]
+        policies = {
+            PAIR: self.policy,
+            ACCOUNT: self.policy.for_account(),
+            CLIENT: self.policy.for_client(),
+        }
         for key in list(failures):
-            state = lockout.FailureState.from_json(failures[key])
-            if lockout.current(state, self.policy, now) == lockout.CLEAR:
+            kind = key.split(":", 1)[0] + ":"
+            if kind not in policies:  # an older file's record under the plain name typed
                 del failures[key]
+                continue
+            state = lockout.FailureState.from_json(failures[key])
+            if lockout.current(state, policies[kind], now) == lockout.CLEAR:
+                del failures[key]
+        # Records of names nobody has, and of clients, are capped (oldest go first).
         unknown = sorted(
-            (k for k in failures if k not in data["users"]),
+            (k for k in failures if failures[k].get("account", "#").startswith("#")),
             key=lambda k: failures[k].get("last_failure", 0),
         )
-        for key in unknown[: max(0, len(unknown) - _MAX_FAILURE_RECORDS)]:
+        for key in unknown[: max(0, len(unknown) - 3 * _MAX_FAILURE_RECORDS)]:
             del failures[key]

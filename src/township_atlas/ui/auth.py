@@ -9,6 +9,8 @@ or the ``oidc_roles`` setting. Without a login, the session is an anonymous view
 Pages check before they change or export anything::
 
     user = require_action("export")  # shows the refusal and stops the page if not allowed
+
+Downloads go through :func:`export_button`, which checks when the file is made.
 """
 
 from __future__ import annotations
@@ -96,8 +98,12 @@ def _sso_user() -> User | None:
     if not claims:
         return None
     try:
-        return oidc_user(claims, settings.oidc_role_claim(), settings.oidc_roles())
-    except PermissionDenied:  # a token without any user name claim
+        return oidc_user(
+            claims, settings.oidc_role_claim(), settings.oidc_roles(), settings.oidc_user_claim()
+        )
+    except PermissionDenied:  # no usable user claim (missing, or an unverified email)
+        log.warning("single sign-on refused: no usable %r claim", settings.oidc_user_claim())
+        st.session_state[_NOTICE] = "sso_no_user_claim"
         return None
 
 
@@ -134,6 +140,22 @@ def session_user(lang: str) -> User | None:
         st.stop()
 
 
+def client_address() -> str:
+    """Where this session's browser connects from, for throttling logins per client.
+
+    The websocket's peer address (``st.context.ip_address``, which headers cannot change).
+    Streamlit reports a loopback peer as ``None``; that is a reverse proxy on the same
+    machine (README: nginx) or a local user, so then the last ``X-Forwarded-For`` entry,
+    the one the proxy itself added, names the browser. Without either: ``"local"``.
+    """
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    last = forwarded.rsplit(",", 1)[-1].strip() if isinstance(forwarded, str) else ""
+    return last[:64] if last else "local"
+
+
 def login(name: str, password: str) -> User:
     """Log this session in with a local account.
 
@@ -143,7 +165,7 @@ def login(name: str, password: str) -> User:
         Wrong name or password (one message for both), too many failures, or disabled.
     """
     store = account_store()
-    user = store.authenticate(name, password)
+    user = store.authenticate(name, password, client_address())
     info = store.get(user.name)
     epoch = info.session_epoch if info else -1
     st.session_state[LOGIN_KEY] = {
@@ -188,6 +210,41 @@ def require_action(action: str, *, stop: bool = True) -> User | None:
         if stop:
             st.stop()
         return None
+
+
+def export_button(
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    key: str,
+    file_name: str,
+    mime: str,
+    lang: str,
+    icon: str = ":material/download:",
+) -> bool:
+    """A button that makes a file only when clicked, for a session allowed to export *then*.
+
+    On the click this session's login is checked afresh on the server (the account read
+    again from the accounts file: disabled? role now? idle too long?) before ``make`` runs;
+    a refusal is shown and nothing is made. The file is then offered for this run only,
+    never kept in the session or made ahead of the click (a button drawn for an earlier
+    user cannot fetch it). Returns whether a file was made.
+    """
+    if not st.button(label, key=key, icon=icon):
+        return False
+    if require_action("export", stop=False) is None:
+        return False
+    st.download_button(
+        tr("download_ready", lang).format(name=file_name),
+        make(),
+        file_name=file_name,
+        mime=mime,
+        key=f"{key}__file",
+        type="primary",
+        icon=":material/save:",
+        on_click="ignore",
+    )
+    return True
 
 
 def show_notice() -> None:

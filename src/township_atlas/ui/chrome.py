@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from typing import Any
+
 import streamlit as st
 
 from township_atlas import settings
 from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
+from township_atlas.maps.datafile import unpublish_all
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes
+from township_atlas.ui.text import ERROR_SHOWN, md_escape
 
 LANGS = {"zh": "中文", "en": "English"}
+log = logging.getLogger(__name__)
 
 
 _left_legacy_mode = False
@@ -38,12 +45,88 @@ def ensure_app_navigation() -> None:
             st.rerun()
 
 
+def _accept_widget_state(metadata: Any, widget_state: Any) -> bool:
+    """Whether a widget value the browser sent is one of this app's widgets' values."""
+    from streamlit.runtime.state.common import is_element_id
+
+    if metadata is None:
+        # No widget drawn with this id (yet): only Streamlit's element ids ("$$ID-…") can
+        # be one, e.g. after a reconnect; anything else (``auth_login``) is made up.
+        return is_element_id(widget_state.id)
+    return widget_state.WhichOneof("value") == metadata.value_type
+
+
+def guard_widget_states() -> None:
+    """Drop widget values the browser sends for widgets the app never drew, or of the
+    wrong kind, before Streamlit stores them (once per process).
+
+    A client may send a value under any id. Streamlit 1.67 keeps one whose id is not an
+    element id (e.g. ``auth_login``), and the next widget the page draws fails reading
+    the session's state (KeyError in ``SessionState.filtered_state``); a value of another
+    kind than the widget's (JSON for a text box) fails its deserializer, also in a
+    callback before the page runs. Either was a crash with a traceback. There is no public
+    hook, so the one method every sent value goes through (``WStates.set_widget_from_proto``)
+    is wrapped; Streamlit is pinned (constraints.txt) and tests/test_hostile_widgets.py
+    proves the wrapper is in place and works.
+    """
+    from streamlit.runtime.state.session_state import WStates
+
+    original = WStates.set_widget_from_proto
+    if getattr(original, "_atlas_guard", False):
+        return
+
+    def set_widget_from_proto(self: Any, widget_state: Any) -> None:
+        if _accept_widget_state(self.widget_metadata.get(widget_state.id), widget_state):
+            original(self, widget_state)
+
+    set_widget_from_proto._atlas_guard = True  # type: ignore[attr-defined]
+    WStates.set_widget_from_proto = set_widget_from_proto  # type: ignore[method-assign]
+
+
+guard_widget_states()
+
+
+_start_up_lock = threading.Lock()
+_started = False
+
+
+def start_up_once() -> None:
+    """Work done once per server process, at its first script run.
+
+    With anonymous viewing off, the map's public data folder is emptied: files published
+    while it was on (every layer, including features deleted since) would otherwise stay
+    served to anyone who knows or guesses the name, with no login (issue 15).
+    """
+    global _started
+    if _started:
+        return
+    with _start_up_lock:
+        if _started:
+            return
+        try:
+            public = settings.anonymous_viewing()
+        except AtlasError:  # the page says what is wrong; meanwhile publish nothing
+            public = False
+        if not public:
+            from township_atlas.ui.map_view import STATIC_DIR
+
+            try:
+                removed = unpublish_all(STATIC_DIR)
+            except OSError as exc:  # shown in the log; the next process start tries again
+                log.error("Could not empty the public map data folder: %s", exc)
+            else:
+                if removed:
+                    log.info("Anonymous viewing is off: removed %d public map data files", removed)
+        _started = True
+
+
 def current_lang(*, in_app: bool = False) -> str:
     """The session's language: from the URL (?lang=en), else the session, else the setting.
 
     Every page calls this first, so it also makes sure app.py's navigation is in charge
     (see :func:`ensure_app_navigation`); app.py itself passes ``in_app=True``: its own
     st.navigation call, later in the same run, takes care of that."""
+    start_up_once()
     if not in_app:
         ensure_app_navigation()
     if "lang" not in st.session_state:
@@ -121,7 +204,8 @@ def page_header(title: str, *, sample: bool, lang: str) -> None:
 def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None:
     """An error for the user: Chinese first, what is wrong and what to do."""
     title = tr(title_key, lang) + ":" if title_key else ""
-    st.error(title + exc.message(lang), icon=":material/error:")
+    # Messages name files, values and features from outside: shown as text.
+    st.error(title + md_escape(exc.message(lang), ERROR_SHOWN), icon=":material/error:")
 
 
 def start_page(title_key: str) -> tuple[str, LoadResult]:
@@ -137,6 +221,8 @@ def start_page(title_key: str) -> tuple[str, LoadResult]:
         st.stop()
     props = result.bundle.township_props
     name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
-    page_header(f"{name} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang)
+    page_header(
+        f"{md_escape(name)} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang
+    )
     follow_data_changes(result.fingerprint)
     return lang, result

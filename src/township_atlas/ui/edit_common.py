@@ -17,6 +17,7 @@ from township_atlas.ui.app_paths import static_dir
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.data import current_store, load_current
+from township_atlas.ui.text import md_escape
 
 FLASH = "edit_flash"
 CONFLICT = "edit_conflict"
@@ -79,7 +80,7 @@ def conflict_panel(lang: str, on_resolved: Callable[[], None]) -> bool:
     conflicts: list[changes.Conflict] = state["conflicts"]
     st.error(tr("edit_conflict", lang), icon=":material/merge_type:")
     for c in conflicts:
-        st.markdown(f"**{tr('edit_conflict_feature', lang).format(id=c.feature_id)}**")
+        st.markdown(f"**{tr('edit_conflict_feature', lang).format(id=md_escape(c.feature_id))}**")
         if c.theirs is None:
             st.caption(tr("edit_conflict_deleted", lang))
         frame = difference_table(change.layer, c.mine, c.theirs, lang).rename(

@@ -46,6 +46,7 @@ from township_atlas.ui.edit_common import (
     try_save,
 )
 from township_atlas.ui.edit_map import edit_map
+from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 
 MAP_LAYERS = ("sites", "party_orgs", "villages", "township")
@@ -183,7 +184,10 @@ def feature_tab(bundle: Bundle, lang: str) -> None:
         placeholder=tr("choose_placeholder", lang),
     )
     if rejected:
-        st.warning(tr("edit_no_such_feature", lang).format(id=rejected), icon=":material/warning:")
+        st.warning(
+            tr("edit_no_such_feature", lang).format(id=url_value(rejected)),
+            icon=":material/warning:",
+        )
     state = _open(layer, fid)
     nonce = st.session_state.get(NONCE, 0)
     map_key = f"edit_map_{layer}_{fid or 'new'}_{nonce}"
@@ -257,7 +261,9 @@ def _form(
                 icon=":material/draw:",
             )
     else:
-        st.subheader(tr("edit_title", lang).format(name=_names(bundle, layer, lang).get(fid)))
+        st.subheader(
+            tr("edit_title", lang).format(name=md_escape(_names(bundle, layer, lang).get(fid)))
+        )
     if moved:
         st.caption(tr("edit_moved", lang))
     gkey = _geometry_key(geometry)
@@ -406,7 +412,7 @@ def _link_group(bundle: Bundle, lang: str, site_id: str, group: str | None, note
 
 def _delete(lang: str, layer: str, fid: str, state: dict[str, Any]) -> None:
     with st.popover(tr("edit_delete", lang), icon=":material/delete:", width="stretch"):
-        st.write(tr("edit_delete_confirm", lang).format(id=fid))
+        st.write(tr("edit_delete_confirm", lang).format(id=md_escape(fid)))
         if st.button(tr("edit_delete_yes", lang), type="primary", key=f"delete_{layer}_{fid}"):
             change = changes.ChangeSet(layer, "", deletes=[fid], base={fid: state["base"]})
             result = try_save(change, lang)

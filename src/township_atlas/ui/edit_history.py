@@ -22,6 +22,7 @@ from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import flash, try_save
 from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.text import md_escape
 
 
 def history_tab(bundle: Bundle, lang: str) -> None:
@@ -54,7 +55,7 @@ def history_tab(bundle: Bundle, lang: str) -> None:
             key=f"edit_diff_{seq}",
         )
     for c in entry.changes:
-        st.markdown(f"**{c['id']}** · {change_kind(c, lang)}")
+        st.markdown(f"**{md_escape(c['id'])}** · {change_kind(c, lang)}")
         rows = difference_table(entry.layer, c["before"], c["after"], lang)
         if not rows.empty:
             st.dataframe(
@@ -90,7 +91,9 @@ def _restore_preview(bundle: Bundle, lang: str, store, layer: str, seq: int, spa
         changes.record_key(layer, r["properties"]) if layer != "plans" else r["id"]
         for r in change.upserts
     ] + change.deletes
-    st.write(tr("edit_restore_changes", lang).format(n=len(ids), ids="、".join(ids[:12])))
+    st.write(
+        tr("edit_restore_changes", lang).format(n=len(ids), ids=md_escape("、".join(ids[:12])))
+    )
     if spatial:
         st.caption(tr("edit_restore_legend", lang))
         diff_map(

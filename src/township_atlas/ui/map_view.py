@@ -82,7 +82,7 @@ def _static_map(result: LoadResult, lang: str, basemap: Basemap, key: str):
     if public:
         try:
             # Cheap when the file is there (one stat); rewritten if it was cleaned away.
-            url = publish(static_dir(), layers)
+            url = publish(static_dir(), layers, result.fingerprint)
         except OSError:
             # A read-only static folder: the layers go inside the page, as before.
             return static_map(data, lang, basemap, layers_inline(data)), None
