@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from township_atlas.maps import datafile
-from township_atlas.ui import chrome, map_view
+from township_atlas.ui import app_paths, chrome
 
 
 def test_a_new_data_version_removes_the_files_of_the_old_one(tmp_path):
@@ -42,7 +42,7 @@ def test_the_prefetch_script_accepts_the_new_names():
 
 @pytest.fixture
 def static_dir(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(map_view, "STATIC_DIR", tmp_path)
+    monkeypatch.setattr(app_paths, "static_dir", lambda: tmp_path)
     monkeypatch.setattr(chrome, "_started", False)
     datafile.publish(tmp_path, b'{"site": "secret"}', "version-1")
     (tmp_path / datafile.FOLDER / ".half-written.json.123.tmp").write_bytes(b"{")

@@ -13,6 +13,7 @@ from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.maps.datafile import unpublish_all
+from township_atlas.ui import app_paths
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes
 from township_atlas.ui.text import ERROR_SHOWN, md_escape
@@ -108,10 +109,8 @@ def start_up_once() -> None:
         except AtlasError:  # the page says what is wrong; meanwhile publish nothing
             public = False
         if not public:
-            from township_atlas.ui.map_view import STATIC_DIR
-
             try:
-                removed = unpublish_all(STATIC_DIR)
+                removed = unpublish_all(app_paths.static_dir())
             except OSError as exc:  # shown in the log; the next process start tries again
                 log.error("Could not empty the public map data folder: %s", exc)
             else:
