@@ -130,3 +130,28 @@ def test_the_click_itself_is_checked_on_the_server(accounts, clock, how):
     assert not at.exception
     assert at.session_state["made"] is False and not at.get("download_button")
     assert at.error and "规划员" in at.error[0].value
+
+
+def _edit_export_tab(clock: Clock) -> AppTest:
+    at = drawn_for("pages/edit.py", {}, clock)
+    at.segmented_control[0].set_value("export").run()
+    assert not at.exception
+    return at
+
+
+def test_the_edit_pages_export_is_offered_in_the_run_that_made_it_only(accounts, clock):
+    at = _edit_export_tab(clock)
+    click(at, "edit_export_make")
+    assert not at.exception
+    assert at.get("download_button"), "a planner gets the file"
+    at.run()
+    assert not at.get("download_button"), "the file stays in the session"
+
+
+@pytest.mark.parametrize("how", ["demoted", "disabled", "idle"])
+def test_the_edit_pages_export_checks_the_user_at_the_click(accounts, clock, how):
+    at = _edit_export_tab(clock)
+    change_account(accounts, how, clock)
+    click(at, "edit_export_make")
+    assert not at.exception
+    assert not at.get("download_button"), "a file was made"

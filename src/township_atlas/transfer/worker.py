@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from township_atlas.errors import AtlasError
+from township_atlas.labels import pick
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import (
     CrsChoice,
@@ -139,7 +140,7 @@ class ErrorInfo:
         return _rebuild_error(self.kind, self.key, self.message_zh, self.message_en)
 
     def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        return pick(lang, self.message_zh, self.message_en)
 
 
 @dataclass

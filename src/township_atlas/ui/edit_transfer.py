@@ -18,12 +18,12 @@ import streamlit as st
 from shapely.geometry import mapping
 
 from township_atlas import transfer
-from township_atlas.authz import PermissionDenied, require
+from township_atlas.authz import PermissionDenied
 from township_atlas.bundle import Bundle
 from township_atlas.errors import AtlasError
 from township_atlas.labels import tr
 from township_atlas.schema import LAYERS, LAYERS_BY_NAME
-from township_atlas.ui.auth import allowed, current_user
+from township_atlas.ui.auth import allowed, current_user, require_action
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
@@ -33,7 +33,6 @@ from township_atlas.ui.text import md_escape
 # bounded cache so a rerun with the same choices does not start the worker again.
 CACHE = "edit_import_cache"
 PLAN = "edit_import_plan"
-EXPORTED = "edit_export_file"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
@@ -412,28 +411,32 @@ def export_tab(bundle: Bundle, lang: str) -> None:
     if what != DATASET:
         for note in transfer.export_warnings(bundle, what, fmt):
             st.caption(md_escape(note.message(lang)))
-    if st.button(tr("xfer_ui_make_file", lang), icon=":material/file_export:"):
-        try:
-            require(current_user(), "export")  # on the server, right before anything is made
-            progress = _Progress(tr("xfer_ui_exporting", lang))
-            if what == DATASET:
-                name, data = transfer.export_dataset(bundle, fmt, progress=progress, lang=lang)
-            else:
-                name, data = transfer.export_layer(
-                    bundle, what, fmt, headers=headers, progress=progress, lang=lang
-                )
-            progress.done()
-            st.session_state[EXPORTED] = (name, data)
-        except AtlasError as exc:
-            show_error(exc, lang)
-    made = st.session_state.get(EXPORTED)
-    if made:
-        name, data = made
-        st.download_button(
-            tr("xfer_ui_download", lang).format(name=name, kb=max(1, len(data) // 1024)),
-            data,
-            file_name=name,
-            icon=":material/download:",
-            on_click="ignore",
-            type="primary",
-        )
+    if not st.button(
+        tr("xfer_ui_make_file", lang), icon=":material/file_export:", key="edit_export_make"
+    ):
+        return
+    # The login is checked afresh (account re-read: disabled? role now? idle?) when the file
+    # is made, and the file is offered in this run only: never kept in the session, so a
+    # later run of a demoted or logged-out user cannot fetch it.
+    if require_action("export", stop=False) is None:
+        return
+    try:
+        progress = _Progress(tr("xfer_ui_exporting", lang))
+        if what == DATASET:
+            name, data = transfer.export_dataset(bundle, fmt, progress=progress, lang=lang)
+        else:
+            name, data = transfer.export_layer(
+                bundle, what, fmt, headers=headers, progress=progress, lang=lang
+            )
+        progress.done()
+    except AtlasError as exc:
+        show_error(exc, lang)
+        return
+    st.download_button(
+        tr("xfer_ui_download", lang).format(name=name, kb=max(1, len(data) // 1024)),
+        data,
+        file_name=name,
+        icon=":material/download:",
+        on_click="ignore",
+        type="primary",
+    )
