@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 from township_atlas.ui.auth import account_sidebar, menu_visibility, pages_for, session_user
 from township_atlas.ui.chrome import current_lang, language_switch, township_switch
 

@@ -1,4 +1,4 @@
-"""Time the vectorised GCJ-02 / BD-09 shifts (township_atlas.crs) on a million points.
+"""Time the vectorised GCJ-02 / BD-09 shifts (township_atlas.geo.china_shifts) on a million points.
 
 Run by hand, not by pytest:  .venv/bin/python bench/crs_bench.py [--points N] [--runs R]
 Prints, for each conversion, the best and median of R runs over N random points in China's
@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from township_atlas.crs import (
+from township_atlas.geo.china_shifts import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     gcj02_to_bd09,

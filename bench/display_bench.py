@@ -121,11 +121,11 @@ def _rss() -> dict[str, float]:
 
 def worker(folder: Path, site: str, village: str) -> dict[str, Any]:
     """Measure one data folder (run in a child process: its memory is the figure)."""
-    from township_atlas.basemaps import available_basemaps
     from township_atlas.briefing.pictures import slide_picture
     from township_atlas.briefing.slides import build_deck
+    from township_atlas.maps.basemaps import available_basemaps
     from township_atlas.maps.build import layers_file, static_data, static_map
-    from township_atlas.selection import highlight
+    from township_atlas.maps.selection import highlight
     from township_atlas.storage.files.store import Store
 
     out: dict[str, Any] = {}

@@ -1,6 +1,6 @@
 """The FLOOR map, for comparison only: the least a map page on this stack can be.
 
-A title and an empty ``st_folium`` map (local Leaflet via ``township_atlas.assets``, no
+A title and an empty ``st_folium`` map (local Leaflet via ``township_atlas.maps.offline_assets``, no
 tiles, no layers, no other widget). Whatever a real map page adds is on top of its paint
 time, so it shows how much of our map's paint is the fixed stack (Streamlit's front end,
 streamlit-folium's iframe and Leaflet) and how much is ours. ``bench/map_bench.py`` runs
@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from township_atlas.assets import install_assets, make_map
+from township_atlas.maps.offline_assets import install_assets, make_map
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

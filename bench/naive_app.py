@@ -7,7 +7,7 @@ and shown with ``st_folium(m)`` defaults (all ``returned_objects``, so every pan
 reruns the script).
 
 The only concessions are the ones that make it paint at all with no internet:
-``township_atlas.assets.make_map`` (local Leaflet/jQuery, no CDN) and ``install_assets``
+``township_atlas.maps.offline_assets.make_map`` (local Leaflet/jQuery, no CDN) and ``install_assets``
 into this script's own ``static/`` folder. ``bench/map_bench.py`` copies this file into a
 temporary folder with ``.streamlit/config.toml`` (``enableStaticServing = true``) and runs
 it there; nothing of that folder is committed. The data load is cached, like the real app
@@ -27,8 +27,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from township_atlas import settings
-from township_atlas.assets import install_assets, make_map
-from township_atlas.bundle import LoadResult
+from township_atlas.maps.offline_assets import install_assets, make_map
+from township_atlas.model.bundle import LoadResult
 from township_atlas.storage.files.store import Store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -149,7 +149,11 @@ def hostile(bundle) -> None:
         starts.append(time.perf_counter() - t)
     t = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "import township_atlas.transfer.worker, township_atlas.bundle"],
+        [
+            sys.executable,
+            "-c",
+            "import township_atlas.transfer.worker, township_atlas.model.bundle",
+        ],
         check=True,
     )
     fresh = time.perf_counter() - t

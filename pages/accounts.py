@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from township_atlas.account_tables import ACCOUNT_HEADERS, account_table
 from township_atlas.accounts import PASSWORD_MIN_LENGTH, AccountError
+from township_atlas.accounts.tables import ACCOUNT_HEADERS, account_table
 from township_atlas.authz import ROLES, User, require
 from township_atlas.errors import AtlasError
-from township_atlas.labels import headers, tr
+from township_atlas.text.labels import headers, tr
 from township_atlas.ui.auth import account_store, current_user, require_action
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.text import md_escape

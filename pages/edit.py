@@ -3,7 +3,7 @@ see every change recorded, undoable and restorable. Viewers are refused on the s
 
 import streamlit as st
 
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 from township_atlas.ui.auth import require_action
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.edit_common import show_flash

@@ -3,9 +3,15 @@ for the township, over the years — and downloadable as Excel or CSV."""
 
 import streamlit as st
 
-from township_atlas import charts
-from township_atlas.exports import csv_bytes, indicator_sheet, indicator_workbook
-from township_atlas.indicator_tables import (
+from township_atlas.text.labels import headers, tr
+from township_atlas.ui.auth import allowed, export_button
+from township_atlas.ui.chrome import start_page
+from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
+from township_atlas.ui.text import md_escape, url_value
+from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.views import charts
+from township_atlas.views.indicator_export import csv_bytes, indicator_sheet, indicator_workbook
+from township_atlas.views.indicator_tables import (
     TOTALS_HEADERS,
     group_keys,
     group_label,
@@ -14,7 +20,7 @@ from township_atlas.indicator_tables import (
     status_text,
     totals_table,
 )
-from township_atlas.indicators import (
+from township_atlas.views.indicators import (
     STATUSES,
     catalogue,
     latest_year,
@@ -24,12 +30,6 @@ from township_atlas.indicators import (
     wide,
     years,
 )
-from township_atlas.labels import headers, tr
-from township_atlas.ui.auth import allowed, export_button
-from township_atlas.ui.chrome import start_page
-from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
-from township_atlas.ui.text import md_escape, url_value
-from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_indicators")
 bundle = result.bundle

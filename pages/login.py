@@ -3,7 +3,7 @@
 import streamlit as st
 
 from township_atlas.accounts import AccountsFileError, LoginError
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 from township_atlas.ui.auth import (
     account_store,
     current_user,

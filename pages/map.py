@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from township_atlas.indicators import catalogue, latest_year, years
-from township_atlas.labels import tr
 from township_atlas.maps.choropleth import choropleth
-from township_atlas.selection import find_sites, parse, search_options, site_options
+from township_atlas.maps.selection import find_sites, parse, search_options, site_options
+from township_atlas.text.labels import tr
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
 from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.views.indicators import catalogue, latest_year, years
 
 MAP_KEY = "atlas_map"
 lang, result = start_page("page_map")

@@ -17,9 +17,9 @@ from township_atlas.briefing.pdf_export import village_sheets_pdf
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
-from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.model.bundle import LoadResult
+from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed, export_button, require_action
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.data import load_current

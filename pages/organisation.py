@@ -4,10 +4,15 @@ built on."""
 
 import streamlit as st
 
-from township_atlas.diagrams import chains_dot, org_tree_dot
-from township_atlas.formatting import percent
-from township_atlas.labels import headers, tr
-from township_atlas.organisation import (
+from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.labels import headers, tr
+from township_atlas.text.numbers import percent
+from township_atlas.ui.chrome import start_page
+from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.text import url_value
+from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.views.diagrams import chains_dot, org_tree_dot
+from township_atlas.views.organisation import (
     chains,
     count_checks,
     coverage,
@@ -16,7 +21,7 @@ from township_atlas.organisation import (
     uncovered_sites,
     walk,
 )
-from township_atlas.organisation_tables import (
+from township_atlas.views.organisation_tables import (
     BRANCH_HEADERS,
     CHAIN_HEADERS,
     UNCOVERED_HEADERS,
@@ -24,11 +29,6 @@ from township_atlas.organisation_tables import (
     chain_table,
     uncovered_table,
 )
-from township_atlas.schema import SITE_KIND_LABELS, code_label
-from township_atlas.ui.chrome import start_page
-from township_atlas.ui.map_view import map_panel
-from township_atlas.ui.text import url_value
-from township_atlas.ui.url_choice import url_selectbox
 
 lang, result = start_page("page_organisation")
 bundle = result.bundle

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from township_atlas.labels import headers, tr
-from township_atlas.summary import (
+from township_atlas.text.labels import headers, tr
+from township_atlas.ui.chrome import start_page
+from township_atlas.ui.data import current_store
+from township_atlas.ui.text import md_escape
+from township_atlas.views.summary import (
     COMPARISON_HEADERS,
     FINDING_HEADERS,
     comparison_table,
@@ -14,9 +17,6 @@ from township_atlas.summary import (
     report_title,
     village_table,
 )
-from township_atlas.ui.chrome import start_page
-from township_atlas.ui.data import current_store
-from township_atlas.ui.text import md_escape
 
 lang, result = start_page("page_overview")
 bundle = result.bundle

@@ -6,21 +6,21 @@ button returns to the previous village.
 
 import streamlit as st
 
-from township_atlas import charts
-from township_atlas.formatting import mu
-from township_atlas.funding import funding
-from township_atlas.indicator_tables import group_label, indicator_groups
-from township_atlas.indicators import catalogue, latest_year, years
-from township_atlas.labels import headers, tr
-from township_atlas.organisation import village_branch
-from township_atlas.plans import problems_with_measures, village_plan
-from township_atlas.summary import village_table
+from township_atlas.text.labels import headers, tr
+from township_atlas.text.numbers import mu
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import indicator_card, trend_chart
 from township_atlas.ui.map_view import map_panel
 from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
-from township_atlas.village_profile import (
+from township_atlas.views import charts
+from township_atlas.views.funding import funding
+from township_atlas.views.indicator_tables import group_label, indicator_groups
+from township_atlas.views.indicators import catalogue, latest_year, years
+from township_atlas.views.organisation import village_branch
+from township_atlas.views.plans import problems_with_measures, village_plan
+from township_atlas.views.summary import village_table
+from township_atlas.views.village_profile import (
     GOAL_HEADERS,
     GROUP_HEADERS,
     MILESTONE_HEADERS,

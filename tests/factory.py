@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point, box
 
-from township_atlas.bundle import Bundle
-from township_atlas.geo import geodesic_area_m2
-from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.geo.measure import geodesic_area_m2
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.storage.formats import empty_layer
 
 W, M, E = 105.70, 105.72, 105.74

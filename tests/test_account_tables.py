@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from township_atlas.account_tables import ACCOUNT_HEADERS, account_status, account_table
 from township_atlas.accounts import AccountInfo
+from township_atlas.accounts.tables import ACCOUNT_HEADERS, account_status, account_table
 
 
 def _info(name: str, *, disabled: bool = False, locked: bool = False) -> AccountInfo:

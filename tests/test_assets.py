@@ -12,7 +12,7 @@ import folium
 import pytest
 from folium.plugins import Fullscreen, MarkerCluster
 
-from township_atlas import assets as A
+from township_atlas.maps import offline_assets as A
 
 POLYGON = {
     "type": "FeatureCollection",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from township_atlas.change_tables import (
+from township_atlas.storage.changes import Entry
+from township_atlas.views.change_tables import (
     HISTORY_HEADERS,
     cell_text,
     change_kind,
@@ -12,7 +13,6 @@ from township_atlas.change_tables import (
     layer_label,
     local_time,
 )
-from township_atlas.storage.changes import Entry
 
 
 def _site(name: str, lon: float = 105.7) -> dict:

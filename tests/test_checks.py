@@ -9,7 +9,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from tests.factory import E, M, N, S, W, make_bundle
 from township_atlas.checks import run_checks
-from township_atlas.checks_party import org_counts
+from township_atlas.checks.party import org_counts
 
 
 def test_clean_tiny_township_passes_every_check():

@@ -1,4 +1,4 @@
-"""Tests for township_atlas.crs (GCJ-02 / BD-09 shifts, geometry helpers) and crs_gk."""
+"""Tests for township_atlas.geo.china_shifts (GCJ-02 / BD-09 shifts, geometry helpers) and crs_gk."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import CRS, Geod, Transformer
 
-from township_atlas.crs import (
+from township_atlas.geo.china_shifts import (
     CoordinateSystemError,
     bd09_to_gcj02,
     bd09_to_wgs84,
@@ -22,7 +22,7 @@ from township_atlas.crs import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from township_atlas.crs_gk import gauss_kruger_epsg, guess_source_crs
+from township_atlas.geo.gauss_kruger import gauss_kruger_epsg, guess_source_crs
 
 GEOD = Geod(ellps="WGS84")
 CONVERSIONS = [

@@ -15,16 +15,9 @@ import shapely
 from shapely.geometry import MultiPoint, Polygon, box
 
 from tests.factory import make_bundle
-from township_atlas.basemaps import available_basemaps
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.briefing.slides import build_deck
-from township_atlas.formatting import (
-    ELLIPSIS,
-    LABEL_CHARS,
-    PANEL_CHARS,
-    TOOLTIP_CHARS,
-    shorten,
-)
+from township_atlas.maps.basemaps import available_basemaps
 from township_atlas.maps.build import layers_file, static_data, static_map
 from township_atlas.maps.choropleth import choropleth
 from township_atlas.maps.display import (
@@ -33,8 +26,15 @@ from township_atlas.maps.display import (
     display_bundle,
     vertex_count,
 )
-from township_atlas.selection import details, highlight, search_options
+from township_atlas.maps.selection import details, highlight, search_options
 from township_atlas.storage.files.store import Store
+from township_atlas.text.numbers import (
+    ELLIPSIS,
+    LABEL_CHARS,
+    PANEL_CHARS,
+    TOOLTIP_CHARS,
+    shorten,
+)
 
 NONE = next(b for b in available_basemaps(None, Path("/nonexistent")) if b.key == "none")
 LONG = 10_000_000  # characters of the hostile name

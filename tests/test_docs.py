@@ -27,7 +27,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 def test_every_page_is_listed_in_the_readme():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
     for key in re.findall(r'title=tr\("(page_\w+)"', app):
-        from township_atlas.labels import TEXT
+        from township_atlas.text.labels import TEXT
 
         zh, en = TEXT[key]
         assert zh in README and en in README, key

@@ -9,8 +9,8 @@ import tarfile
 
 import pytest
 
-from township_atlas import draw_assets
-from township_atlas.draw_assets import DrawAssetsError, ensure, install_from_bytes
+from township_atlas.maps import draw_plugin as draw_assets
+from township_atlas.maps.draw_plugin import DrawAssetsError, ensure, install_from_bytes
 
 
 def _tarball(symlink: bool = False) -> bytes:
@@ -63,7 +63,7 @@ def test_without_network_the_page_gets_a_plain_message(tmp_path, monkeypatch):
     monkeypatch.setattr(draw_assets, "download", offline)
     status = ensure(tmp_path)
     assert not status.ready
-    assert "python -m township_atlas.draw_assets" in status.message("zh")
+    assert "python -m township_atlas.maps.draw_plugin" in status.message("zh")
     assert "could not download" in status.message("en")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from township_atlas.editing import (
+from township_atlas.model.schema import SITES
+from township_atlas.views.edit_forms import (
     coerce,
     differences,
     next_id,
@@ -14,7 +15,6 @@ from township_atlas.editing import (
     validate,
     village_at,
 )
-from township_atlas.schema import SITES
 
 from .factory import E, M, N, S, W, make_bundle
 

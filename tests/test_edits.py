@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from township_atlas.schema import SITES
+from township_atlas.model.schema import SITES
 from township_atlas.storage.changes import (
     ChangeSet,
     CheckFailedError,

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from township_atlas import exports
 from township_atlas.storage.files.store import Store
+from township_atlas.views import indicator_export as exports
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.factory import make_bundle
-from township_atlas.indicator_tables import (
+from township_atlas.views.indicator_tables import (
     TOTALS_HEADERS,
     group_keys,
     indicator_groups,
@@ -13,7 +13,7 @@ from township_atlas.indicator_tables import (
     status_text,
     totals_table,
 )
-from township_atlas.indicators import catalogue, wide
+from township_atlas.views.indicators import catalogue, wide
 
 
 def test_groups_follow_the_fixed_order_then_unknown_ones_alphabetically():

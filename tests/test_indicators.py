@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from tests.factory import make_bundle
-from township_atlas import formatting as fmt
-from township_atlas import indicators as ind
-from township_atlas.funding import funding
 from township_atlas.storage.files.store import Store
+from township_atlas.text import numbers as fmt
+from township_atlas.views import indicators as ind
+from township_atlas.views.funding import funding
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest import open_page
 from tests.conftest import SAMPLE_DIR
 from tests.factory import make_bundle
-from township_atlas.basemaps import available_basemaps
-from township_atlas.crs import wgs84_to_gcj02
+from township_atlas.geo.china_shifts import wgs84_to_gcj02
 from township_atlas.maps import datafile, payload
+from township_atlas.maps.basemaps import available_basemaps
 from township_atlas.maps.build import (
     LAYER_KEYS,
     display_shift,
@@ -27,10 +27,10 @@ from township_atlas.maps.build import (
     static_map,
 )
 from township_atlas.maps.choropleth import choropleth
+from township_atlas.maps.selection import details, find_sites, fly_bounds, parse, search_options
 from township_atlas.maps.style import RAG, SEQUENTIAL
-from township_atlas.selection import details, find_sites, fly_bounds, parse, search_options
+from township_atlas.model.target_status import status_against_target
 from township_atlas.storage.files.store import Store
-from township_atlas.targets import status_against_target
 
 NONE = available_basemaps()[0]
 
@@ -168,7 +168,7 @@ def test_fly_bounds_cover_the_selection(sample):
 def test_selections_follow_a_new_version_of_a_layer_and_skip_what_has_no_shape():
     from shapely.geometry import Point
 
-    from township_atlas.selection import geometry_of
+    from township_atlas.maps.selection import geometry_of
 
     bundle = make_bundle()
     site = bundle.sites.iloc[0]
@@ -194,7 +194,7 @@ def test_selections_follow_a_new_version_of_a_layer_and_skip_what_has_no_shape()
 def test_the_selection_index_goes_with_its_version_of_the_data():
     import gc
 
-    from township_atlas import selection
+    from township_atlas.maps import selection
 
     bundle = make_bundle()
     site = bundle.sites.iloc[0].site_id
@@ -245,7 +245,7 @@ def test_map_page_colours_villages_by_the_chosen_indicator(data_env):
 
 
 def test_map_page_offers_the_same_years_as_the_other_pages_latest_first(data_env):
-    from township_atlas.indicators import latest_year, years
+    from township_atlas.views.indicators import latest_year, years
 
     bundle = Store(data_env).load().bundle
     at = AppTest.from_file("../app.py", default_timeout=60).run()
@@ -270,7 +270,7 @@ def test_findings_with_a_location_are_drawn_on_the_map():
 def test_map_page_says_when_map_files_are_missing(data_env, monkeypatch):
     from pathlib import Path
 
-    from township_atlas import assets
+    from township_atlas.maps import offline_assets as assets
     from township_atlas.ui import map_view
 
     report = assets.install_assets(Path(data_env) / "static", specs=())

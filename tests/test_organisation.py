@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.factory import make_bundle
-from township_atlas import organisation as org
-from township_atlas.diagrams import chains_dot, dot_text, node_width, org_tree_dot
 from township_atlas.storage.files.store import Store
+from township_atlas.views import organisation as org
+from township_atlas.views.diagrams import chains_dot, dot_text, node_width, org_tree_dot
 
 
 def features(path: Path) -> list[dict]:

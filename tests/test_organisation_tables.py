@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.factory import make_bundle
-from township_atlas.labels import tr
-from township_atlas.organisation import chains, org_tree, uncovered_sites, walk
-from township_atlas.organisation_tables import (
+from township_atlas.text.labels import tr
+from township_atlas.views.organisation import chains, org_tree, uncovered_sites, walk
+from township_atlas.views.organisation_tables import (
     BRANCH_HEADERS,
     CHAIN_HEADERS,
     UNCOVERED_HEADERS,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.factory import make_bundle
-from township_atlas.bundle import Finding
-from township_atlas.summary import (
+from township_atlas.model.bundle import Finding
+from township_atlas.views.summary import (
     COMPARISON_HEADERS,
     FINDING_HEADERS,
     comparison_table,

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, SAMPLE_DIR, sample_township
-from township_atlas.bundle import LoadResult
 from township_atlas.errors import DataFolderError, SettingError
+from township_atlas.model.bundle import LoadResult
+from township_atlas.model.schema import LAYERS
 from township_atlas.sample import generate
-from township_atlas.schema import LAYERS
 from township_atlas.storage import saving as store_saving
 from township_atlas.storage.changes import EDITABLE, ChangeSet, ConflictError, feature_version
 from township_atlas.storage.datastore import StorageError

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon, mapping
 
 from township_atlas.checks import run_checks
-from township_atlas.schema import LAYERS, Field, LayerSpec
+from township_atlas.model.schema import LAYERS, Field, LayerSpec
 from township_atlas.storage import changes, layer_codec
 from township_atlas.storage.files import store as files_store
 from township_atlas.storage.formats import (

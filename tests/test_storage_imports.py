@@ -14,13 +14,13 @@ import township_atlas
 STORAGE = "township_atlas.storage"
 #: The model storage builds on: it must not import storage.
 MODEL = (
-    "township_atlas.schema",
-    "township_atlas.bundle",
+    "township_atlas.model.schema",
+    "township_atlas.model.bundle",
     "township_atlas.checks",
-    "township_atlas.checks_layers",
-    "township_atlas.checks_geography",
-    "township_atlas.checks_party",
-    "township_atlas.checks_references",
+    "township_atlas.checks.layers",
+    "township_atlas.checks.geography",
+    "township_atlas.checks.party",
+    "township_atlas.checks.references",
     "township_atlas.errors",
     "township_atlas.settings",
 )

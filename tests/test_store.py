@@ -12,8 +12,8 @@ from pyproj import Transformer
 
 from tests.conftest import SAMPLE_DIR
 from township_atlas.errors import DataFileError, DataFolderError
+from township_atlas.model.schema import SITES, VILLAGES
 from township_atlas.sample import generate
-from township_atlas.schema import SITES, VILLAGES
 from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.storage.datastore import DataStore
 from township_atlas.storage.files.store import DATA_FILES, Store

@@ -14,7 +14,7 @@ import pyproj
 import pytest
 import shapely
 
-from township_atlas import crs as shifts
+from township_atlas.geo import china_shifts as shifts
 from township_atlas.transfer import CrsChoice, read_upload, suggest_crs, to_wgs84
 
 from .test_transfer_support import max_distance_m, sample_bundle, shapefile_zip

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import township_atlas.transfer as transfer_pkg
-from township_atlas.labels_transfer import TEXT
-from township_atlas.schema import LAYERS_BY_NAME, SITES
+from township_atlas.model.schema import LAYERS_BY_NAME, SITES
 from township_atlas.storage.changes import feature_version
 from township_atlas.storage.files.store import Store, save
 from township_atlas.storage.layer_codec import frame_features
+from township_atlas.text.labels.transfer import TEXT
 from township_atlas.transfer import (
     EXPORT_FORMATS,
     CrsChoice,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from township_atlas.schema import LAYERS, LAYERS_BY_NAME
+from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer import (
     EXPORT_FORMATS,

@@ -16,8 +16,8 @@ import pyogrio
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.bundle import Bundle
-from township_atlas.geo import WGS84_GEOD
+from township_atlas.geo.measure import WGS84_GEOD
+from township_atlas.model.bundle import Bundle
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer import CrsChoice, ImportPlan, Upload, build_plan, suggest_crs
 from township_atlas.transfer.values import stored_features
@@ -98,7 +98,7 @@ def assert_same_features(
     plan: ImportPlan, bundle: Bundle, id_field: str, tol: float = 1e-7
 ) -> None:
     """Every stored feature came back: same ids, identical properties, geometry within tol."""
-    from township_atlas.schema import LAYERS_BY_NAME
+    from township_atlas.model.schema import LAYERS_BY_NAME
 
     spec = LAYERS_BY_NAME[plan.layer]
     expected = by_id(stored_features(bundle.layer(plan.layer), spec), id_field)

@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 
 from tests.factory import make_bundle
-from township_atlas.funding import funding
-from township_atlas.organisation import village_branch
-from township_atlas.plans import village_plan
-from township_atlas.summary import village_table
-from township_atlas.village_profile import (
+from township_atlas.views.funding import funding
+from township_atlas.views.organisation import village_branch
+from township_atlas.views.plans import village_plan
+from township_atlas.views.summary import village_table
+from township_atlas.views.village_profile import (
     GOAL_HEADERS,
     GROUP_HEADERS,
     MILESTONE_HEADERS,

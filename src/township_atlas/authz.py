@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 
 Role = Literal["viewer", "planner", "admin"]
 Source = Literal["local", "oidc", "anonymous", "console"]

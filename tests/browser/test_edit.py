@@ -18,7 +18,7 @@ from helpers import block_remote, streamlit_server
 
 from township_atlas.accounts import AccountStore
 from township_atlas.authz import User
-from township_atlas.draw_assets import ensure
+from township_atlas.maps.draw_plugin import ensure
 from township_atlas.storage.files import store as files_store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,7 +29,7 @@ APP = textwrap.dedent(
     from folium.plugins import MarkerCluster
     from streamlit_folium import st_folium
 
-    from township_atlas.assets import (
+    from township_atlas.maps.offline_assets import (
         FullscreenControl, install_assets, make_map, missing_assets_message,
     )
 

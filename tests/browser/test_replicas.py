@@ -17,7 +17,7 @@ from test_edit import FRAME, PASSWORD, _login, draw_and_save_demo_base, wait_for
 
 from township_atlas.accounts import AccountStore
 from township_atlas.authz import User
-from township_atlas.draw_assets import ensure
+from township_atlas.maps.draw_plugin import ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -27,7 +27,7 @@ from township_atlas.accounts.errors import AccountError
 from township_atlas.accounts.store import AccountStore
 from township_atlas.authz import ROLES, User
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 
 
 def _both(key: str, *, role: str = "", **fields: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 
 
 def _text(key: str, **fields: object) -> tuple[str, str]:

@@ -17,9 +17,9 @@ from matplotlib.patches import Patch
 
 from township_atlas.briefing.fonts import font_properties
 from township_atlas.briefing.model import ChartSpec
-from township_atlas.charts import NO_STATUS_GREY, RAG_COLOURS, TARGET_GREY
-from township_atlas.formatting import number
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import number
+from township_atlas.views.charts import NO_STATUS_GREY, RAG_COLOURS, TARGET_GREY
 
 
 def render_chart(

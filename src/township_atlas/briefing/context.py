@@ -10,9 +10,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import text
-from township_atlas.indicators import (
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.numbers import text
+from township_atlas.views.indicators import (
     Indicator,
     catalogue,
     latest_year,
@@ -20,10 +21,9 @@ from township_atlas.indicators import (
     township_totals,
     village_codes,
 )
-from township_atlas.organisation import OrgNode, chains, org_tree, walk
-from township_atlas.plans import VillagePlan, village_plan
-from township_atlas.schema import SITE_KIND_LABELS, code_label
-from township_atlas.summary import village_table
+from township_atlas.views.organisation import OrgNode, chains, org_tree, walk
+from township_atlas.views.plans import VillagePlan, village_plan
+from township_atlas.views.summary import village_table
 
 
 @dataclass(frozen=True)
@@ -93,5 +93,5 @@ class DeckData:
 
     @cached_property
     def village_facts(self) -> pd.DataFrame:
-        """:func:`township_atlas.summary.village_table`, indexed by village code."""
+        """:func:`township_atlas.views.summary.village_table`, indexed by village code."""
         return village_table(self.bundle, self.lang).set_index("code")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from township_atlas.briefing.model import Deck
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 
 # Characters Windows does not allow in file names, control characters, and whitespace.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')

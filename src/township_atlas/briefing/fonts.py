@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from township_atlas.errors import AtlasError
-from township_atlas.labels import TEXT
+from township_atlas.text.labels import TEXT
 
 #: CJK sans-serif families in order of preference (Simplified Chinese forms first).
 PREFERRED: tuple[str, ...] = (

@@ -14,9 +14,9 @@ import html
 from collections.abc import Callable
 
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
-from township_atlas.charts import RAG_MARKS, RAG_TINTS
-from township_atlas.labels import tr
 from township_atlas.maps.style import PARTY_RED, RAG
+from township_atlas.text.labels import tr
+from township_atlas.views.charts import RAG_MARKS, RAG_TINTS
 
 #: Rows of a table shown on a slide; the rest are counted ("and 3 more").
 MAX_TABLE_ROWS = 10

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from township_atlas.formatting import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
 
 # Longest slide title, in characters (a line at 28 pt across a 16:9 slide).
 TITLE_CHARS = 60

@@ -18,10 +18,10 @@ from fpdf.fonts import FontFace
 from township_atlas.briefing.fonts import cjk_font
 from township_atlas.briefing.model import Deck, Figure, Slide
 from township_atlas.briefing.pictures import slide_picture
-from township_atlas.bundle import Bundle
-from township_atlas.charts import RAG_TINTS
-from township_atlas.labels import tr
 from township_atlas.maps.style import PARTY_RED, RAG
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.labels import tr
+from township_atlas.views.charts import RAG_TINTS
 
 FONT = "cjk"
 MARGIN = 12.0  # mm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from township_atlas.briefing.chart_image import render_chart
 from township_atlas.briefing.model import Slide
 from township_atlas.briefing.static_map import render_map
-from township_atlas.bundle import Bundle
+from township_atlas.model.bundle import Bundle
 
 
 def slide_picture(

@@ -21,10 +21,10 @@ from pptx.util import Emu, Inches, Pt
 
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.briefing.pictures import slide_picture
-from township_atlas.bundle import Bundle
-from township_atlas.charts import RAG_MARKS, RAG_TINTS
-from township_atlas.labels import tr
 from township_atlas.maps.style import PARTY_RED, RAG
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.labels import tr
+from township_atlas.views.charts import RAG_MARKS, RAG_TINTS
 
 FONT = "Microsoft YaHei"
 WIDTH, HEIGHT = 13.333, 7.5  # inches, 16:9

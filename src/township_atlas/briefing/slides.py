@@ -39,13 +39,13 @@ from township_atlas.briefing.slides_report import (
     reported_note,
 )
 from township_atlas.briefing.slides_village import village_slide
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import number, text
-from township_atlas.indicators import (
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import number, text
+from township_atlas.views.indicators import (
     ranking,
 )
-from township_atlas.labels import tr
-from township_atlas.summary import headline, reported_comparison
+from township_atlas.views.summary import headline, reported_comparison
 
 __all__ = [
     "ChartSpec",

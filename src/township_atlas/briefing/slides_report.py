@@ -15,12 +15,18 @@ from township_atlas.briefing.model import (
     report_source,
     target_text,
 )
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import number, percent, text
-from township_atlas.labels import tr
-from township_atlas.organisation import chains, count_checks, coverage, org_tree, uncovered_sites
-from township_atlas.plans import ReportItem, report_items
-from township_atlas.schema import SITE_KIND_LABELS, code_label
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import number, percent, text
+from township_atlas.views.organisation import (
+    chains,
+    count_checks,
+    coverage,
+    org_tree,
+    uncovered_sites,
+)
+from township_atlas.views.plans import ReportItem, report_items
 
 #: Township figures shown under one problem or measure.
 FIGURES_PER_ITEM = 2

@@ -14,11 +14,11 @@ from township_atlas.briefing.model import (
     report_source,
     target_text,
 )
-from township_atlas.formatting import mu, number, text
-from township_atlas.indicators import Indicator, status
-from township_atlas.labels import tr
-from township_atlas.plans import VillagePlan, problems_with_measures
-from township_atlas.schema import MILESTONE_STATUS_LABELS, code_label
+from township_atlas.model.schema import MILESTONE_STATUS_LABELS, code_label
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import mu, number, text
+from township_atlas.views.indicators import Indicator, status
+from township_atlas.views.plans import VillagePlan, problems_with_measures
 
 #: At most this many figures against targets on a village slide (they must read from afar).
 MAX_FIGURES = 6

@@ -27,10 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from township_atlas.briefing.fonts import font_properties
 from township_atlas.briefing.model import MapSpec
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import LABEL_CHARS, shorten
-from township_atlas.geo import WGS84_GEOD
-from township_atlas.labels import tr
+from township_atlas.geo.measure import WGS84_GEOD
 from township_atlas.maps.display import display_bundle
 from township_atlas.maps.style import (
     BACKGROUND,
@@ -40,7 +37,10 @@ from township_atlas.maps.style import (
     VILLAGE_FILL,
     VILLAGE_LINE,
 )
-from township_atlas.schema import SITE_KIND_LABELS, code_label
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import LABEL_CHARS, shorten
 
 # The map's shapes as matplotlib markers.
 MARKERS = {"square": "s", "star": "*", "diamond": "D", "circle": "o", "triangle": "^"}

@@ -15,15 +15,13 @@ from branca.element import Element
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from township_atlas.assets import FullscreenControl, make_map
-from township_atlas.basemaps import Basemap
-from township_atlas.bundle import Bundle, Finding
-from township_atlas.crs import wgs84_to_gcj02
-from township_atlas.labels import tr
+from township_atlas.geo.china_shifts import wgs84_to_gcj02
 from township_atlas.maps import payload
+from township_atlas.maps.basemaps import Basemap
 from township_atlas.maps.choropleth import Choropleth
 from township_atlas.maps.datafile import prefetch_url
 from township_atlas.maps.display import display_bundle
+from township_atlas.maps.offline_assets import FullscreenControl, make_map
 from township_atlas.maps.style import (
     BACKGROUND,
     CHAIN_COLOUR,
@@ -33,7 +31,9 @@ from township_atlas.maps.style import (
     TOWNSHIP_LINE,
     VILLAGE_LINE,
 )
-from township_atlas.schema import ORG_LEVEL_LABELS, SITE_KIND_LABELS, code_label
+from township_atlas.model.bundle import Bundle, Finding
+from township_atlas.model.schema import ORG_LEVEL_LABELS, SITE_KIND_LABELS, code_label
+from township_atlas.text.labels import tr
 
 # Above this many sites the markers are clustered and the vector layers drawn on one
 # canvas (a county has thousands of sites).

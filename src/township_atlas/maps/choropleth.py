@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import TOOLTIP_CHARS, shorten
 from township_atlas.maps.style import RAG, SEQUENTIAL
-from township_atlas.targets import STATUS_LABELS, status_against_target
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.target_status import STATUS_LABELS, status_against_target
+from township_atlas.text.numbers import TOOLTIP_CHARS, shorten
 
 
 @dataclass(frozen=True)

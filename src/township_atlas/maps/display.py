@@ -9,7 +9,7 @@ million characters would otherwise travel to every browser and into every slide.
   neighbours keep their shared edges), then simplified harder, feature by feature, until
   it has at most ``MAX_VERTICES`` vertices;
 - every name-like text (the ``*_zh`` / ``*_en`` columns) is at most
-  :data:`township_atlas.formatting.PANEL_CHARS` characters; the map and slides shorten
+  :data:`township_atlas.text.numbers.PANEL_CHARS` characters; the map and slides shorten
   further where they show it (labels, tooltips).
 
 The stored data and the loaded Bundle are never changed. A layer's display copy is made
@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import PANEL_CHARS, shorten
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.numbers import PANEL_CHARS, shorten
 
 # Tolerance of display outlines, metres: well under a pixel at a village's zoom (about
 # 2 m a pixel at zoom 16), so a normal outline looks the same.

@@ -19,14 +19,14 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping
 
-from township_atlas.bundle import Bundle, Finding
-from township_atlas.formatting import LABEL_CHARS, TOOLTIP_CHARS, shorten, text
-from township_atlas.schema import (
+from township_atlas.model.bundle import Bundle, Finding
+from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
     ORG_LEVEL_LABELS,
     SITE_KIND_LABELS,
     code_label,
 )
+from township_atlas.text.numbers import LABEL_CHARS, TOOLTIP_CHARS, shorten, text
 
 Shift = Callable[[np.ndarray], np.ndarray] | None
 DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page

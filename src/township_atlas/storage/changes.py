@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from township_atlas.bundle import Finding
 from township_atlas.errors import AtlasError
-from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.model.bundle import Finding
+from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.storage.formats import plain
 
 

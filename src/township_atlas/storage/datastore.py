@@ -18,7 +18,7 @@ from township_atlas.errors import AtlasError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from township_atlas.bundle import LoadResult
+    from township_atlas.model.bundle import LoadResult
     from township_atlas.storage.changes import ChangeSet, Entry, SaveResult
 
 

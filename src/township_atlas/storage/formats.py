@@ -25,7 +25,7 @@ import yaml
 from shapely.geometry import mapping, shape
 
 from township_atlas.errors import DataFileError
-from township_atlas.schema import Field, LayerSpec
+from township_atlas.model.schema import Field, LayerSpec
 
 COORD_DECIMALS = 7
 # libyaml's safe loader when PyYAML was built with it (about 10x faster); same semantics.

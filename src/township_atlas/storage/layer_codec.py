@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import shape
 
-from township_atlas.schema import LAYERS_BY_NAME, PLANS_FILE, LayerSpec
+from township_atlas.model.schema import LAYERS_BY_NAME, PLANS_FILE, LayerSpec
 from township_atlas.storage.changes import EDITABLE, record_key
 from township_atlas.storage.formats import (
     csv_text,

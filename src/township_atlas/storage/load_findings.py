@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from township_atlas.bundle import Finding
 from township_atlas.errors import DataFileError
+from township_atlas.model.bundle import Finding
 
 
 def unreadable_finding(layer: str, exc: DataFileError) -> Finding:

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from township_atlas.bundle import Finding, LoadResult
 from township_atlas.checks import run_checks
+from township_atlas.model.bundle import Finding, LoadResult
 from township_atlas.storage.changes import (
     ChangeSet,
     CheckFailedError,

@@ -18,14 +18,14 @@ import pyproj
 import shapely
 from pyproj.exceptions import CRSError
 
-from township_atlas import crs as gcj
-from township_atlas.crs_gk import CrsGuess, gauss_kruger_epsg, guess_source_crs
+from township_atlas.geo import china_shifts as gcj
+from township_atlas.geo.gauss_kruger import CrsGuess, gauss_kruger_epsg, guess_source_crs
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.raw import RawLayer
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 CrsKind = Literal["declared", "wgs84", "cgcs2000", "gcj02", "bd09", "gauss_kruger", "epsg"]
 
@@ -181,7 +181,7 @@ def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
 
     Uses, in order: the declared CRS when the coordinates agree with it; the value ranges
     (degrees, swapped degrees, Gauss-Krüger metres with a zone prefix, see
-    :func:`township_atlas.crs_gk.guess_source_crs`); GCJ-02/BD-09 hints in the file and
+    :func:`township_atlas.geo.gauss_kruger.guess_source_crs`); GCJ-02/BD-09 hints in the file and
     column names; and, given the ``bundle``, which of WGS84/GCJ-02/BD-09 puts clearly more
     features inside the township.
     """

@@ -8,7 +8,7 @@ writes nothing outside a private temporary folder it removes again.
   it); a layer with points and polygons is split into one file per geometry type.
 * KML: placemarks named by ``name_zh``, every field in ExtendedData.
 * CSV (UTF-8 with BOM, for Excel) and XLSX: fields, then lon/lat for points and WKT for
-  other geometries; text is never written as a formula (see :mod:`township_atlas.exports`).
+  other geometries; text is never written as a formula (see :mod:`township_atlas.views.indicator_export`).
 * The whole dataset: a zip of every spatial layer in the chosen format, plus the CSV
   tables, ``plans.yaml`` and ``report.yaml`` as the data folder holds them, named after the
   township and the date. As GeoJSON, the zip unpacked *is* a data folder.
@@ -22,8 +22,7 @@ import zipfile
 from datetime import date
 from typing import TYPE_CHECKING
 
-from township_atlas.exports import FORMULA_STARTS, csv_bytes, xlsx_bytes
-from township_atlas.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
+from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
 from township_atlas.storage.formats import csv_text, geojson_text
 from township_atlas.transfer.errors import ExportError
 from township_atlas.transfer.export_gdal import gpkg_bytes, shapefile_members
@@ -33,9 +32,10 @@ from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.namemap import MANIFEST_NAME, manifest_bytes
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.values import stored_features, yaml_bytes
+from township_atlas.views.indicator_export import FORMULA_STARTS, csv_bytes, xlsx_bytes
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "shapefile", "kml", "csv", "xlsx")
 TABLE_FORMATS: tuple[str, ...] = ("csv", "xlsx", "gpkg")

@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 from township_atlas.transfer.gdal_env import lock_down_gdal
 from township_atlas.transfer.namemap import ShapefileGroup, short_names
 

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 from township_atlas.storage.formats import COORD_DECIMALS
 from township_atlas.transfer.values import stored_features
 

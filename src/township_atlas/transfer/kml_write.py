@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

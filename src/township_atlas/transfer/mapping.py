@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from township_atlas.schema import (
+from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
     LAYERS_BY_NAME,
     ORG_LEVEL_LABELS,

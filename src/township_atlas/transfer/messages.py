@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from township_atlas.labels_transfer import TEXT
+from township_atlas.text.labels.transfer import TEXT
 
 
 def text(key: str, **params: Any) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """The import plan: what accepting an upload would change in one layer, and why not more.
 
 :func:`build_plan` takes a read source layer, the chosen CRS and field mapping, and the
-current :class:`~township_atlas.bundle.Bundle`, and returns an :class:`ImportPlan`: the
+current :class:`~township_atlas.model.bundle.Bundle`, and returns an :class:`ImportPlan`: the
 features to write (GeoJSON dicts in the stored shape, ready for ``ChangeSet.upserts``),
 which ids are new, replaced or unchanged, and every problem per row. Rows with an error
 are left out and listed. Nothing is written anywhere; :meth:`ImportPlan.to_change_set`
@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from township_atlas.schema import LAYERS_BY_NAME, LayerSpec
+from township_atlas.model.schema import LAYERS_BY_NAME, LayerSpec
 from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.transfer.crs_choice import CrsChoice, to_wgs84
 from township_atlas.transfer.errors import TransferError
@@ -34,7 +34,7 @@ from township_atlas.transfer.raw import RawLayer
 from township_atlas.transfer.values import geometry_dicts, plain, stored_features
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 IMPORTABLE_LAYERS = ("township", "villages", "sites", "party_orgs")
 

@@ -8,8 +8,8 @@ import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
-from township_atlas.geo import WGS84_GEOD
-from township_atlas.schema import LayerSpec
+from township_atlas.geo.measure import WGS84_GEOD
+from township_atlas.model.schema import LayerSpec
 from township_atlas.storage.formats import COORD_DECIMALS
 from township_atlas.transfer.messages import Note
 from township_atlas.transfer.problems import ProblemLog

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 from township_atlas.transfer.problems import ProblemLog, Severity
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 
 def _name_index(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 from township_atlas.transfer.ids import DEFAULT_PREFIX, IdAllocator
 from township_atlas.transfer.mapping import FieldMapping, allowed_text, code_for, coerce, is_blank
 from township_atlas.transfer.problems import ProblemLog

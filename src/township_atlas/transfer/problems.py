@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from township_atlas.schema import Field
+from township_atlas.model.schema import Field
 from township_atlas.transfer.messages import text
 from township_atlas.transfer.raw import RawLayer
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from township_atlas.schema import LAYERS
+from township_atlas.model.schema import LAYERS
 from township_atlas.transfer import gdal_read
 from township_atlas.transfer.archive import Member, extract, open_zip
 from township_atlas.transfer.coordinates import CoordinateColumns

@@ -12,7 +12,7 @@ import shapely
 import yaml
 from shapely.geometry import mapping
 
-from township_atlas.schema import LayerSpec
+from township_atlas.model.schema import LayerSpec
 from township_atlas.storage.formats import COORD_DECIMALS, geojson_text, yaml_text
 
 

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from township_atlas.errors import AtlasError
-from township_atlas.labels import pick
+from township_atlas.text.labels import pick
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import (
     CrsChoice,
@@ -75,7 +75,7 @@ from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ INPUT_NAME = "upload.bin"
 # Modules the forkserver imports once, so each job starts with them loaded.
 PRELOAD = [
     "township_atlas.transfer.worker",
-    "township_atlas.bundle",
+    "township_atlas.model.bundle",
     "township_atlas.transfer.gdal_read",
     "township_atlas.transfer.tables",
 ]

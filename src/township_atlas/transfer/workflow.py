@@ -15,7 +15,7 @@ from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
 
 if TYPE_CHECKING:
-    from township_atlas.bundle import Bundle
+    from township_atlas.model.bundle import Bundle
 
 
 def plan_import(

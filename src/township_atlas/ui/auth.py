@@ -27,7 +27,7 @@ from township_atlas import settings
 from township_atlas.accounts import AccountsFileError, AccountStore, policy_from_settings
 from township_atlas.authz import ANONYMOUS, PermissionDenied, User, can, oidc_user, require
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
+from township_atlas.text.labels import tr
 from township_atlas.ui.chrome import current_lang, show_error
 from township_atlas.ui.text import md_escape
 

@@ -9,10 +9,10 @@ from typing import Any
 import streamlit as st
 
 from township_atlas import settings
-from township_atlas.bundle import LoadResult
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
 from township_atlas.maps.datafile import unpublish_all
+from township_atlas.model.bundle import LoadResult
+from township_atlas.text.labels import tr
 from township_atlas.ui import app_paths
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
 from township_atlas.ui.live import follow_data_changes

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from township_atlas import settings
-from township_atlas.bundle import LoadResult
+from township_atlas.model.bundle import LoadResult
 from township_atlas.storage import opening
 from township_atlas.storage.datastore import DataStore, TownshipRef
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import number
-from township_atlas.labels import tr
-from township_atlas.selection import details
+from township_atlas.maps.selection import details
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import number
 from township_atlas.ui.app_paths import app_dir
 from township_atlas.ui.text import md_escape
 

@@ -8,16 +8,16 @@ from collections.abc import Callable
 import streamlit as st
 
 from township_atlas.authz import PermissionDenied, audit_name, require
-from township_atlas.change_tables import CONFLICT_HEADERS, difference_table
-from township_atlas.draw_assets import DrawStatus, ensure
 from township_atlas.errors import AtlasError
-from township_atlas.labels import headers, tr
+from township_atlas.maps.draw_plugin import DrawStatus, ensure
 from township_atlas.storage import changes
+from township_atlas.text.labels import headers, tr
 from township_atlas.ui.app_paths import static_dir
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.data import current_store, load_current
 from township_atlas.ui.text import md_escape
+from township_atlas.views.change_tables import CONFLICT_HEADERS, difference_table
 
 FLASH = "edit_flash"
 CONFLICT = "edit_conflict"

@@ -11,21 +11,9 @@ from typing import Any
 import streamlit as st
 
 from township_atlas.authz import audit_name, require
-from township_atlas.bundle import Bundle
-from township_atlas.editing import (
-    LINKS,
-    VILLAGE_FROM_LOCATION,
-    next_id,
-    point,
-    record,
-    rounded,
-    validate,
-    village_at,
-)
 from township_atlas.errors import AtlasError
-from township_atlas.formatting import is_blank
-from township_atlas.labels import pick, tr
-from township_atlas.schema import (
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
     GROUP_SITE_KINDS,
     LAYERS_BY_NAME,
@@ -35,6 +23,8 @@ from township_atlas.schema import (
     code_label,
 )
 from township_atlas.storage import changes
+from township_atlas.text.labels import pick, tr
+from township_atlas.text.numbers import is_blank
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import (
@@ -48,6 +38,16 @@ from township_atlas.ui.edit_common import (
 from township_atlas.ui.edit_map import edit_map
 from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.views.edit_forms import (
+    LINKS,
+    VILLAGE_FROM_LOCATION,
+    next_id,
+    point,
+    record,
+    rounded,
+    validate,
+    village_at,
+)
 
 MAP_LAYERS = ("sites", "party_orgs", "villages", "township")
 OPEN = "edit_open"  # the feature being edited: layer, fid, base version, stored record

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.bundle import Bundle
-from township_atlas.change_tables import (
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import LAYERS_BY_NAME
+from township_atlas.storage import changes
+from township_atlas.text.labels import headers, tr
+from township_atlas.ui.auth import allowed
+from township_atlas.ui.data import current_store
+from township_atlas.ui.edit_common import flash, try_save
+from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.text import md_escape
+from township_atlas.views.change_tables import (
     CHANGE_HEADERS,
     HISTORY_HEADERS,
     change_kind,
@@ -15,14 +23,6 @@ from township_atlas.change_tables import (
     layer_label,
     local_time,
 )
-from township_atlas.labels import headers, tr
-from township_atlas.schema import LAYERS_BY_NAME
-from township_atlas.storage import changes
-from township_atlas.ui.auth import allowed
-from township_atlas.ui.data import current_store
-from township_atlas.ui.edit_common import flash, try_save
-from township_atlas.ui.edit_map import diff_map
-from township_atlas.ui.text import md_escape
 
 
 def history_tab(bundle: Bundle, lang: str) -> None:

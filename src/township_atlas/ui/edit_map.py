@@ -16,16 +16,16 @@ from folium.template import Template
 from shapely.geometry import mapping
 from streamlit_folium import st_folium
 
-from township_atlas.assets import make_map
-from township_atlas.bundle import Bundle, Finding
-from township_atlas.draw_assets import add_draw
-from township_atlas.editing import DRAW_KIND
-from township_atlas.formatting import TOOLTIP_CHARS, shorten
-from township_atlas.geo import bounds_of
-from township_atlas.labels import pick, tr
+from township_atlas.geo.measure import bounds_of
 from township_atlas.maps.build import _LiteralMacro, data_json
 from township_atlas.maps.display import display_frame
-from township_atlas.schema import LAYERS_BY_NAME
+from township_atlas.maps.draw_plugin import add_draw
+from township_atlas.maps.offline_assets import make_map
+from township_atlas.model.bundle import Bundle, Finding
+from township_atlas.model.schema import LAYERS_BY_NAME
+from township_atlas.text.labels import pick, tr
+from township_atlas.text.numbers import TOOLTIP_CHARS, shorten
+from township_atlas.views.edit_forms import DRAW_KIND
 
 _JS = """
 (function (map, editable, data) {

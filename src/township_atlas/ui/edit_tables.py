@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from township_atlas.bundle import Bundle
-from township_atlas.editing import LINKS, table_changes, validate_plan, validate_rows
-from township_atlas.formatting import is_blank
-from township_atlas.labels import tr
-from township_atlas.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
 from township_atlas.storage import changes
+from township_atlas.text.labels import tr
+from township_atlas.text.numbers import is_blank
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import conflict_panel, flash, try_save
+from township_atlas.views.edit_forms import LINKS, table_changes, validate_plan, validate_rows
 
 TABLES = (
     "indicators",

@@ -19,10 +19,10 @@ from shapely.geometry import mapping
 
 from township_atlas import transfer
 from township_atlas.authz import PermissionDenied
-from township_atlas.bundle import Bundle
 from township_atlas.errors import AtlasError
-from township_atlas.labels import tr
-from township_atlas.schema import LAYERS, LAYERS_BY_NAME
+from township_atlas.model.bundle import Bundle
+from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME
+from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed, current_user, require_action
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import conflict_panel, flash, try_save

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from township_atlas import charts
-from township_atlas.bundle import Bundle
-from township_atlas.formatting import (
+from township_atlas.model.bundle import Bundle
+from township_atlas.text.labels import pick, tr
+from township_atlas.text.numbers import (
     BOOLEAN_UNITS,
     is_missing,
     number,
@@ -20,10 +20,10 @@ from township_atlas.formatting import (
     value_with_unit,
     with_unit_header,
 )
-from township_atlas.indicator_tables import status_text
-from township_atlas.indicators import Indicator, series, township_series, years
-from township_atlas.labels import pick, tr
 from township_atlas.ui.text import md_escape
+from township_atlas.views import charts
+from township_atlas.views.indicator_tables import status_text
+from township_atlas.views.indicators import Indicator, series, township_series, years
 
 # Streamlit's markdown colour names for the status marks.
 _MD_COLOUR = {"green": "green", "amber": "orange", "red": "red"}

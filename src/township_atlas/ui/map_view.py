@@ -15,10 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from township_atlas import settings
-from township_atlas.assets import install_assets, missing_assets_message
-from township_atlas.basemaps import Basemap, available_basemaps
-from township_atlas.bundle import Bundle, LoadResult
-from township_atlas.labels import tr
+from township_atlas.maps.basemaps import Basemap, available_basemaps
 from township_atlas.maps.build import (
     CONFIG_KEYS,
     display_shift,
@@ -30,7 +27,10 @@ from township_atlas.maps.build import (
 )
 from township_atlas.maps.choropleth import Choropleth
 from township_atlas.maps.datafile import publish
-from township_atlas.selection import fly_bounds, highlight, parse
+from township_atlas.maps.offline_assets import install_assets, missing_assets_message
+from township_atlas.maps.selection import fly_bounds, highlight, parse
+from township_atlas.model.bundle import Bundle, LoadResult
+from township_atlas.text.labels import tr
 from township_atlas.ui.app_paths import static_dir
 
 RETURNED = ["last_active_drawing"]

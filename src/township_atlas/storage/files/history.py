@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from township_atlas.schema import LAYERS, PLANS_FILE
+from township_atlas.model.schema import LAYERS, PLANS_FILE
 from township_atlas.storage.changes import Entry
 
 HISTORY_DIR = ".history"

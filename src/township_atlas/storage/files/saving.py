@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from township_atlas.bundle import Finding, LoadResult
+from township_atlas.model.bundle import Finding, LoadResult
 from township_atlas.storage.changes import ChangeSet
 from township_atlas.storage.files import history
 from township_atlas.storage.layer_codec import LayerCodec

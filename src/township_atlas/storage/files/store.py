@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.model.bundle import Bundle, Finding, LoadResult
+from township_atlas.model.schema import LAYERS, PLANS_FILE, REPORT_FILE, TOWNSHIP
 from township_atlas.storage.changes import (
     change_restoring,
     change_undoing,

@@ -19,7 +19,7 @@ from sqlalchemy import LargeBinary, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from township_atlas.errors import AtlasError
-from township_atlas.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.model.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
 from township_atlas.storage.changes import EDITABLE
 from township_atlas.storage.files.history import HISTORY_DIR
 from township_atlas.storage.files.store import DATA_FILES, Store

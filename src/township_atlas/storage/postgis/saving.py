@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, func, select, text, tuple_
 from sqlalchemy.engine import Engine
 
-from township_atlas.bundle import Finding, LoadResult
 from township_atlas.errors import DataFolderError
+from township_atlas.model.bundle import Finding, LoadResult
 from township_atlas.storage.changes import ChangeSet, Conflict, ConflictError
 from township_atlas.storage.layer_codec import LayerCodec, is_spatial
 from township_atlas.storage.postgis import listen

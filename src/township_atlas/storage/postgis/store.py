@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, LargeBinary, func, select
 from sqlalchemy.engine import Engine
 
-from township_atlas.bundle import Bundle, Finding, LoadResult
 from township_atlas.checks import run_checks
 from township_atlas.errors import DataFileError, DataFolderError
-from township_atlas.schema import LAYERS, PLANS_FILE, REPORT_FILE
+from township_atlas.model.bundle import Bundle, Finding, LoadResult
+from township_atlas.model.schema import LAYERS, PLANS_FILE, REPORT_FILE
 from township_atlas.storage.changes import (
     ChangeSet,
     Entry,

@@ -1,0 +1,1 @@
+"""Tables and figures the pages show, built from a Bundle (Streamlit-free)."""
