@@ -52,7 +52,11 @@ def test_the_import_contracts_hold():
     [
         # Model code reaching up to the UI: an upward import across every layer (and, as the
         # UI imports the model, a cycle).
-        ("model/schema.py", "from township_atlas.ui import text", {"ui-on-top", "layers", "no-cycles"}),
+        (
+            "model/schema.py",
+            "from township_atlas.ui import text",
+            {"ui-on-top", "layers", "no-cycles"},
+        ),
         # A feature importing the briefing above it (which imports maps: a cycle too).
         ("maps/style.py", "import township_atlas.briefing", {"layers", "no-cycles"}),
         # Storage importing a feature: upward, no cycle.
