@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from township_atlas.text import numbers
+from township_atlas.text.numbers import PANEL_CHARS
+
 # What Markdown (CommonMark, GFM, Streamlit's :color[..] and :icon: directives, $LaTeX$)
 # reads as syntax anywhere in a line; ASCII punctuation may always be backslash-escaped.
 # Brackets escaped, "(...)" and "!" cannot make a link or an image.
@@ -24,16 +27,14 @@ _MARKDOWN_SPECIAL = re.compile(
 _LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
 #: The most characters of one outside string shown; beyond it the text ends in "…".
 #: A name longer than this is a mistake or an attack, and a page must stay readable; error
-#: messages (which name files and values) still fit.
-MAX_SHOWN = 300
-ELLIPSIS = "…"
+#: messages (which name files and values) still fit. The same bound as the map's panel.
+MAX_SHOWN = PANEL_CHARS
 
 
 def shorten(text: object, limit: int = MAX_SHOWN) -> str:
     """``text`` flattened to one line (runs of whitespace -> one space) and cut to at most
-    ``limit`` characters, the last being "…" when it was cut."""
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: max(limit - 1, 0)] + ELLIPSIS
+    ``limit`` characters by :func:`township_atlas.text.numbers.shorten` (the one rule)."""
+    return numbers.shorten(" ".join(numbers.text(text).split()), limit)
 
 
 # Streamlit's renderer (remark-gfm) turns web and mail addresses in *text* into links after
