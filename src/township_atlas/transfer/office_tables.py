@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from township_atlas.transfer.errors import UnreadableFile
-from township_atlas.transfer.units import UNITS, canonical_unit, cell_number, decimals, is_missing
+from township_atlas.transfer.units import (
+    UNITS,
+    canonical_unit,
+    cell_number,
+    conversion,
+    decimals,
+    header_unit,
+    is_missing,
+)
 
 Rows = list[tuple[int, list[Any]]]
 # (first row, first column, last row, last column), 1-based as in the sheet
@@ -278,11 +286,19 @@ def _check_total(
         parsed = [cell_number(v) for v in values]
         if not values or any(p is None for p in parsed):
             continue  # a text column, or nothing to add up
-        computed = sum(p[0] for p in parsed if p is not None)
+        unit = header_unit(column)[1]
+        computed = sum(_in_unit(p, unit) for p in parsed if p is not None)
         tolerance = max(0.5 * 10.0 ** -decimals(total_row[column]), abs(total[0]) * 1e-9)
         agrees = abs(computed - total[0]) <= tolerance + 1e-9
         out.append(TotalCheck(number, label, column, total[0], computed, agrees))
     return out
+
+
+def _in_unit(parsed: tuple[float, str | None], unit: str | None) -> float:
+    """A cell's number in its column's unit ("13万元" in a column of 元: 130,000)."""
+    number, own = parsed
+    factor = conversion(own, unit).factor if own and unit else None
+    return number * factor if factor else number
 
 
 def total_text(value: float) -> str:

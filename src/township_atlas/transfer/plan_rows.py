@@ -97,7 +97,7 @@ def _unit_params(fld: Field, column: str, unit: str | None) -> dict[str, Any]:
         "unit": unit or "",
         "label_zh": fld.label_zh,
         "label_en": fld.label_en,
-        "units_zh": "或".join(units[:2]) if len(units) <= 2 else "、".join(units),
+        "units_zh": "或".join(["、".join(units[:-1]), units[-1]]) if len(units) > 1 else units[0],
         "units_en": ", ".join(units),
     }
 
