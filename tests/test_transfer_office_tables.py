@@ -161,7 +161,7 @@ def test_the_sheet_that_looks_like_the_data_is_listed_first_and_empty_sheets_not
         names = [layer.name.split(" › ")[-1] for layer in upload.layers]
         notes = [n.message_zh for n in upload.notes]
         assert names == ["基地", "说明"]  # 空表 is empty
-        assert upload.layers[0].feature_count == 5  # rows below the header's first row
+        assert upload.layers[0].feature_count == 4  # rows below the header, 合计 included
         with pytest.raises(UnreadableFile) as info:
             upload.read(upload.layers[1].key)
     assert any("“基地”像是数据表" in n for n in notes)
@@ -289,3 +289,20 @@ def test_through_the_worker_nothing_is_written_until_accepted(sample_dir: Path) 
     assert any("像是数据表" in n.message_zh for n in preview.upload_notes)
     assert_office_sites(preview.plan)
     assert _digest(sample_dir) == before
+
+
+def test_a_text_only_first_row_is_data_not_a_second_header() -> None:
+    # A blank header cell and a first row of text only (DMS coordinates, no numbers).
+    lon, lat = dms(P1.x, "E"), dms(P1.y, "N")
+    data = f"名称,类型,,经度,纬度\n花椒示范园,示范基地,见附件,{lon},{lat}\n".encode()
+    raw = read_upload("a.csv", data)
+    assert raw.columns == ["名称", "类型", "column_3"] and raw.row_numbers == [2]
+    assert raw.values("名称") == ["花椒示范园"] and raw.header_rows == (1,)
+    assert abs(raw.geometries[0].x - P1.x) < 1e-5
+
+
+def test_a_site_called_like_a_total_with_coordinates_stays_data() -> None:
+    rows = office_rows()
+    rows[3][0] = "合计"  # coordinates present: a site, however oddly named
+    raw = read_upload("a.csv", office_csv(rows).encode())
+    assert raw.row_numbers == [4, 5, 6] and raw.values("名称")[1] == "合计"

@@ -47,8 +47,11 @@ def _filled(cell: Any) -> bool:
 
 
 def _label(cell: Any) -> bool:
-    """A cell that reads as a column name: text that is not a number or a missing mark."""
-    return isinstance(cell, str) and bool(cell.strip()) and cell_number(cell) is None
+    """A cell that reads as a column name: text that is not a number, a missing mark or a
+    coordinate in degrees-minutes-seconds."""
+    if not isinstance(cell, str) or is_missing(cell) or re.search(r"\d\s*[°度]", cell):
+        return False
+    return cell_number(cell) is None and not re.fullmatch(r"[\d.,\s度分秒'\"′″]+", cell)
 
 
 def _looks_like_header(row: list[Any]) -> bool:
@@ -76,7 +79,7 @@ def find_header(rows: Rows, name: str) -> int:
 
 
 def _is_total_label(cell: Any) -> bool:
-    if not isinstance(cell, str):
+    if not isinstance(cell, str) or "计" not in cell or len(cell) > 20:
         return False
     text = unicodedata.normalize("NFKC", cell).replace(" ", "").replace("\u3000", "")
     return bool(_TOTAL.match(text))
@@ -115,9 +118,31 @@ def second_header_row(
             return True
     if all(_is_unit_only(c) for c in filled):
         return True
-    width = max(len(row), len(under))
-    padded = row + [None] * (width - len(row))
-    return any(not _filled(padded[j]) and _filled(c) for j, c in enumerate(under))
+    return _group_shape(row, under)
+
+
+def _group_shape(top: list[Any], under: list[Any]) -> bool:
+    """A CSV's second header row (merged cells saved as blanks): some name in ``top`` is
+    followed by blanks over names in ``under`` (a group of two or more columns), and every
+    other filled cell of ``under`` is a unit. A data row is denser than that."""
+    width = max(len(top), len(under))
+    top = top + [None] * (width - len(top))
+    under = under + [None] * (width - len(under))
+    in_group = [False] * width
+    grouped = False
+    for k in range(width):
+        if not (_filled(top[k]) and _filled(under[k])):
+            continue
+        j = k + 1
+        while j < width and not _filled(top[j]) and _filled(under[j]):
+            j += 1
+        if j - k >= 2:
+            grouped = True
+            for i in range(k, j):
+                in_group[i] = True
+    if not grouped:
+        return False
+    return all(in_group[j] or not _filled(c) or _is_unit_only(c) for j, c in enumerate(under))
 
 
 def _text(cell: Any) -> str:

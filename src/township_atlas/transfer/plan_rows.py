@@ -8,7 +8,13 @@ from typing import Any
 
 from township_atlas.model.schema import Field, LayerSpec
 from township_atlas.transfer.ids import DEFAULT_PREFIX, IdAllocator
-from township_atlas.transfer.mapping import FieldMapping, allowed_text, code_for, coerce
+from township_atlas.transfer.mapping import (
+    FieldMapping,
+    allowed_text,
+    code_for,
+    coerce,
+    is_blank,
+)
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.office_tables import total_text
 from township_atlas.transfer.problems import ProblemLog, RowProblem
@@ -135,7 +141,8 @@ def _field_value(
     log: ProblemLog,
     conv: Conversion | None = None,
 ) -> Any:
-    if is_missing(value):
+    # "无"/"×" mean "no" in a yes/no column; elsewhere "—", "/", "无" mean no value.
+    if is_blank(value) if fld.dtype == "bool" else is_missing(value):
         return None
     if fld.allowed:
         code = code_for(fld, str(value).strip(), mapping)

@@ -265,6 +265,8 @@ def _survey(sheet: Any, declared: int | None, limits: Limits | None) -> SheetSum
         start = find_header(first, sheet.title)
     except UnreadableFile:
         return SheetSummary(sheet.title, max((declared or count) - 1, 0), False, 0)
+    if start + 1 < len(first) and second_header_row(first[start], first[start + 1], []):
+        start += 1  # a two-row header (merged cells read as blanks)
     below = max(declared - first[start][0], 0) if declared else max(count - start - 1, 0)
     known = sum(1 for c in first[start][1] if isinstance(c, str) and _known(c))
     return SheetSummary(sheet.title, below, True, known)

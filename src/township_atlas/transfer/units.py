@@ -49,7 +49,7 @@ _SEPARATED = re.compile(r"^(.+?)\s*[/／_·]\s*(?:单位\s*[:：]\s*)?([^/／_·
 # Marks people type for "no value".
 MISSING_MARKS = frozenset(
     {"-", "--", "—", "——", "–", "―", "/", "\\", "无", "暂无", "空", "na", "n/a", "none", "null",
-     "…", "...", "x", "×", "#n/a", "#value!", "#div/0!", "#ref!"}
+     "…", "...", "#n/a", "#value!", "#div/0!", "#ref!"}
 )  # fmt: skip
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
