@@ -306,3 +306,38 @@ def test_a_site_called_like_a_total_with_coordinates_stays_data() -> None:
     rows[3][0] = "合计"  # coordinates present: a site, however oddly named
     raw = read_upload("a.csv", office_csv(rows).encode())
     assert raw.row_numbers == [4, 5, 6] and raw.values("名称")[1] == "合计"
+
+
+def test_an_organisation_office_sheet_imports_party_organisations() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某乡党组织基本情况统计表"])
+    sheet.append(["党组织名称", "类别", "上级党组织", "党员数(人)", "所在村", "位置", None])
+    sheet.append([None, None, None, None, None, "经度", "纬度"])
+    sheet.append(["上庄村第二党支部", "党支部", "P00", "２８", "上庄村", P1.x, P1.y])
+    sheet.append(["杏树坪村老年党小组", "党小组", "—", "12人", "杏树坪村", P3.x, P3.y])
+    sheet.append(["杏树坪村青年党小组", "党小组", "B03", "1,2", "杏树坪村", P3.x, P3.y])
+    sheet.append(["总 计", None, None, 41, None, None, None])
+    for column in "ABCDE":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("F2:G2")
+    out = io.BytesIO()
+    book.save(out)
+    sheet["D6"] = 13
+    fixed = io.BytesIO()
+    book.save(fixed)
+    plan = plan_import("党组织.xlsx", fixed.getvalue(), "party_orgs", BUNDLE, crs=WGS84)
+    (warning,) = plan.warnings  # 28 + 12 + 13 is not 41
+    assert warning.row == 7 and warning.field == "members"
+    assert "“总 计”行的“党员数(人)”为 41,而上面各行之和为 53" in warning.message_zh
+    plan = plan_import("党组织.xlsx", out.getvalue(), "party_orgs", BUNDLE, crs=WGS84)
+    orgs = {f["properties"]["name_zh"]: f["properties"] for f in plan.features}
+    first = orgs["上庄村第二党支部"]
+    assert (first["level"], first["parent_id"], first["members"]) == ("branch", "P00", 28)
+    assert first["village_code"] == "V01"
+    second = orgs["杏树坪村老年党小组"]
+    assert (second["level"], second["parent_id"], second["members"]) == ("group", None, 12)
+    (bad,) = plan.errors  # "1,2" is not 12 members: said, not guessed
+    assert bad.row == 6 and bad.field == "members" and "不是整数" in bad.message_zh
+    assert not plan.warnings  # a column with an unreadable cell is not summed
+    assert "合计行与各行之和一致" not in notes_zh(plan)

@@ -111,11 +111,13 @@ def _unit_params(fld: Field, column: str, unit: str | None) -> dict[str, Any]:
 def _in_field_unit(
     index: int, fld: Field, value: Any, conv: Conversion | None, log: ProblemLog
 ) -> Any:
-    """A numeric cell as a number in ``fld``'s unit; the cell as it is when it is not a
-    number (the type check then says so); None after logging a unit that cannot convert."""
+    """A numeric cell as a number in ``fld``'s unit, or ``_UNIT_ERROR`` after logging why
+    it is not one (not a number, or a unit that cannot be converted)."""
     parsed = cell_number(value)
-    if parsed is None:
-        return value
+    if parsed is None:  # "1,2" is not 12: said, not guessed
+        key = _TYPE_KEYS.get(fld.dtype, "xfer_row_not_number")
+        log.add(index, "type", key, fld=fld, value=value)
+        return _UNIT_ERROR
     number, unit = parsed
     if unit == "%":
         return number if fld.unit_zh == "%" else number / 100
