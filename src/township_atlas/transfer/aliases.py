@@ -27,7 +27,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "established": ("建成年份", "建设年份", "年份", "建成时间", "year"),
     "note_zh": ("备注", "说明", "描述", "description", "remark", "note", "bz"),
     "org_id": ("编号", "组织编号", "id"),
-    "level": ("层级", "级别", "组织层级", "组织类别"),
+    "level": ("层级", "级别", "组织层级", "组织类别", "类别", "组织类型"),
     "branch_kind": ("支部类别", "支部类型"),
     "parent_id": ("上级", "上级组织", "上级党组织", "parent"),
     "members": ("党员数", "党员人数", "党员", "人数"),

@@ -11,7 +11,6 @@ without it use their longitude/latitude. Degrees-minutes-seconds such as 105°41
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from township_atlas.transfer.depth import check_depth
 from township_atlas.transfer.errors import UploadRefused
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.tables import Table, norm_header
+from township_atlas.transfer.units import is_missing
 
 _LON = {
     "lon",
@@ -51,7 +51,7 @@ _WKT_START = re.compile(
 )
 _DMS = re.compile(
     r"^\s*([NSEW东西南北])?\s*(\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|秒))?\s*([NSEW东西南北])?\s*$",
+    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|’’|秒))?\s*([NSEW东西南北])?\s*$",
     re.IGNORECASE,
 )
 
@@ -158,11 +158,8 @@ def parse_geometry_text(
 
 
 def _blank(value: Any) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, float) and math.isnan(value))
-    )
+    """Blank, or a mark people type for "no value" ("—", "/", "无"): no coordinate."""
+    return is_missing(value)
 
 
 def _point_numbers(

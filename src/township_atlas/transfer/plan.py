@@ -187,7 +187,7 @@ def build_plan(
     notes: list[Note] = []
     frame = bundle.layer(layer)
     report(0.05, "xfer_progress_attributes")
-    rows = row_properties(spec, mapping, log)
+    rows = row_properties(spec, mapping, log, notes)
     levels = frame["level"] if layer == "party_orgs" else [None] * len(frame)
     assign_ids(spec, rows, list(zip(frame[spec.id_field].astype(str), levels, strict=True)), log)
     # Only the features the file touches are serialised for comparison.

@@ -11,6 +11,7 @@ import numpy as np
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.encodings import EncodingChoice
 from township_atlas.transfer.messages import Note
+from township_atlas.transfer.office_tables import TotalCheck
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class RawLayer:
     notes : anything the planner should know about how the file was read
     too_many_vertices : (largest vertex count, limit) when geometries were left out for
         having more vertices than allowed
+    total_checks : tables only: the 合计/小计 rows (left out of ``records``) against the sum
+        of the rows above, per numeric column
+    header_rows : tables only: the row numbers of the header (two for a two-row header)
     """
 
     name: str
@@ -67,6 +71,8 @@ class RawLayer:
     bad_geometry: dict[int, str | Note] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     too_many_vertices: tuple[int, int] | None = None
+    total_checks: list[TotalCheck] = field(default_factory=list)
+    header_rows: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.records)

@@ -44,10 +44,11 @@ def _table_layer(
     geoms, bad = row_geometries(table, cols, label, limits)
     used = {cols.lon, cols.lat, cols.wkt, *cols.wkt_parts} - {None}
     notes = [
+        *table.notes,
         Note.of(
             "xfer_coordinate_columns",
             columns="、".join(c for c in (cols.lon, cols.lat, cols.wkt) if c),
-        )
+        ),
     ]
     return RawLayer(
         name=label,
@@ -61,6 +62,8 @@ def _table_layer(
         coordinates=cols,
         bad_geometry=bad,
         notes=notes,
+        total_checks=table.total_checks,
+        header_rows=table.header_rows,
     )
 
 

@@ -13,16 +13,28 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
 
+from township_atlas.transfer.aliases import FIELD_ALIASES
 from township_atlas.transfer.encodings import EncodingChoice, decode_text
 from township_atlas.transfer.errors import UnreadableFile, UploadRefused
 from township_atlas.transfer.limits import Limits
+from township_atlas.transfer.messages import Note
+from township_atlas.transfer.office_tables import (
+    Merge,
+    TotalCheck,
+    find_header,
+    header_names,
+    second_header_row,
+    sheet_merges,
+    split_totals,
+)
+from township_atlas.transfer.units import header_unit
 from township_atlas.transfer.xmlsafe import check_xml_prolog
 
 # WKT of a large polygon easily exceeds csv's default 128 KB field limit; raise it (the
@@ -34,12 +46,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass
 class Table:
-    """Rows of a CSV file or sheet, keyed by header; ``row_numbers`` as the planner sees them."""
+    """Rows of a CSV file or sheet, keyed by header; ``row_numbers`` as the planner sees them.
+
+    ``notes`` say how an office table was read (title rows skipped, a two-row header
+    joined, 合计 rows left out and checked); ``total_checks`` are the 合计 rows' sums per
+    numeric column; ``header_rows`` the row numbers of the header.
+    """
 
     columns: list[str]
     records: list[dict[str, Any]]
     row_numbers: list[int]
     encoding: EncodingChoice | None = None
+    notes: list[Note] = field(default_factory=list)
+    total_checks: list[TotalCheck] = field(default_factory=list)
+    header_rows: tuple[int, ...] = ()
 
 
 def _headers(raw: list[Any]) -> list[str]:
@@ -66,22 +86,29 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
-def _header_index(rows: list[tuple[int, list[Any]]]) -> int:
-    """The header row: the first with two or more filled cells (a title row above a table,
-    with a single cell, is skipped), else the first."""
-    for index, (_, row) in enumerate(rows[:20]):
-        if sum(c not in (None, "") for c in row) >= 2:
-            return index
-    return 0
-
-
-def _rows_to_table(rows: list[tuple[int, list[Any]]], limits: Limits, name: str) -> Table:
-    """Header row (see :func:`_header_index`), then data rows; fully empty rows are skipped."""
+def _rows_to_table(
+    rows: list[tuple[int, list[Any]]], limits: Limits, name: str, merges: list[Merge] | None = None
+) -> Table:
+    """The header (under any title rows, joined when it takes two rows), then data rows
+    without 合计/小计 rows; fully empty rows are skipped. See :mod:`.office_tables`."""
     rows = [(n, r) for n, r in rows if any(c not in (None, "") for c in r)]
     if not rows:
         raise UnreadableFile("xfer_table_empty", name=name)
-    start = _header_index(rows)
-    columns = _headers(rows[start][1])
+    merges = merges or []
+    start = find_header(rows, name)
+    notes = [
+        Note.of("xfer_office_title_skipped", title=_short(" ".join(str(c) for c in r if c)))
+        for _, r in rows[:start]
+    ]
+    below = rows[start + 1] if start + 1 < len(rows) else None
+    header_rows: tuple[int, ...] = (rows[start][0],)
+    if below is not None and second_header_row(rows[start], below, merges):
+        columns = _headers(header_names(rows[start], below, merges))
+        header_rows = (rows[start][0], below[0])
+        notes.append(Note.of("xfer_office_two_rows", columns=_short("、".join(columns))))
+        start += 1
+    else:
+        columns = _headers(rows[start][1])
     if len(rows) - 1 - start > limits.max_features:
         raise UploadRefused("xfer_too_many_features", name=name, limit=limits.max_features)
     records = []
@@ -91,7 +118,23 @@ def _rows_to_table(rows: list[tuple[int, list[Any]]], limits: Limits, name: str)
         cells = [_cell_text(c) for c in row[:width]] + [None] * (width - len(row))
         records.append(dict(zip(columns, cells, strict=True)))
         numbers.append(number)
-    return Table(columns, records, numbers)
+    records, numbers, totals, checks = split_totals(columns, records, numbers)
+    for row, label in totals:
+        notes.append(Note.of("xfer_office_total_left_out", row=row, label=_short(label)))
+    agreeing = [c for c in checks if c.agrees]
+    for row, label in totals:
+        shown = [c.column for c in agreeing if c.row == row]
+        if shown:
+            notes.append(
+                Note.of("xfer_office_total_agrees", row=row, label=label, columns="、".join(shown))
+            )
+    table = Table(columns, records, numbers, notes=notes, total_checks=checks)
+    table.header_rows = header_rows
+    return table
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class _CellCount:
@@ -166,11 +209,30 @@ def _open_workbook(data: bytes, name: str) -> Any:
         raise UnreadableFile("xfer_xlsx_damaged", name=name, detail=str(exc)[:200]) from exc
 
 
-def xlsx_sheets(
-    data: bytes, name: str, limits: Limits | None = None
-) -> list[tuple[str, int | None]]:
-    """(sheet name, rows below the header if known) of every worksheet; a sheet whose
-    declared size is above ``limits.max_cells`` is refused before it is read."""
+@dataclass(frozen=True)
+class SheetSummary:
+    """A worksheet as listed for the planner to choose from.
+
+    ``rows`` are the rows below the header (None if unknown); ``header`` tells whether a
+    header row was found; ``recognised`` counts its column names we know (名称, 经度 …).
+    """
+
+    title: str
+    rows: int | None
+    header: bool
+    recognised: int
+
+
+SURVEY_ROWS = 40
+
+
+def xlsx_sheets(data: bytes, name: str, limits: Limits | None = None) -> list[SheetSummary]:
+    """Every worksheet that is not empty, with what its first rows look like; a sheet whose
+    declared size is above ``limits.max_cells`` is refused before it is read.
+
+    Only the first 40 rows of each sheet are read (the rows below the header are counted
+    from the sheet's declared size when it has one, else by reading the sheet).
+    """
     book = _open_workbook(data, name)
     try:
         out = []
@@ -179,14 +241,58 @@ def xlsx_sheets(
             width = sheet.max_column if isinstance(sheet.max_column, int) else None
             if limits is not None and rows and width and rows * width > limits.max_cells:
                 raise too_many_cells(f"{name} › {sheet.title}", rows, width, limits.max_cells)
-            out.append((sheet.title, max(rows - 1, 0) if rows else None))
-        return out
+            out.append(_survey(sheet, rows, limits))
+        return [s for s in out if s is not None]
     finally:
         book.close()
 
 
+def _survey(sheet: Any, declared: int | None, limits: Limits | None) -> SheetSummary | None:
+    first: list[tuple[int, list[Any]]] = []
+    count = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if any(c not in (None, "") for c in row):
+            count += 1
+            if len(first) < SURVEY_ROWS:
+                first.append((number, list(row[:200])))
+            elif declared:
+                break
+        if limits is not None and number > limits.max_features + 50:
+            break
+    if not first:
+        return None
+    try:
+        start = find_header(first, sheet.title)
+    except UnreadableFile:
+        return SheetSummary(sheet.title, max((declared or count) - 1, 0), False, 0)
+    if start + 1 < len(first) and second_header_row(first[start], first[start + 1], []):
+        start += 1  # a two-row header (merged cells read as blanks)
+    below = max(declared - first[start][0], 0) if declared else max(count - start - 1, 0)
+    known = sum(1 for c in first[start][1] if isinstance(c, str) and _known(c))
+    return SheetSummary(sheet.title, below, True, known)
+
+
+@functools.cache
+def _alias_keys() -> frozenset[str]:
+    return frozenset(norm_header(a) for aliases in FIELD_ALIASES.values() for a in aliases)
+
+
+def _known(name: str) -> bool:
+    key = norm_header(name)
+    return key in _alias_keys() or any(w in key for w in ("经度", "纬度", "lon", "lat", "wkt"))
+
+
+def likely_data_sheet(sheets: list[SheetSummary]) -> SheetSummary | None:
+    """The sheet that looks like the data: a header with names we know, then most rows."""
+    found = [s for s in sheets if s.header and s.recognised]
+    if not found:
+        return None
+    return max(found, key=lambda s: (s.rows or 0, s.recognised))
+
+
 def read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits) -> Table:
-    """Read one worksheet (the first if ``sheet`` is None)."""
+    """Read one worksheet (the first if ``sheet`` is None); merged cells of its first rows
+    are read from the sheet's XML to join a two-row header."""
     book = _open_workbook(data, name)
     try:
         if sheet is None:
@@ -202,7 +308,12 @@ def read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tabl
             cells.add(len(rows), len(row))
             if len(rows) > limits.max_features + 50:
                 raise UploadRefused("xfer_too_many_features", name=name, limit=limits.max_features)
-        return _rows_to_table(rows, limits, f"{name} › {ws.title}")
+        merges: list[Merge] = []
+        path = getattr(ws, "_worksheet_path", None)
+        if isinstance(path, str):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                merges = sheet_merges(zf, path, MERGE_ROWS)
+        return _rows_to_table(rows, limits, f"{name} › {ws.title}", merges)
     except DefusedXmlException as exc:
         raise UploadRefused("xfer_xml_dtd", name=name) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -211,9 +322,14 @@ def read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tabl
         book.close()
 
 
+# Merged cells are looked for in the first rows only (where a header can be).
+MERGE_ROWS = 200
+
+
 @functools.lru_cache(maxsize=4096)
 def norm_header(name: str) -> str:
-    """A header reduced for matching: NFKC, lower case, no spaces/underscores/brackets/units."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
+    """A header reduced for matching: NFKC, lower case, no spaces/underscores/brackets/units
+    ("面积(亩)", "产值/元", "产值万元" -> "面积", "产值", "产值")."""
+    text = header_unit(unicodedata.normalize("NFKC", str(name)).strip())[0].lower()
     text = re.sub(r"[(\[（【].*?[)\]）】]", "", text)  # "面积(亩)" -> "面积"
     return re.sub(r"[\s_\-./:：·]", "", text)

@@ -29,7 +29,7 @@ from township_atlas.transfer.namemap import MANIFEST_NAME, ShapefileGroup, read_
 from township_atlas.transfer.raw import RawLayer, SourceLayer
 from township_atlas.transfer.readers import read_entry
 from township_atlas.transfer.sniff import extension_mismatch, sniff
-from township_atlas.transfer.tables import vet_xlsx, xlsx_sheets
+from township_atlas.transfer.tables import likely_data_sheet, vet_xlsx, xlsx_sheets
 
 Progress = Callable[[float, str], None]
 _DATA_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".csv", ".tsv")
@@ -174,9 +174,14 @@ class Upload:
         zf, _members = open_zip(data, label, self.limits)
         with zf:
             vet_xlsx(data, label, zf)
-        for sheet, rows in xlsx_sheets(data, label, self.limits):
-            entry = Entry("xlsx", f"{label} › {sheet}", data=data, layer=sheet)
-            self._add(f"{label}::{sheet}", entry.label, entry, rows, None)
+        sheets = xlsx_sheets(data, label, self.limits)  # empty sheets are not listed
+        best = likely_data_sheet(sheets)
+        if best is not None and len(sheets) > 1:  # listed first, so it is the default
+            sheets = [best, *(s for s in sheets if s is not best)]
+            self.notes.append(Note.of("xfer_sheet_likely", sheet=best.title, rows=best.rows))
+        for sheet in sheets:
+            entry = Entry("xlsx", f"{label} › {sheet.title}", data=data, layer=sheet.title)
+            self._add(f"{label}::{sheet.title}", entry.label, entry, sheet.rows, None)
 
     def _open_zip(self, data: bytes, progress: Progress | None) -> None:
         zf, members = open_zip(data, self.filename, self.limits)

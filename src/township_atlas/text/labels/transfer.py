@@ -825,3 +825,57 @@ TEXT.update(
         "xfer_ui_download": ("下载 {name}({kb} KB)", "Download {name} ({kb} KB)"),
     }
 )
+
+# Office tables: title rows, two-row headers, units in headers, 合计 rows, sheets.
+TEXT.update(
+    {
+        "xfer_table_no_header": (
+            "{name}:前 {rows} 行里找不到表头(一行列名,如 名称、经度、纬度)。"
+            "请在数据上方加一行列名后再上传。",
+            "{name}: no header row (a row of column names such as 名称, 经度, 纬度) in the "
+            "first {rows} rows. Add a row of column names above the data and upload again.",
+        ),
+        "xfer_office_title_skipped": (
+            "表头上方的标题行已跳过:“{title}”。",
+            "The title row above the header was skipped: “{title}”.",
+        ),
+        "xfer_office_two_rows": (
+            "表头占两行(合并单元格),已合并为一行列名:{columns}。",
+            "The header takes two rows (merged cells); joined into one row of names: {columns}.",
+        ),
+        "xfer_office_total_left_out": (
+            "第 {row} 行“{label}”是合计行,不作为数据导入。",
+            "Row {row} (“{label}”) is a total row and is not imported as data.",
+        ),
+        "xfer_office_total_agrees": (
+            "第 {row} 行“{label}”:合计行与各行之和一致({columns})。",
+            "Row {row} (“{label}”): the total row agrees with the sum of the rows ({columns}).",
+        ),
+        "xfer_office_total_mismatch": (
+            "“{label}”行的“{column}”为 {total},而上面各行之和为 {sum},两者不一致。"
+            "请核对合计或各行的数字(合计行本身不会导入)。",
+            "“{label}” gives {total} for “{column}”, but the rows above add up to {sum}. "
+            "Check the total or the rows (the total row itself is not imported).",
+        ),
+        "xfer_unit_converted": (
+            "“{column}”的单位是{unit},{label_zh}按{target}保存:数值已乘以 {factor} 换算。",
+            "“{column}” is in {unit}; {label_en} is stored in {target}: values were "
+            "multiplied by {factor}.",
+        ),
+        "xfer_unit_unknown_note": (
+            "“{column}”:{label_zh}的单位“{unit}”无法换算,请改为{units_zh}。这一列的数值不会导入。",
+            "“{column}”: the unit “{unit}” of {label_en} cannot be converted; use one of "
+            "{units_en}. The values of this column are not imported.",
+        ),
+        "xfer_row_unit_unknown": (
+            "{label_zh}的单位“{unit}”无法换算,请改为{units_zh}(值“{value}”)。",
+            "the unit “{unit}” of {label_en} cannot be converted; use one of {units_en} "
+            "(value “{value}”).",
+        ),
+        "xfer_sheet_likely": (
+            "工作表“{sheet}”像是数据表(表头可识别,{rows} 行),已排在最前;如不对请另选。",
+            "Sheet “{sheet}” looks like the data (a recognised header, {rows} rows) and is "
+            "listed first; choose another if it is not.",
+        ),
+    }
+)
