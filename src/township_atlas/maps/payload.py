@@ -26,6 +26,7 @@ from township_atlas.model.schema import (
     SITE_KIND_LABELS,
     code_label,
 )
+from township_atlas.text.bilingual import pick
 from township_atlas.text.numbers import LABEL_CHARS, TOOLTIP_CHARS, shorten, text
 
 Shift = Callable[[np.ndarray], np.ndarray] | None
@@ -86,7 +87,7 @@ def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     feats = [
         _feature(
             g,
-            {"sel": "", "name": _tip(props.get("name_zh" if lang == "zh" else "name_en"))},
+            {"sel": "", "name": _tip(props.get(pick(lang, "name_zh", "name_en")))},
             shift,
         )
         for g in bundle.township.geometry
@@ -98,8 +99,8 @@ def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float 
     """Village polygons with name and industry (styling is added by the choropleth)."""
     out = []
     for v in bundle.villages.itertuples(index=False):
-        name = v.name_zh if lang == "zh" else v.name_en
-        industry = v.leading_industry_zh if lang == "zh" else v.leading_industry_en
+        name = pick(lang, v.name_zh, v.name_en)
+        industry = pick(lang, v.leading_industry_zh, v.leading_industry_en)
         feat = _feature(
             v.geometry,
             {
@@ -124,7 +125,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         feats.append(
             _feature(
                 v.geometry.representative_point(),
-                {"name": shorten(v.name_zh if lang == "zh" else v.name_en, LABEL_CHARS)},
+                {"name": shorten(pick(lang, v.name_zh, v.name_en), LABEL_CHARS)},
                 shift,
             )
         )
@@ -134,9 +135,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
 def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     """(points, footprints): a symbol for every site, and the outline of sites with an area."""
     groups = bundle.party_orgs[bundle.party_orgs["level"] == "group"]
-    group_of = dict(
-        zip(groups["site_id"], groups["name_zh" if lang == "zh" else "name_en"], strict=True)
-    )
+    group_of = dict(zip(groups["site_id"], groups[pick(lang, "name_zh", "name_en")], strict=True))
     point_props, anchors, footprints = [], [], []
     for s in bundle.sites.itertuples(index=False):
         if s.geometry is None or s.geometry.is_empty:
@@ -144,7 +143,7 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         props = {
             "sel": f"site:{text(s.site_id)}",
             "kind": text(s.kind),
-            "name": _tip(s.name_zh if lang == "zh" or not text(s.name_en) else s.name_en),
+            "name": _tip(pick(lang, s.name_zh, text(s.name_en), fallback=True)),
             "sub": _tip(code_label(SITE_KIND_LABELS, text(s.kind), lang)),
             "group": _tip(group_of.get(s.site_id)),
         }
@@ -191,7 +190,7 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
                 {
                     "sel": f"org:{text(o.org_id)}",
                     "level": _tip(o.level),
-                    "name": _tip(o.name_zh if lang == "zh" or not text(o.name_en) else o.name_en),
+                    "name": _tip(pick(lang, o.name_zh, text(o.name_en), fallback=True)),
                     "sub": _tip(sub),
                     "members": members,
                 },
@@ -220,7 +219,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     names = dict(
         zip(
             bundle.chains["chain_id"],
-            bundle.chains["name_zh" if lang == "zh" else "name_en"],
+            bundle.chains[pick(lang, "name_zh", "name_en")],
             strict=True,
         )
     )
@@ -239,7 +238,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
                         "sub": _tip(
                             " → ".join(
                                 shorten(s, TOOLTIP_CHARS)
-                                for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                                for s in stages[pick(lang, "stage_zh", "stage_en")]
                             )
                         ),
                     },

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from township_atlas.errors import AtlasError
-from township_atlas.text.labels import pick
+from township_atlas.text.bilingual import pick
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import (
     CrsChoice,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from township_atlas.maps.selection import details
 from township_atlas.model.bundle import Bundle
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import number
 from township_atlas.ui.app_paths import app_dir
@@ -41,10 +42,10 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
     if d.figures:
         rows = []
         for f in d.figures:
-            unit = f["unit_zh" if lang == "zh" else "unit_en"]
+            unit = f[pick(lang, "unit_zh", "unit_en")]
             rows.append(
                 {
-                    "": f"{f['label_zh' if lang == 'zh' else 'label_en']}({f['year']})",
+                    "": f"{f[pick(lang, 'label_zh', 'label_en')]}({f['year']})",
                     " ": f"{_num(f['value'])} {unit}".strip(),
                     tr("target", lang): "—" if f["target"] is None else _num(f["target"]),
                     "  ": STATUS_ICON[f["status"]] + " " + tr(f"status_{f['status']}", lang),

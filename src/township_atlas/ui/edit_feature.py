@@ -23,7 +23,8 @@ from township_atlas.model.schema import (
     code_label,
 )
 from township_atlas.storage import changes
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import is_blank
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.data import current_store

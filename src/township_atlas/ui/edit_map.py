@@ -23,7 +23,8 @@ from township_atlas.maps.draw_plugin import add_draw
 from township_atlas.maps.offline_assets import make_map
 from township_atlas.model.bundle import Bundle, Finding
 from township_atlas.model.schema import LAYERS_BY_NAME
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import TOOLTIP_CHARS, shorten
 from township_atlas.views.edit_forms import DRAW_KIND
 

@@ -22,7 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME, Field, LayerSpec
 from township_atlas.storage.formats import plain
-from township_atlas.text.labels import TEXT, Messaged
+from township_atlas.text.bilingual import Messaged
+from township_atlas.text.labels import TEXT
 from township_atlas.text.numbers import is_blank
 
 # Link fields: (layer, field) -> (layer it points to, that layer's key field).

@@ -15,7 +15,7 @@ import pandas as pd
 from township_atlas.checks.party import org_counts
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import GROUP_SITE_KINDS
-from township_atlas.text.labels import Named, bilingual
+from township_atlas.text.bilingual import Named, bilingual
 from township_atlas.text.numbers import is_blank, text
 
 # (count key in checks.org_counts, township property holding the reported figure)
