@@ -76,6 +76,16 @@ def site_options(bundle: Bundle, lang: str, frame: pd.DataFrame) -> dict[str, st
     }
 
 
+def selected_site_options(bundle: Bundle, lang: str, sel: str | None) -> dict[str, str]:
+    """The site a selection names (``"site:<id>"``: clicked, or from a link) as a search
+    option, so the search box can show it; {} for any other selection or an unknown site.
+    """
+    chosen = parse(sel)
+    if not chosen or chosen[0] != "site":
+        return {}
+    return site_options(bundle, lang, bundle.sites[bundle.sites.site_id == chosen[1]])
+
+
 def find_sites(bundle: Bundle, lang: str, query: str, limit: int = 50) -> dict[str, str]:
     """Up to ``limit`` sites whose name (Chinese or English) contains ``query`` (any case),
     as search options; {} for an empty query."""
