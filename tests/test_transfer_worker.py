@@ -441,18 +441,18 @@ def test_the_import_page_shows_the_message_and_writes_nothing(
 
 @pytest.mark.usefixtures("accounts")
 def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, monkeypatch) -> None:
-    from township_atlas.ui import edit_transfer
+    from township_atlas.ui import edit_import
 
     from .test_edit_page import _csv_of_new_sites, edit_page
 
     calls: list[dict] = []
-    real = edit_transfer.transfer.preview_import
+    real = edit_import.transfer.preview_import
 
     def counting(*args, **kwargs):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(edit_transfer.transfer, "preview_import", counting)
+    monkeypatch.setattr(edit_import.transfer, "preview_import", counting)
     at = edit_page("pia").segmented_control[0].set_value("import").run()
     at.file_uploader[0].set_value(("新基地.csv", _csv_of_new_sites(data_env), "text/csv")).run()
     assert not at.exception and len(calls) == 1  # read, suggested and planned in one job
