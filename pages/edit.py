@@ -16,9 +16,10 @@ from township_atlas.ui.edit_tables import tables_tab
 lang, result = start_page("page_edit")
 require_action("edit")
 bundle = result.bundle
-errors = [f for f in result.findings if f.severity == "error"]
-if errors:
-    st.warning(tr("edit_data_has_errors", lang).format(n=len(errors)), icon=":material/rule:")
+if result.errors:
+    st.warning(
+        tr("edit_data_has_errors", lang).format(n=len(result.errors)), icon=":material/rule:"
+    )
 show_flash()
 
 TABS = {

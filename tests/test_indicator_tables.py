@@ -7,6 +7,7 @@ import pandas as pd
 from tests.factory import make_bundle
 from township_atlas.views.indicator_tables import (
     TOTALS_HEADERS,
+    group_indicators,
     group_keys,
     indicator_groups,
     status_counts,
@@ -69,3 +70,9 @@ def test_group_keys_keep_catalogue_order_and_all_means_every_key():
     assert group_keys(cat, "party") == ["party_members"]
     assert group_keys(cat, "all") == group_keys(cat, None) == list(cat)
     assert group_keys(cat, "nope") == []
+
+
+def test_group_indicators_are_those_of_exactly_that_group_in_catalogue_order():
+    cat = catalogue(make_bundle())
+    assert [i.key for i in group_indicators(cat, "party")] == ["party_members"]
+    assert group_indicators(cat, "all") == [] and group_indicators(cat, "nope") == []

@@ -73,7 +73,13 @@ class LoadResult:
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings of severity "error" (the data cannot be trusted as it is)."""
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings of severity "warning"."""
+        return [f for f in self.findings if f.severity == "warning"]
 
     @property
     def ok(self) -> bool:

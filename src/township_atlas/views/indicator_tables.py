@@ -60,6 +60,11 @@ def group_keys(cat: dict[str, Indicator], group: str | None) -> list[str]:
     return [k for k, i in cat.items() if group in (None, "all") or i.group == group]
 
 
+def group_indicators(cat: dict[str, Indicator], group: str) -> list[Indicator]:
+    """The catalogue's indicators of ``group`` (exactly that group), in catalogue order."""
+    return [i for i in cat.values() if i.group == group]
+
+
 def status_text(status: str | None, lang: str) -> str:
     """ "✓ 达到目标" etc.: the mark and the words, so colour is never the only signal."""
     key = status if status in RAG_MARKS else "none"

@@ -112,6 +112,11 @@ def walk(roots: list[OrgNode]) -> list[tuple[int, OrgNode]]:
     return out
 
 
+def branch_nodes(roots: list[OrgNode]) -> list[OrgNode]:
+    """Every branch (level "branch") of the tree, in :func:`walk` order."""
+    return [node for _, node in walk(roots) if node.level == "branch"]
+
+
 def only_branch(roots: list[OrgNode], org_id: str) -> list[OrgNode]:
     """The tree cut down to one branch and its groups, still under its committee."""
     out = []
