@@ -35,7 +35,10 @@ DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page
 FINDING_CHARS = 2 * TOOLTIP_CHARS
 
 
-def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
+def display_geojson(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
+    """GeoJSON of ``geom`` as the map's layers draw it: simplified by ``simplify_m`` metres
+    (0: not at all), shifted for the basemap (``shift``, None for none) and rounded to
+    :data:`DISPLAY_DECIMALS`; None for a missing or empty geometry."""
     if geom is None or geom.is_empty:
         return None
     if simplify_m:
@@ -52,12 +55,13 @@ def _tip(value) -> str:
     return shorten(value, TOOLTIP_CHARS)
 
 
-def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``features``."""
     return {"type": "FeatureCollection", "features": features}
 
 
 def _feature(geom, props: dict[str, Any], shift: Shift, simplify_m: float = 0.0):
-    geometry = _geometry(geom, shift, simplify_m)
+    geometry = display_geojson(geom, shift, simplify_m)
     if geometry is None:
         return None
     return {"type": "Feature", "properties": props, "geometry": geometry}
@@ -92,7 +96,7 @@ def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         )
         for g in bundle.township.geometry
     ]
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float = 0.0):
@@ -129,7 +133,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
@@ -151,7 +155,9 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         anchors.append(s.geometry)
         if s.geometry.geom_type != "Point":
             footprints.append(_feature(s.geometry, dict(props), shift))
-    return _fc(_point_features(anchors, point_props, shift)), _fc([f for f in footprints if f])
+    return feature_collection(_point_features(anchors, point_props, shift)), feature_collection(
+        [f for f in footprints if f]
+    )
 
 
 def _point_features(geoms: list, props: list[dict[str, Any]], shift: Shift) -> list[dict]:
@@ -197,7 +203,7 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def _anchors(frame: pd.DataFrame, key: str) -> dict[Any, Any]:
@@ -258,7 +264,9 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
             links.append(
                 _feature(LineString([o.geometry, target]), {"sel": "", "kind": kind}, shift)
             )
-    return _fc([c for c in chains if c]), _fc([link for link in links if link])
+    return feature_collection([c for c in chains if c]), feature_collection(
+        [link for link in links if link]
+    )
 
 
 def bounds(bundle: Bundle, shift: Shift) -> list[list[float]] | None:
@@ -292,4 +300,4 @@ def finding_layer(findings: list[Finding], lang: str, shift: Shift) -> dict[str,
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from township_atlas.geo.measure import geodesic_area_m2, m2_to_mu
+from township_atlas.maps.payload import display_geojson
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
@@ -160,14 +161,6 @@ def display_geometry_of(bundle: Bundle, sel: str | None):
     return geometry_of(display_bundle(bundle), sel)
 
 
-def _geometry(geom, shift) -> dict[str, Any] | None:
-    """GeoJSON of ``geom`` shifted for the basemap and rounded as the map's layers are
-    (``payload.DISPLAY_DECIMALS``)."""
-    from township_atlas.maps.payload import _geometry as display_geojson
-
-    return display_geojson(geom, shift)
-
-
 def _shifted(geom, shift):
     if shift is None:
         return geom
@@ -185,7 +178,8 @@ def highlight(bundle: Bundle, sels: list[str] | None, shift=None) -> dict[str, A
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {}, "geometry": _geometry(g, shift)} for g in geoms
+            {"type": "Feature", "properties": {}, "geometry": display_geojson(g, shift)}
+            for g in geoms
         ],
     }
 
