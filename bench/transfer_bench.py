@@ -152,7 +152,7 @@ def hostile(bundle) -> None:
         [
             sys.executable,
             "-c",
-            "import township_atlas.transfer.worker, township_atlas.model.bundle",
+            "import township_atlas.transfer.worker_jobs, township_atlas.model.bundle",
         ],
         check=True,
     )

@@ -7,17 +7,19 @@ from township_atlas.text.labels import tr
 from township_atlas.ui.auth import require_action
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.edit_common import show_flash
+from township_atlas.ui.edit_export import export_tab
 from township_atlas.ui.edit_feature import feature_tab
 from township_atlas.ui.edit_history import history_tab
+from township_atlas.ui.edit_import import import_tab
 from township_atlas.ui.edit_tables import tables_tab
-from township_atlas.ui.edit_transfer import export_tab, import_tab
 
 lang, result = start_page("page_edit")
 require_action("edit")
 bundle = result.bundle
-errors = [f for f in result.findings if f.severity == "error"]
-if errors:
-    st.warning(tr("edit_data_has_errors", lang).format(n=len(errors)), icon=":material/rule:")
+if result.errors:
+    st.warning(
+        tr("edit_data_has_errors", lang).format(n=len(result.errors)), icon=":material/rule:"
+    )
 show_flash()
 
 TABS = {

@@ -16,9 +16,11 @@ from township_atlas.views.indicator_tables import (
     group_keys,
     group_label,
     indicator_groups,
+    shown_keys,
     status_counts,
     status_text,
     totals_table,
+    trend_places,
 )
 from township_atlas.views.indicators import (
     STATUSES,
@@ -98,7 +100,7 @@ if not has_values:
 else:
     # --- the villages × indicators table ------------------------------------
     st.subheader(tr("values_table", lang).format(year=year))
-    shown = [k for k in values.columns if k in keys]
+    shown = shown_keys(values, keys)
     statuses = wide(bundle, year, "status")[shown]
     counts = status_counts(statuses)
     st.markdown(" · ".join(f"{status_text(s, lang)} **{counts[s]}**" for s in STATUSES))
@@ -166,8 +168,6 @@ else:
 # --- small multiples: the township and every village over the years ---------
 st.subheader(tr("small_multiples", lang).format(indicator=md_escape(ind.label(lang))))
 with st.container(horizontal=True, wrap=True, gap="small"):
-    places = [(None, tr("township_name_total", lang))]
-    places += [(c, bundle.village_name(c, lang)) for c in village_codes(bundle)]
-    for place, title in places:
+    for place, title in trend_places(bundle, lang):
         with st.container(border=True, width=330):
             trend_chart(bundle, place, ind, lang, title=title, compact=True, height=200)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from township_atlas.maps.choropleth import choropleth
-from township_atlas.maps.selection import find_sites, parse, search_options, site_options
+from township_atlas.maps.selection import find_sites, search_options, selected_site_options
 from township_atlas.text.labels import tr
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
@@ -64,8 +64,7 @@ if many_sites:
         )
     options.update(found)
     # The selected site (clicked, or from a link) must be an option to be shown.
-    if (chosen := parse(st.query_params.get("sel"))) and chosen[0] == "site":
-        options.update(site_options(bundle, lang, bundle.sites[bundle.sites.site_id == chosen[1]]))
+    options.update(selected_site_options(bundle, lang, st.query_params.get("sel")))
 sel, _ = url_selectbox(
     tr("map_search", lang),
     [None, *options],

@@ -76,9 +76,8 @@ st.html(CHROME_CSS + CSS)
 deck = _deck(result, result.fingerprint, lang, dt.date.today())
 total = len(deck.slides)
 raw = st.query_params.get("slide", "1")
-try:
-    index = min(max(int(raw), 1), total) - 1
-except ValueError:
+index = deck.slide_index(raw)
+if index is None:
     index = 0
     st.warning(
         tr("url_rejected", lang).format(param="slide", value=url_value(raw)),

@@ -13,6 +13,7 @@ from township_atlas.ui.text import url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.diagrams import chains_dot, org_tree_dot
 from township_atlas.views.organisation import (
+    branch_nodes,
     chains,
     count_checks,
     coverage,
@@ -54,7 +55,7 @@ with st.container(horizontal=True, wrap=True, gap="small"):
 st.subheader(tr("org_tree", lang))
 roots = org_tree(bundle)
 nodes = walk(roots)
-branches = [n for _, n in nodes if n.level == "branch"]
+branches = branch_nodes(roots)
 if not nodes:
     st.warning(tr("no_orgs", lang), icon=":material/warning:")
 else:

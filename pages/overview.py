@@ -74,13 +74,11 @@ st.dataframe(
 )
 
 st.subheader(tr("data_check", lang))
-errors = [f for f in result.findings if f.severity == "error"]
-warnings = [f for f in result.findings if f.severity == "warning"]
 if not result.findings:
     st.success(tr("data_sound", lang), icon=":material/check_circle:")
 else:
-    (st.error if errors else st.warning)(
-        tr("data_problems", lang).format(errors=len(errors), warnings=len(warnings))
+    (st.error if result.errors else st.warning)(
+        tr("data_problems", lang).format(errors=len(result.errors), warnings=len(result.warnings))
     )
     st.dataframe(
         findings_table(result.findings, lang).rename(columns=headers(FINDING_HEADERS, lang)),

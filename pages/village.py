@@ -15,7 +15,7 @@ from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views import charts
 from township_atlas.views.funding import funding
-from township_atlas.views.indicator_tables import group_label, indicator_groups
+from township_atlas.views.indicator_tables import group_indicators, group_label, indicator_groups
 from township_atlas.views.indicators import catalogue, latest_year, years
 from township_atlas.views.organisation import village_branch
 from township_atlas.views.plans import problems_with_measures, village_plan
@@ -148,7 +148,7 @@ else:
         st.tabs([md_escape(group_label(g, lang)) for g in groups]), groups, strict=True
     ):
         with tab, st.container(horizontal=True, wrap=True, gap="small"):
-            for ind in (i for i in cat.values() if i.group == group):
+            for ind in group_indicators(cat, group):
                 indicator_card(ind, by_key.get(ind.key), lang)
 
 # --- trends ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""One bilingual helper (labels.pick and friends) instead of hand-written ``lang`` branches."""
+"""One bilingual helper (text.bilingual) instead of hand-written ``lang`` branches."""
 
 from __future__ import annotations
 
@@ -8,40 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from township_atlas.text.labels import Labelled, Messaged, Named, bilingual, headers, pick, tr
+from township_atlas.text.bilingual import Labelled, Messaged, Named, bilingual, pick
+from township_atlas.text.labels import headers, tr
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELS = Path("src/township_atlas/text/labels/__init__.py")
-
-# Files still comparing ``lang`` by hand, owned by other work in progress: the lead sweeps
-# them onto labels.pick after merging and empties this list.
-TO_SWEEP: frozenset[str] = frozenset(
-    {
-        "src/township_atlas/maps/offline_assets.py",
-        "src/township_atlas/maps/basemaps.py",
-        "src/township_atlas/briefing/context.py",
-        "src/township_atlas/briefing/pdf_export.py",
-        "src/township_atlas/briefing/pptx_export.py",
-        "src/township_atlas/briefing/slides.py",
-        "src/township_atlas/briefing/slides_report.py",
-        "src/township_atlas/briefing/slides_village.py",
-        "src/township_atlas/briefing/static_map.py",
-        "src/township_atlas/model/bundle.py",
-        "src/township_atlas/maps/draw_plugin.py",
-        "src/township_atlas/errors.py",
-        "src/township_atlas/text/numbers.py",
-        "src/township_atlas/maps/choropleth.py",
-        "src/township_atlas/maps/payload.py",
-        "src/township_atlas/maps/selection.py",
-        "src/township_atlas/transfer/crs_choice.py",
-        "src/township_atlas/transfer/mapping.py",
-        "src/township_atlas/transfer/messages.py",
-        "src/township_atlas/transfer/problems.py",
-        "src/township_atlas/transfer/progress.py",
-        "src/township_atlas/ui/chrome.py",
-        "src/township_atlas/ui/details.py",
-    }
-)
+BILINGUAL = Path("src/township_atlas/text/bilingual.py")
 
 
 def _is_lang(node: ast.expr) -> bool:
@@ -83,16 +54,13 @@ def test_the_scan_finds_hand_written_branches_in_every_spelling():
     assert lang_branches(source) == [1, 2, 3]
 
 
-def test_no_lang_branch_outside_labels_except_files_still_to_sweep():
+def test_no_lang_branch_outside_the_bilingual_helper():
     found = {
         str(path): lines
         for path in _python_files()
-        if path != LABELS and (lines := lang_branches((ROOT / path).read_text(encoding="utf-8")))
+        if path != BILINGUAL and (lines := lang_branches((ROOT / path).read_text(encoding="utf-8")))
     }
-    new = {path: lines for path, lines in found.items() if path not in TO_SWEEP}
-    assert not new, f"use labels.pick instead of comparing lang by hand: {new}"
-    swept = sorted(TO_SWEEP - set(found))
-    assert not swept, f"no lang branch left: take these off TO_SWEEP: {swept}"
+    assert not found, f"use text.bilingual.pick instead of comparing lang by hand: {found}"
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from pptx.util import Emu
 from township_atlas.briefing import fonts
 from township_atlas.briefing.files import deck_file_name, safe_name, sheets_file_name
 from township_atlas.briefing.html import slide_html
+from township_atlas.briefing.model import Deck, Slide
 from township_atlas.briefing.pdf_export import village_sheets_pdf
 from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
@@ -306,3 +307,12 @@ def test_file_names_carry_township_and_date_and_are_safe(sample):
     assert sheets_file_name(deck, "上庄村") == "青禾乡(示例)_上庄村_一村一档_2026-03-15.pdf"
     assert safe_name('a/b\\c:d*e?"f<g>h|i j') == "a_b_c_d_e_f_g_h_i_j"
     assert safe_name("../..") == "briefing"
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [("1", 0), ("3", 2), ("0", 0), ("-4", 0), ("99", 2), ("x", None)]
+)
+def test_the_slide_number_of_the_url_is_kept_within_the_deck(number, expected):
+    slides = tuple(Slide("overview", f"s{i}", f"第{i}页") for i in range(3))
+    deck = Deck("测试乡", "zh", 2024, dt.date(2025, 1, 1), sample=False, slides=slides)
+    assert deck.slide_index(number) == expected

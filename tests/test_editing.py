@@ -11,10 +11,10 @@ from township_atlas.views.edit_forms import (
     next_id,
     point,
     record,
-    table_changes,
     validate,
     village_at,
 )
+from township_atlas.views.edit_tables import table_changes
 
 from .factory import E, M, N, S, W, make_bundle
 

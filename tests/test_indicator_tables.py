@@ -5,13 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.factory import make_bundle
+from township_atlas.text.labels import tr
 from township_atlas.views.indicator_tables import (
     TOTALS_HEADERS,
+    group_indicators,
     group_keys,
     indicator_groups,
+    shown_keys,
     status_counts,
     status_text,
     totals_table,
+    trend_places,
 )
 from township_atlas.views.indicators import catalogue, wide
 
@@ -69,3 +73,24 @@ def test_group_keys_keep_catalogue_order_and_all_means_every_key():
     assert group_keys(cat, "party") == ["party_members"]
     assert group_keys(cat, "all") == group_keys(cat, None) == list(cat)
     assert group_keys(cat, "nope") == []
+
+
+def test_group_indicators_are_those_of_exactly_that_group_in_catalogue_order():
+    cat = catalogue(make_bundle())
+    assert [i.key for i in group_indicators(cat, "party")] == ["party_members"]
+    assert group_indicators(cat, "all") == [] and group_indicators(cat, "nope") == []
+
+
+def test_shown_keys_keep_the_table_order_and_trend_places_start_with_the_township():
+    values = pd.DataFrame(columns=["party_members", "collective_income", "other"])
+    assert shown_keys(values, ["collective_income", "party_members"]) == [
+        "party_members",
+        "collective_income",
+    ]
+    assert shown_keys(values, []) == []
+    bundle = make_bundle()
+    assert trend_places(bundle, "en") == [
+        (None, tr("township_name_total", "en")),
+        ("V1", "Jia"),
+        ("V2", "Yi"),
+    ]

@@ -27,7 +27,14 @@ from township_atlas.maps.build import (
     static_map,
 )
 from township_atlas.maps.choropleth import choropleth
-from township_atlas.maps.selection import details, find_sites, fly_bounds, parse, search_options
+from township_atlas.maps.selection import (
+    details,
+    find_sites,
+    fly_bounds,
+    parse,
+    search_options,
+    selected_site_options,
+)
 from township_atlas.maps.style import RAG, SEQUENTIAL
 from township_atlas.model.target_status import status_against_target
 from township_atlas.storage.files.store import Store
@@ -449,3 +456,41 @@ def test_a_data_change_redraws_in_place_without_remounting_the_map(data_env):
         p.name for p in old_file.parent.glob("*.json") if p.name in second["feature_group"]
     )
     assert "改名后的村" in (old_file.parent / new_name).read_text(encoding="utf-8")
+
+
+def test_the_selected_site_is_a_search_option_and_nothing_else_is():
+    bundle = make_bundle()
+    chosen = selected_site_options(bundle, "zh", "site:S2")
+    assert list(chosen) == ["site:S2"] and "甲村示范基地" in chosen["site:S2"]
+    assert selected_site_options(bundle, "zh", "site:S9") == {}  # unknown site
+    assert selected_site_options(bundle, "zh", "village:V01") == {}
+    assert selected_site_options(bundle, "zh", None) == {}
+
+
+def test_the_details_figures_table_has_stable_keys_and_formats_each_figure():
+    from township_atlas.maps.details_table import FIGURE_COLUMNS, figure_headers, figures_table
+    from township_atlas.text.labels import tr
+
+    figure = {
+        "label_zh": "党员数",
+        "label_en": "Party members",
+        "unit_zh": "人",
+        "unit_en": "",
+        "year": 2024,
+        "value": 12.0,
+        "target": None,
+        "status": "none",
+    }
+    income = {**figure, "label_zh": "集体收入", "value": 12.25, "target": 1500.0}
+    table = figures_table([figure, {**income, "status": "red"}], "en")
+    assert list(table.columns) == list(FIGURE_COLUMNS)
+    assert table.iloc[0].to_dict() == {
+        "indicator": "Party members(2024)",
+        "value": "12",
+        "target": "—",
+        "status": "⚪ " + tr("status_none", "en"),
+    }
+    assert table.iloc[1]["value"] == "12.2" and table.iloc[1]["target"] == "1,500"
+    assert figures_table([figure], "zh").iloc[0]["value"] == "12 人"
+    assert figures_table([], "zh").empty
+    assert figure_headers("zh")["target"] == tr("target", "zh")

@@ -168,3 +168,10 @@ def test_tree_dot_shows_members_and_the_committee_total():
 def test_node_width_grows_with_chinese_text():
     assert node_width(["党小组"], 10) > node_width(["abc"], 10)
     assert node_width(["一二三四五六七八九十"], 10) >= 10 * 10 / 72
+
+
+def test_branch_nodes_are_the_branches_of_the_tree_in_walk_order():
+    roots = org.org_tree(make_bundle())
+    assert [b.org_id for b in org.branch_nodes(roots)] == ["B1", "B2", "B3"]
+    assert org.branch_nodes(org.only_branch(roots, "B2"))[0].org_id == "B2"
+    assert org.branch_nodes([]) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from township_atlas.views.edit_forms import editor_rows, validate_plan
+from township_atlas.views.edit_tables import editor_rows, validate_plan
 
 GOALS = ["year", "indicator", "text_zh", "text_en"]
 MILESTONES = ["name_zh", "due", "status", "done"]
@@ -64,7 +64,7 @@ def test_rows_the_editor_added_and_left_empty_are_dropped():
 
 def test_table_rows_are_checked_like_the_form_and_numbered_as_shown():
     from tests.factory import make_bundle
-    from township_atlas.views.edit_forms import validate_rows
+    from township_atlas.views.edit_tables import validate_rows
 
     bundle = make_bundle()
     good = {"place_code": "V1", "year": 2025, "indicator": "party_members", "value": 9}

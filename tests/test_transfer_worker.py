@@ -32,7 +32,7 @@ from township_atlas.transfer import (
     preview_import,
     run_isolated,
 )
-from township_atlas.transfer.worker import safe_loads
+from township_atlas.transfer.worker_results import safe_loads
 
 from .test_edit_page import accounts  # noqa: F401 - the page tests' fixture
 from .test_transfer_support import geojson_bytes, point_feature, sample_bundle, zip_bytes
@@ -441,18 +441,18 @@ def test_the_import_page_shows_the_message_and_writes_nothing(
 
 @pytest.mark.usefixtures("accounts")
 def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, monkeypatch) -> None:
-    from township_atlas.ui import edit_transfer
+    from township_atlas.ui import edit_import
 
     from .test_edit_page import _csv_of_new_sites, edit_page
 
     calls: list[dict] = []
-    real = edit_transfer.transfer.preview_import
+    real = edit_import.transfer.preview_import
 
     def counting(*args, **kwargs):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(edit_transfer.transfer, "preview_import", counting)
+    monkeypatch.setattr(edit_import.transfer, "preview_import", counting)
     at = edit_page("pia").segmented_control[0].set_value("import").run()
     at.file_uploader[0].set_value(("新基地.csv", _csv_of_new_sites(data_env), "text/csv")).run()
     assert not at.exception and len(calls) == 1  # read, suggested and planned in one job
@@ -466,7 +466,7 @@ def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, m
 def test_at_most_two_uploads_are_read_at_once_and_a_third_waits_or_is_told() -> None:
     import threading
 
-    from township_atlas.transfer import worker
+    from township_atlas.transfer import worker_sandbox
 
     results: list[str] = []
 
@@ -476,7 +476,7 @@ def test_at_most_two_uploads_are_read_at_once_and_a_third_waits_or_is_told() -> 
         except WorkerFailed as exc:
             results.append(exc.key)
 
-    threads = [threading.Thread(target=busy) for _ in range(worker.MAX_JOBS)]
+    threads = [threading.Thread(target=busy) for _ in range(worker_sandbox.MAX_JOBS)]
     for t in threads:
         t.start()
     time.sleep(0.5)
@@ -485,7 +485,7 @@ def test_at_most_two_uploads_are_read_at_once_and_a_third_waits_or_is_told() -> 
     _assert_message(info.value, "xfer_worker_busy", ("2",))
     for t in threads:
         t.join()
-    assert results == ["xfer_worker_timeout"] * worker.MAX_JOBS
+    assert results == ["xfer_worker_timeout"] * worker_sandbox.MAX_JOBS
     assert run_isolated(_echo, "!", data=b"ok", worker=FAST)["data"] == b"ok!"
 
 

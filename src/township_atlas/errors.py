@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from township_atlas.text.bilingual import Messaged
 
-class AtlasError(Exception):
+
+class AtlasError(Messaged, Exception):
     """Base class: every error here can be shown to a user in Chinese and English."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(message_en)
         self.message_zh = message_zh
         self.message_en = message_en
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang`` ("zh" or "en")."""
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 class DataFileError(AtlasError):

@@ -18,13 +18,8 @@ from township_atlas.accounts.errors import (
     LoginThrottled,
 )
 from township_atlas.accounts.lockout import LockoutPolicy
-from township_atlas.accounts.store import (
-    PASSWORD_MIN_LENGTH,
-    AccountInfo,
-    AccountStore,
-    check_password,
-    normalise_name,
-)
+from township_atlas.accounts.passwords import PASSWORD_MIN_LENGTH, check_password, normalise_name
+from township_atlas.accounts.store import AccountInfo, AccountStore
 
 
 def policy_from_settings() -> LockoutPolicy:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.bilingual import pick
 from township_atlas.text.numbers import text
 from township_atlas.views.indicators import (
     Indicator,
@@ -77,7 +78,7 @@ class DeckData:
         out = {}
         sites = self.bundle.sites.drop(columns="geometry", errors="ignore")
         for row in sites.to_dict("records"):
-            name = text(row.get("name_zh" if self.lang == "zh" else "name_en"))
+            name = text(row.get(pick(self.lang, "name_zh", "name_en")))
             kind = code_label(SITE_KIND_LABELS, text(row.get("kind")), self.lang)
             out[text(row.get("site_id"))] = (name or text(row.get("name_zh")), kind)
         return out

@@ -164,6 +164,26 @@ class Deck:
     def village_slides(self) -> list[Slide]:
         return [s for s in self.slides if s.kind == "village"]
 
+    def slide_index(self, number: str) -> int | None:
+        """The 0-based index of slide ``number`` as written in the URL (``?slide=3``).
+
+        Parameters
+        ----------
+        number : str
+            The 1-based slide number, as text; a number out of range is moved to the first
+            or the last slide.
+
+        Returns
+        -------
+        int or None
+            The index, or None when ``number`` is not a whole number (the caller shows the
+            first slide and says the link was not understood).
+        """
+        try:
+            return min(max(int(number), 1), len(self.slides)) - 1
+        except ValueError:
+            return None
+
 
 def float_or_none(value: object) -> float | None:
     """A plain float, or None for missing and non-numbers."""

@@ -20,6 +20,7 @@ from township_atlas.briefing.model import Deck, Figure, Slide
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.model.bundle import Bundle
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.views.charts import RAG_TINTS
 
@@ -49,7 +50,7 @@ class _Sheet(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.set_title(deck.title)
-        self.set_lang("zh-CN" if deck.lang == "zh" else "en")
+        self.set_lang(pick(deck.lang, "zh-CN", "en"))
         self.set_creator("Township Atlas")
 
     # --- small writers ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.model.bundle import Bundle
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.views.charts import RAG_MARKS, RAG_TINTS
 
@@ -334,7 +335,7 @@ def deck_pptx(bundle: Bundle, deck: Deck) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
     prs.core_properties.title = deck.title
-    prs.core_properties.language = "zh-CN" if deck.lang == "zh" else "en-GB"
+    prs.core_properties.language = pick(deck.lang, "zh-CN", "en-GB")
     blank = prs.slide_layouts[6]
     for index, model in enumerate(deck.slides):
         slide = prs.slides.add_slide(blank)

@@ -40,6 +40,7 @@ from township_atlas.briefing.slides_report import (
 )
 from township_atlas.briefing.slides_village import village_slide
 from township_atlas.model.bundle import Bundle
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import number, text
 from township_atlas.views.indicators import (
@@ -63,7 +64,7 @@ __all__ = [
 
 def township_name(bundle: Bundle, lang: str) -> str:
     props = bundle.township_props
-    name = text(props.get("name_zh" if lang == "zh" else "name_en"))
+    name = text(props.get(pick(lang, "name_zh", "name_en")))
     return name or text(props.get("name_zh")) or tr("app_title", lang)
 
 
@@ -125,7 +126,7 @@ def overview_slide(bundle: Bundle, lang: str) -> Slide:
             )
         )
     props = bundle.township_props
-    flagship = text(props.get("flagship_zh" if lang == "zh" else "flagship_en"))
+    flagship = text(props.get(pick(lang, "flagship_zh", "flagship_en")))
     subtitle = tr("mtg_overview_subtitle", lang).format(
         flagship=flagship or "—", villages=head.villages
     )

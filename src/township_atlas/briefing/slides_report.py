@@ -17,6 +17,7 @@ from township_atlas.briefing.model import (
 )
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import SITE_KIND_LABELS, code_label
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import number, percent, text
 from township_atlas.views.organisation import (
@@ -86,7 +87,7 @@ def org_slide(bundle: Bundle, lang: str) -> Slide:
         ),
     )
     uncovered = uncovered_sites(bundle)
-    names_col = "name_zh" if lang == "zh" else "name_en"
+    names_col = pick(lang, "name_zh", "name_en")
     uncovered_table = Table(
         title=tr("mtg_uncovered", lang).format(n=len(uncovered)),
         columns=(tr("village", lang), tr("mtg_site", lang), tr("kind", lang)),
@@ -200,7 +201,5 @@ def _item(data: DeckData, item: ReportItem, detail: str) -> Item:
 
 def _report_title(bundle: Bundle, lang: str) -> str:
     report = bundle.report if isinstance(bundle.report, dict) else {}
-    title = text(report.get("title_zh" if lang == "zh" else "title_en")) or text(
-        report.get("title_zh")
-    )
+    title = text(report.get(pick(lang, "title_zh", "title_en"))) or text(report.get("title_zh"))
     return tr("source_report", lang).format(title=title) if title else ""

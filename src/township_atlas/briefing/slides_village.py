@@ -15,6 +15,7 @@ from township_atlas.briefing.model import (
     target_text,
 )
 from township_atlas.model.schema import MILESTONE_STATUS_LABELS, code_label
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import mu, number, text
 from township_atlas.views.indicators import Indicator, status
@@ -170,9 +171,7 @@ def village_slide(data: DeckData, code: str) -> Slide:
     row = bundle.villages[bundle.villages["code"] == code]
     industry = ""
     if not row.empty:
-        industry = text(
-            row.iloc[0]["leading_industry_zh" if lang == "zh" else "leading_industry_en"]
-        )
+        industry = text(row.iloc[0][pick(lang, "leading_industry_zh", "leading_industry_en")])
     raw_plan = data.plans.get(code)
     plan = _plan(data, raw_plan) if raw_plan else None
     industry = industry or (plan.leading_industry if plan else "")

@@ -15,6 +15,8 @@ import math
 
 import matplotlib
 
+from township_atlas.text.bilingual import pick
+
 matplotlib.use("Agg")
 
 from matplotlib import patheffects
@@ -114,7 +116,7 @@ def _scale_bar(ax, extent, lang: str, size: float) -> None:
     x0 = maxx - (maxx - minx) * 0.04 - deg
     y0 = miny + (maxy - miny) * 0.05
     ax.plot([x0, x0 + deg], [y0, y0], color="#333333", lw=3, solid_capstyle="butt", zorder=9)
-    label = f"{km:g} {'公里' if lang == 'zh' else 'km'}"
+    label = f"{km:g} {pick(lang, '公里', 'km')}"
     ax.text(
         x0 + deg / 2,
         y0 + (maxy - miny) * 0.015,
@@ -257,7 +259,7 @@ def render_map(
                 zorder=7,
             )
 
-    names = "name_zh" if lang == "zh" else "name_en"
+    names = pick(lang, "name_zh", "name_en")
     for row in bundle.villages.itertuples(index=False):
         if row.geometry is None or row.geometry.is_empty:
             continue

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import xyzservices.providers as xyz
 
+from township_atlas.text.bilingual import Labelled
+
 LOCAL_TILES_URL = "../../app/static/tiles/{z}/{x}/{y}.png"
 
 
@@ -26,7 +28,7 @@ class TileSpec:
 
 
 @dataclass(frozen=True)
-class Basemap:
+class Basemap(Labelled):
     """A choice of background: zero or more tile layers and the CRS they are drawn in."""
 
     key: str
@@ -36,9 +38,6 @@ class Basemap:
     display_crs: str = "wgs84"  # "gcj02" for Chinese commercial maps
     needs_network: bool = False
     needs_token: bool = False
-
-    def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 def _tianditu(layer: str, token: str) -> TileSpec:

@@ -102,7 +102,7 @@ class _Literal(Element):
         self.text = text
 
 
-class _LiteralMacro(folium.MacroElement):
+class LiteralMacro(folium.MacroElement):
     """A MacroElement whose rendered header and script are never re-read as templates."""
 
     def render(self, **kwargs: Any) -> None:
@@ -116,7 +116,7 @@ class _LiteralMacro(folium.MacroElement):
             child.render(**kwargs)
 
 
-class _AtlasStatic(_LiteralMacro):
+class _AtlasStatic(LiteralMacro):
     _template = Template(
         "{% macro header(this, kwargs) %}" + CSS + "{% endmacro %}"
         "{% macro script(this, kwargs) %}{{ this.js }}\n"
@@ -151,7 +151,7 @@ def layers_inline(data: dict[str, Any]) -> str:
     return data_json({k: data[k] for k in LAYER_KEYS})
 
 
-class _AtlasDynamic(_LiteralMacro):
+class _AtlasDynamic(LiteralMacro):
     # Runs inside st_folium's feature group string, where the map is called map_div.
     _template = Template(
         "{% macro script(this, kwargs) %}"
@@ -240,7 +240,9 @@ def static_data(
         "canvas": large,
         "bounds": payload.bounds(bundle, shift),
         "township": payload.township_layer(bundle, lang, shift),
-        "villages": payload._fc(payload.village_features(bundle, lang, shift, simplify)),
+        "villages": payload.feature_collection(
+            payload.village_features(bundle, lang, shift, simplify)
+        ),
         "village_labels": payload.village_labels(bundle, lang, shift),
         "sites": site_columns,
         "footprints": footprints,

@@ -11,6 +11,7 @@ import pandas as pd
 from township_atlas.maps.style import RAG, SEQUENTIAL
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.target_status import STATUS_LABELS, status_against_target
+from township_atlas.text.bilingual import pick
 from township_atlas.text.numbers import TOOLTIP_CHARS, shorten
 
 
@@ -42,13 +43,13 @@ def choropleth(bundle: Bundle, key: str, year: int, lang: str) -> Choropleth:
     otherwise the values are split into up to five quantile classes.
     """
     row = _catalogue_row(bundle, key)
-    label = row.get("label_zh" if lang == "zh" else "label_en") or key
-    unit = row.get("unit_zh" if lang == "zh" else "unit_en") or ""
+    label = row.get(pick(lang, "label_zh", "label_en")) or key
+    unit = row.get(pick(lang, "unit_zh", "unit_en")) or ""
     higher = bool(row.get("higher_is_better", True))
     ind = bundle.indicators
     ind = ind[(ind["indicator"] == key) & (ind["year"] == year)].drop_duplicates("place_code")
     by_code = ind.set_index("place_code")
-    none_text = "无数据" if lang == "zh" else "no data"
+    none_text = pick(lang, "无数据", "no data")
     fills: dict[str, str] = {}
     texts: dict[str, str] = {}
     codes = list(bundle.villages["code"])
@@ -57,10 +58,11 @@ def choropleth(bundle: Bundle, key: str, year: int, lang: str) -> Choropleth:
     targets = {c: by_code.loc[c, "target"] for c in values}
     with_target = all(not pd.isna(t) for t in targets.values()) and bool(values)
     unit_sfx = f" {unit}" if unit else ""
-    if lang == "zh":
-        title = f"{label}({year}年{',' + unit if unit else ''})"
-    else:
-        title = f"{label} ({year}{', ' + unit if unit else ''})"
+    title = pick(
+        lang,
+        f"{label}({year}年{',' + unit if unit else ''})",
+        f"{label} ({year}{', ' + unit if unit else ''})",
+    )
     if with_target:
         for code in codes:
             if code not in values:
@@ -68,15 +70,13 @@ def choropleth(bundle: Bundle, key: str, year: int, lang: str) -> Choropleth:
                 continue
             status = status_against_target(values[code], float(targets[code]), higher)
             fills[code] = RAG[status]
-            vs = "目标" if lang == "zh" else "target"
+            vs = pick(lang, "目标", "target")
             texts[code] = (
                 f"{label}: {_fmt(values[code])}{unit_sfx}({vs} "
                 f"{_fmt(float(targets[code]))}{unit_sfx})"
             )
-        rows = [
-            (RAG[s], STATUS_LABELS[s][0 if lang == "zh" else 1]) for s in ("green", "amber", "red")
-        ]
-        title = f"{title} · {'对照目标' if lang == 'zh' else 'against target'}"
+        rows = [(RAG[s], STATUS_LABELS[s][pick(lang, 0, 1)]) for s in ("green", "amber", "red")]
+        title = f"{title} · {pick(lang, '对照目标', 'against target')}"
     else:
         rows = []
         if values:

@@ -26,6 +26,7 @@ import folium
 from folium.plugins import Draw
 
 from township_atlas.errors import AtlasError
+from township_atlas.text.bilingual import Messaged
 
 NAME = "leaflet-draw"
 VERSION = "1.0.4"
@@ -49,14 +50,11 @@ class DrawAssetsError(AtlasError):
 
 
 @dataclass(frozen=True)
-class DrawStatus:
+class DrawStatus(Messaged):
     ready: bool
     folder: Path
     message_zh: str = ""
     message_en: str = ""
-
-    def message(self, lang: str) -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 def folder(static_dir: Path) -> Path:

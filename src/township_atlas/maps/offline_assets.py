@@ -25,6 +25,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.template import Template
 
 from township_atlas.errors import AtlasError
+from township_atlas.text.bilingual import pick
 
 # Relative, not "/app/static/...": the map runs in the component iframe at
 # <base>/component/streamlit_folium.st_folium/index.html, so "../../" reaches the app root
@@ -338,7 +339,7 @@ def missing_assets_message(report: AssetReport, lang: str = "zh") -> str:
     """
     if report.ok:
         return ""
-    k = 0 if lang == "zh" else 1
+    k = pick(lang, 0, 1)
     what = "; ".join(
         a.spec.name + ": " + _REASONS[a.reason][k].format(pip=a.spec.pip_name, detail=a.detail)
         for a in report.missing

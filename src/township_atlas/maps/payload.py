@@ -26,6 +26,7 @@ from township_atlas.model.schema import (
     SITE_KIND_LABELS,
     code_label,
 )
+from township_atlas.text.bilingual import pick
 from township_atlas.text.numbers import LABEL_CHARS, TOOLTIP_CHARS, shorten, text
 
 Shift = Callable[[np.ndarray], np.ndarray] | None
@@ -34,7 +35,10 @@ DISPLAY_DECIMALS = 6  # 0.1 m: plenty for display, and a smaller page
 FINDING_CHARS = 2 * TOOLTIP_CHARS
 
 
-def _geometry(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
+def display_geojson(geom, shift: Shift, simplify_m: float = 0.0) -> dict[str, Any] | None:
+    """GeoJSON of ``geom`` as the map's layers draw it: simplified by ``simplify_m`` metres
+    (0: not at all), shifted for the basemap (``shift``, None for none) and rounded to
+    :data:`DISPLAY_DECIMALS`; None for a missing or empty geometry."""
     if geom is None or geom.is_empty:
         return None
     if simplify_m:
@@ -51,12 +55,13 @@ def _tip(value) -> str:
     return shorten(value, TOOLTIP_CHARS)
 
 
-def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``features``."""
     return {"type": "FeatureCollection", "features": features}
 
 
 def _feature(geom, props: dict[str, Any], shift: Shift, simplify_m: float = 0.0):
-    geometry = _geometry(geom, shift, simplify_m)
+    geometry = display_geojson(geom, shift, simplify_m)
     if geometry is None:
         return None
     return {"type": "Feature", "properties": props, "geometry": geometry}
@@ -86,20 +91,20 @@ def township_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
     feats = [
         _feature(
             g,
-            {"sel": "", "name": _tip(props.get("name_zh" if lang == "zh" else "name_en"))},
+            {"sel": "", "name": _tip(props.get(pick(lang, "name_zh", "name_en")))},
             shift,
         )
         for g in bundle.township.geometry
     ]
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float = 0.0):
     """Village polygons with name and industry (styling is added by the choropleth)."""
     out = []
     for v in bundle.villages.itertuples(index=False):
-        name = v.name_zh if lang == "zh" else v.name_en
-        industry = v.leading_industry_zh if lang == "zh" else v.leading_industry_en
+        name = pick(lang, v.name_zh, v.name_en)
+        industry = pick(lang, v.leading_industry_zh, v.leading_industry_en)
         feat = _feature(
             v.geometry,
             {
@@ -124,19 +129,17 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         feats.append(
             _feature(
                 v.geometry.representative_point(),
-                {"name": shorten(v.name_zh if lang == "zh" else v.name_en, LABEL_CHARS)},
+                {"name": shorten(pick(lang, v.name_zh, v.name_en), LABEL_CHARS)},
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     """(points, footprints): a symbol for every site, and the outline of sites with an area."""
     groups = bundle.party_orgs[bundle.party_orgs["level"] == "group"]
-    group_of = dict(
-        zip(groups["site_id"], groups["name_zh" if lang == "zh" else "name_en"], strict=True)
-    )
+    group_of = dict(zip(groups["site_id"], groups[pick(lang, "name_zh", "name_en")], strict=True))
     point_props, anchors, footprints = [], [], []
     for s in bundle.sites.itertuples(index=False):
         if s.geometry is None or s.geometry.is_empty:
@@ -144,7 +147,7 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         props = {
             "sel": f"site:{text(s.site_id)}",
             "kind": text(s.kind),
-            "name": _tip(s.name_zh if lang == "zh" or not text(s.name_en) else s.name_en),
+            "name": _tip(pick(lang, s.name_zh, text(s.name_en), fallback=True)),
             "sub": _tip(code_label(SITE_KIND_LABELS, text(s.kind), lang)),
             "group": _tip(group_of.get(s.site_id)),
         }
@@ -152,7 +155,9 @@ def site_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
         anchors.append(s.geometry)
         if s.geometry.geom_type != "Point":
             footprints.append(_feature(s.geometry, dict(props), shift))
-    return _fc(_point_features(anchors, point_props, shift)), _fc([f for f in footprints if f])
+    return feature_collection(_point_features(anchors, point_props, shift)), feature_collection(
+        [f for f in footprints if f]
+    )
 
 
 def _point_features(geoms: list, props: list[dict[str, Any]], shift: Shift) -> list[dict]:
@@ -191,14 +196,14 @@ def org_layer(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
                 {
                     "sel": f"org:{text(o.org_id)}",
                     "level": _tip(o.level),
-                    "name": _tip(o.name_zh if lang == "zh" or not text(o.name_en) else o.name_en),
+                    "name": _tip(pick(lang, o.name_zh, text(o.name_en), fallback=True)),
                     "sub": _tip(sub),
                     "members": members,
                 },
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])
 
 
 def _anchors(frame: pd.DataFrame, key: str) -> dict[Any, Any]:
@@ -220,7 +225,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
     names = dict(
         zip(
             bundle.chains["chain_id"],
-            bundle.chains["name_zh" if lang == "zh" else "name_en"],
+            bundle.chains[pick(lang, "name_zh", "name_en")],
             strict=True,
         )
     )
@@ -239,7 +244,7 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
                         "sub": _tip(
                             " → ".join(
                                 shorten(s, TOOLTIP_CHARS)
-                                for s in stages["stage_zh" if lang == "zh" else "stage_en"]
+                                for s in stages[pick(lang, "stage_zh", "stage_en")]
                             )
                         ),
                     },
@@ -259,7 +264,9 @@ def chain_layers(bundle: Bundle, lang: str, shift: Shift) -> tuple[dict, dict]:
             links.append(
                 _feature(LineString([o.geometry, target]), {"sel": "", "kind": kind}, shift)
             )
-    return _fc([c for c in chains if c]), _fc([link for link in links if link])
+    return feature_collection([c for c in chains if c]), feature_collection(
+        [link for link in links if link]
+    )
 
 
 def bounds(bundle: Bundle, shift: Shift) -> list[list[float]] | None:
@@ -293,4 +300,4 @@ def finding_layer(findings: list[Finding], lang: str, shift: Shift) -> dict[str,
                 shift,
             )
         )
-    return _fc([f for f in feats if f])
+    return feature_collection([f for f in feats if f])

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from township_atlas.geo.measure import geodesic_area_m2, m2_to_mu
+from township_atlas.maps.payload import display_geojson
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
@@ -20,6 +21,7 @@ from township_atlas.model.schema import (
     code_label,
 )
 from township_atlas.model.target_status import status_against_target
+from township_atlas.text.bilingual import pick
 from township_atlas.text.numbers import LABEL_CHARS, PANEL_CHARS, TOOLTIP_CHARS, shorten
 
 KINDS = ("village", "site", "org")
@@ -42,9 +44,7 @@ def parse(sel: str | None) -> tuple[str, str] | None:
 
 def _name(row: Any, lang: str) -> str:
     en = getattr(row, "name_en", None)
-    if lang == "en" and isinstance(en, str) and en:
-        return en
-    return str(row.name_zh)
+    return pick(lang, str(row.name_zh), en if isinstance(en, str) else "", fallback=True)
 
 
 def _option(name: str, kind: str) -> str:
@@ -57,7 +57,7 @@ def search_options(bundle: Bundle, lang: str, *, sites: bool = True) -> dict[str
     organisations, then (if ``sites``) every site."""
     out: dict[str, str] = {}
     for v in bundle.villages.itertuples(index=False):
-        out[f"village:{v.code}"] = _option(_name(v, lang), "行政村" if lang == "zh" else "village")
+        out[f"village:{v.code}"] = _option(_name(v, lang), pick(lang, "行政村", "village"))
     for o in bundle.party_orgs.itertuples(index=False):
         out[f"org:{o.org_id}"] = _option(
             _name(o, lang), shorten(code_label(ORG_LEVEL_LABELS, o.level, lang), LABEL_CHARS)
@@ -75,6 +75,16 @@ def site_options(bundle: Bundle, lang: str, frame: pd.DataFrame) -> dict[str, st
         )
         for s in frame.itertuples(index=False)
     }
+
+
+def selected_site_options(bundle: Bundle, lang: str, sel: str | None) -> dict[str, str]:
+    """The site a selection names (``"site:<id>"``: clicked, or from a link) as a search
+    option, so the search box can show it; {} for any other selection or an unknown site.
+    """
+    chosen = parse(sel)
+    if not chosen or chosen[0] != "site":
+        return {}
+    return site_options(bundle, lang, bundle.sites[bundle.sites.site_id == chosen[1]])
 
 
 def find_sites(bundle: Bundle, lang: str, query: str, limit: int = 50) -> dict[str, str]:
@@ -151,14 +161,6 @@ def display_geometry_of(bundle: Bundle, sel: str | None):
     return geometry_of(display_bundle(bundle), sel)
 
 
-def _geometry(geom, shift) -> dict[str, Any] | None:
-    """GeoJSON of ``geom`` shifted for the basemap and rounded as the map's layers are
-    (``payload.DISPLAY_DECIMALS``)."""
-    from township_atlas.maps.payload import _geometry as display_geojson
-
-    return display_geojson(geom, shift)
-
-
 def _shifted(geom, shift):
     if shift is None:
         return geom
@@ -176,7 +178,8 @@ def highlight(bundle: Bundle, sels: list[str] | None, shift=None) -> dict[str, A
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {}, "geometry": _geometry(g, shift)} for g in geoms
+            {"type": "Feature", "properties": {}, "geometry": display_geojson(g, shift)}
+            for g in geoms
         ],
     }
 
@@ -268,7 +271,7 @@ def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
     branch = orgs[(orgs["level"] == "branch") & (orgs["village_code"] == code)]
     groups = orgs[(orgs["level"] == "group") & (orgs["village_code"] == code)]
     m2 = geodesic_area_m2(v.geometry)
-    industry = v.leading_industry_zh if lang == "zh" else v.leading_industry_en
+    industry = pick(lang, v.leading_industry_zh, v.leading_industry_en)
     d = Details("village", _name(v, lang), str(industry), village_code=code)
     d.facts = [
         ("area", f"{m2 / 1e6:.2f} km² / {m2_to_mu(m2):,.0f} 亩"),
@@ -282,14 +285,15 @@ def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
         ("sites", str(int((bundle.sites["village_code"] == code).sum()))),
         ("groups", str(len(groups))),
     ]
-    support = v.support_unit_zh if lang == "zh" else v.support_unit_en
+    support = pick(lang, v.support_unit_zh, v.support_unit_en)
     if isinstance(support, str) and support:
         d.facts.append(("support_unit", support))
     d.figures = [f for f in (_latest(bundle, code, k) for k in KEY_FIGURES) if f]
     plan = (bundle.plans.get("villages") or {}).get(code)
     if isinstance(plan, dict):
-        if plan.get("summary_zh") and lang == "zh":
-            d.lists.append(("plan", [str(plan["summary_zh"])]))
+        summary = pick(lang, plan.get("summary_zh"), None)
+        if summary:
+            d.lists.append(("plan", [str(summary)]))
         stones = [m for m in plan.get("milestones") or [] if isinstance(m, dict)]
         if stones:
             d.lists.append(
@@ -333,7 +337,7 @@ def _site(bundle: Bundle, site_id: str, lang: str) -> Details | None:
         (
             "party_group",
             ", ".join(f"{_name(g, lang)}({int(g.members)})" for g in groups.itertuples(index=False))
-            or ("尚无党小组" if lang == "zh" else "no Party group yet"),
+            or (pick(lang, "尚无党小组", "no Party group yet")),
         )
     )
     stages = bundle.chain_stages[bundle.chain_stages["site_id"] == site_id]

@@ -8,12 +8,14 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
+from township_atlas.text.bilingual import Messaged, pick
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Messaged):
     """One problem found in the data, said in plain words in Chinese and English.
 
     ``location`` is a (lon, lat) point in WGS84 where the problem is spatial, so a map can
@@ -27,9 +29,6 @@ class Finding:
     message_en: str
     feature: str | None = None
     location: tuple[float, float] | None = None
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Bundle:
         match = self.villages[self.villages["code"] == code]
         if match.empty:
             return str(code)
-        return str(match.iloc[0]["name_zh" if lang == "zh" else "name_en"])
+        return str(match.iloc[0][pick(lang, "name_zh", "name_en")])
 
 
 @dataclass
@@ -74,7 +73,13 @@ class LoadResult:
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings of severity "error" (the data cannot be trusted as it is)."""
         return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings of severity "warning"."""
+        return [f for f in self.findings if f.severity == "warning"]
 
     @property
     def ok(self) -> bool:

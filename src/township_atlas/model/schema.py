@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from township_atlas.text.labels import Labelled, pick
+from township_atlas.text.bilingual import Labelled, pick
 
 DType = Literal["str", "int", "float", "bool"]
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from township_atlas.text.bilingual import pick
+
 MISSING = "—"
 # Longest texts shown, in characters, whatever the data holds (a name may be ten million
 # characters): a label on a map or picture, a tooltip or list entry, a panel or table text.
@@ -97,10 +99,16 @@ def wan_yuan(value_wan: Any, lang: str = "zh") -> str:
     if is_missing(value_wan):
         return MISSING
     wan = float(value_wan)
-    if lang == "zh":
-        if abs(wan) >= 10_000:
-            return f"{number(wan / 10_000, 2)} 亿元"
-        return f"{number(wan)} 万元"
+    return pick(lang, _money_zh(wan), _money_en(wan))
+
+
+def _money_zh(wan: float) -> str:
+    if abs(wan) >= 10_000:
+        return f"{number(wan / 10_000, 2)} 亿元"
+    return f"{number(wan)} 万元"
+
+
+def _money_en(wan: float) -> str:
     yuan = wan * 10_000
     if abs(yuan) >= 1_000_000:
         return f"{number(yuan / 1_000_000, 1)}m yuan"
@@ -113,7 +121,7 @@ def mu(value: Any, lang: str = "zh") -> str:
     """Land area in 亩 (1 亩 = 666.67 m²), whole mu: "1,313 亩" / "1,313 mu"."""
     if is_missing(value):
         return MISSING
-    return f"{number(value, 0)} {'亩' if lang == 'zh' else 'mu'}"
+    return f"{number(value, 0)} {pick(lang, '亩', 'mu')}"
 
 
 def percent(fraction: Any, digits: int = 0) -> str:
@@ -139,8 +147,8 @@ def value_with_unit(value: Any, unit_zh: str | None, unit_en: str | None, lang: 
         return mu(value, lang)
     if unit_zh in BOOLEAN_UNITS and float(value) in (0.0, 1.0):
         yes = float(value) == 1.0
-        return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
-    unit = unit_zh if lang == "zh" else unit_en
+        return pick(lang, "是" if yes else "否", "yes" if yes else "no")
+    unit = pick(lang, unit_zh, unit_en)
     if unit in BOOLEAN_UNITS:
         unit = ""
     return f"{number(value)} {unit}".strip()
@@ -163,7 +171,7 @@ def signed_change(delta: Any, unit_zh: str | None, unit_en: str | None, lang: st
 
 def unit_label(unit_zh: str | None, unit_en: str | None, lang: str = "zh") -> str:
     """The unit for a column header: "万元" / "10k yuan"; yes/no units read "是=1"."""
-    unit = unit_zh if lang == "zh" else unit_en
+    unit = pick(lang, unit_zh, unit_en)
     return "" if is_blank(unit) else str(unit)
 
 

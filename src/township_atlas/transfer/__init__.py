@@ -55,14 +55,9 @@ from township_atlas.transfer.plan import IMPORTABLE_LAYERS, ImportPlan, build_pl
 from township_atlas.transfer.problems import RowProblem
 from township_atlas.transfer.raw import RawLayer, SourceLayer
 from township_atlas.transfer.upload import Upload, read_upload
-from township_atlas.transfer.worker import (
-    ImportPreview,
-    WorkerFailed,
-    WorkerLimits,
-    plan_import_isolated,
-    preview_import,
-    run_isolated,
-)
+from township_atlas.transfer.worker_jobs import plan_import_isolated, preview_import
+from township_atlas.transfer.worker_results import ImportPreview
+from township_atlas.transfer.worker_sandbox import WorkerFailed, WorkerLimits, run_isolated
 from township_atlas.transfer.workflow import plan_import
 
 __all__ = [

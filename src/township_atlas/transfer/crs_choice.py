@@ -20,6 +20,7 @@ from pyproj.exceptions import CRSError
 
 from township_atlas.geo import china_shifts as gcj
 from township_atlas.geo.gauss_kruger import CrsGuess, gauss_kruger_epsg, guess_source_crs
+from township_atlas.text.bilingual import pick
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.raw import RawLayer
@@ -61,7 +62,7 @@ class CrsChoice:
         if self.swap_axes:
             szh, sen = text("xfer_crs_swapped_suffix")
             zh, en = zh + szh, en + sen
-        return zh if lang == "zh" else en
+        return pick(lang, zh, en)
 
 
 WGS84 = CrsChoice("wgs84")

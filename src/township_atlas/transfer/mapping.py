@@ -25,6 +25,7 @@ from township_atlas.model.schema import (
     Field,
     LayerSpec,
 )
+from township_atlas.text.bilingual import pick
 from township_atlas.transfer.aliases import (
     FALSE_WORDS,
     FIELD_ALIASES,
@@ -193,11 +194,11 @@ def code_for(fld: Field, value: str, mapping: FieldMapping) -> str | None:
 
 def allowed_text(fld: Field, lang: str) -> str:
     labels = CODE_LABELS.get(fld.name, {})
-    sep = "、" if lang == "zh" else ", "
+    sep = pick(lang, "、", ", ")
     parts = []
     for code in fld.allowed or ():
         zh, en = labels.get(code, (code, code))
-        parts.append(f"{code}({zh})" if lang == "zh" else f"{code} ({en})")
+        parts.append(pick(lang, f"{code}({zh})", f"{code} ({en})"))
     return sep.join(parts)
 
 

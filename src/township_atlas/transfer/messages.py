@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from township_atlas.text.bilingual import Messaged
 from township_atlas.text.labels.transfer import TEXT
 
 
@@ -19,7 +20,7 @@ def text(key: str, **params: Any) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Messaged):
     """A plain message for the planner (not an error): why something was chosen or done."""
 
     key: str
@@ -29,6 +30,3 @@ class Note:
     @classmethod
     def of(cls, key: str, **params: Any) -> Note:
         return cls(key, *text(key, **params))
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from township_atlas.model.schema import Field
+from township_atlas.text.bilingual import Messaged
 from township_atlas.transfer.messages import text
 from township_atlas.transfer.raw import RawLayer
 
@@ -13,7 +14,7 @@ Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
-class RowProblem:
+class RowProblem(Messaged):
     """One thing about one source row.
 
     Attributes
@@ -39,9 +40,6 @@ class RowProblem:
     value: Any = None
     fixable: bool = False
     feature_id: str | None = None
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 class ProblemLog:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from township_atlas.text.bilingual import pick
 from township_atlas.transfer.messages import text
 
 ProgressCallback = Callable[[float, str], None]
@@ -34,7 +35,7 @@ class Reporter:
             return
         zh, en = text(key, **params)
         value = self.start + (self.end - self.start) * min(max(fraction, 0.0), 1.0)
-        self.callback(round(value, 4), zh if self.lang == "zh" else en)
+        self.callback(round(value, 4), pick(self.lang, zh, en))
 
     def part(self, start: float, end: float) -> Reporter:
         """A reporter for a sub-step covering [start, end] of this one."""

@@ -12,6 +12,7 @@ from township_atlas import settings
 from township_atlas.errors import AtlasError
 from township_atlas.maps.datafile import unpublish_all
 from township_atlas.model.bundle import LoadResult
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.ui import app_paths
 from township_atlas.ui.data import choose_township, chosen_township, load_current, townships
@@ -219,7 +220,7 @@ def start_page(title_key: str) -> tuple[str, LoadResult]:
         show_error(exc, lang, "data_folder_error")
         st.stop()
     props = result.bundle.township_props
-    name = props.get("name_zh" if lang == "zh" else "name_en") or tr("app_title", lang)
+    name = props.get(pick(lang, "name_zh", "name_en")) or tr("app_title", lang)
     page_header(
         f"{md_escape(name)} · {tr(title_key, lang)}", sample=bool(props.get("sample")), lang=lang
     )

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from township_atlas.maps.details_table import figure_headers, figures_table
 from township_atlas.maps.selection import details
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.labels import tr
-from township_atlas.text.numbers import number
 from township_atlas.ui.app_paths import app_dir
 from township_atlas.ui.text import md_escape
-
-STATUS_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
-
-
-def _num(value: float) -> str:
-    # Large or whole values without decimals, others with one.
-    return number(value, 0 if abs(value) >= 1000 or float(value).is_integer() else 1)
 
 
 def _village_page_exists() -> bool:
@@ -39,18 +31,8 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
     st.caption(md_escape(d.subtitle))
     st.markdown("  \n".join(f"**{tr(k, lang)}**:{md_escape(v)}" for k, v in d.facts))
     if d.figures:
-        rows = []
-        for f in d.figures:
-            unit = f["unit_zh" if lang == "zh" else "unit_en"]
-            rows.append(
-                {
-                    "": f"{f['label_zh' if lang == 'zh' else 'label_en']}({f['year']})",
-                    " ": f"{_num(f['value'])} {unit}".strip(),
-                    tr("target", lang): "—" if f["target"] is None else _num(f["target"]),
-                    "  ": STATUS_ICON[f["status"]] + " " + tr(f"status_{f['status']}", lang),
-                }
-            )
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        table = figures_table(d.figures, lang).rename(columns=figure_headers(lang))
+        st.dataframe(table, hide_index=True, width="stretch")
     for key, items in d.lists:
         st.markdown(f"**{tr(key, lang)}**")
         for item in items:

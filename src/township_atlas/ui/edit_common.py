@@ -3,6 +3,7 @@ refused save (conflict or broken rule) the same way everywhere."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -22,6 +23,21 @@ from township_atlas.views.change_tables import CONFLICT_HEADERS, difference_tabl
 FLASH = "edit_flash"
 CONFLICT = "edit_conflict"
 PROBLEMS = "edit_problems"
+
+
+class ProgressBar:
+    """A progress bar for steps that take more than a moment (reading an upload, making
+    an export file): call it with the fraction done and a message; ``done`` removes it."""
+
+    def __init__(self, text: str) -> None:
+        self.bar = st.progress(0.0, text=text)
+        self.started = time.monotonic()
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or None)
+
+    def done(self) -> None:
+        self.bar.empty()
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,16 +14,12 @@ from township_atlas.authz import audit_name, require
 from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import (
-    BRANCH_KIND_LABELS,
-    GROUP_SITE_KINDS,
     LAYERS_BY_NAME,
-    ORG_LEVEL_LABELS,
-    SITE_KIND_LABELS,
     Field,
-    code_label,
 )
 from township_atlas.storage import changes
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import is_blank
 from township_atlas.ui.auth import current_user
 from township_atlas.ui.data import current_store
@@ -39,8 +35,9 @@ from township_atlas.ui.edit_map import edit_map
 from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.edit_forms import (
-    LINKS,
     VILLAGE_FROM_LOCATION,
+    feature_names,
+    field_choices,
     next_id,
     point,
     record,
@@ -52,20 +49,7 @@ from township_atlas.views.edit_forms import (
 MAP_LAYERS = ("sites", "party_orgs", "villages", "township")
 OPEN = "edit_open"  # the feature being edited: layer, fid, base version, stored record
 NONCE = "edit_nonce"  # bumped after a save or cancel: a fresh map without old drawings
-CODED = {"kind": SITE_KIND_LABELS, "level": ORG_LEVEL_LABELS, "branch_kind": BRANCH_KIND_LABELS}
 NEW = ""
-
-
-def _names(bundle: Bundle, layer: str, lang: str) -> dict[str, str]:
-    spec = LAYERS_BY_NAME[layer]
-    frame = bundle.layer(layer)
-    name_col = pick(lang, "name_zh", "name_en" if "name_en" in frame else "name_zh")
-    out = {}
-    for row in frame.itertuples(index=False):
-        ident = str(getattr(row, spec.id_field))
-        name = getattr(row, name_col, None) or getattr(row, "name_zh", None) or ""
-        out[ident] = f"{ident} · {name}" if name else ident
-    return out
 
 
 def _open(layer: str, fid: str) -> dict[str, Any]:
@@ -105,32 +89,14 @@ def _drawn(state: dict[str, Any], fid: str) -> tuple[dict | None, dict | None]:
     return edited, new
 
 
-def _choices(bundle: Bundle, layer: str, fld: Field, lang: str, props: dict[str, Any]):
-    """Options and labels for a coded or link field, or None for a free field."""
-    if fld.name in CODED:
-        table = CODED[fld.name]
-        return list(table), lambda c: code_label(table, c, lang)
-    target = LINKS.get((layer, fld.name))
-    if target is None:
-        return None
-    names = _names(bundle, target[0], lang)
-    options = list(names)
-    if layer == "party_orgs" and fld.name == "site_id":
-        kinds = dict(zip(bundle.sites["site_id"].astype(str), bundle.sites["kind"], strict=True))
-        options = [o for o in options if kinds.get(o) in GROUP_SITE_KINDS]
-    if layer == "party_orgs" and fld.name == "parent_id":
-        options = [o for o in options if o != props.get("org_id")]
-    return options, lambda c: names.get(c, c)
-
-
 def _widget(bundle: Bundle, layer: str, fld: Field, value: Any, lang: str, key: str) -> Any:
     label = fld.label(lang) + (" *" if fld.required else "")
     # Units are Chinese words (万元, 亩); the English label goes without.
     if unit := pick(lang, fld.unit_zh, ""):
         label += f"({unit})"
-    choices = _choices(bundle, layer, fld, lang, {})
+    choices = field_choices(bundle, layer, fld, lang, {})
     if choices is not None:
-        options, fmt = choices
+        options = list(choices)
         if not is_blank(value) and str(value) not in options:
             options = [str(value), *options]  # keep an unknown stored value visible
         options = [None, *options] if not fld.required or is_blank(value) else options
@@ -140,7 +106,7 @@ def _widget(bundle: Bundle, layer: str, fld: Field, value: Any, lang: str, key: 
             options,
             index=index,
             key=key,
-            format_func=lambda c: tr("edit_none", lang) if c is None else fmt(c),
+            format_func=lambda c: tr("edit_none", lang) if c is None else choices.get(c, c),
             placeholder=tr("choose_placeholder", lang),
         )
     if fld.dtype == "bool":
@@ -174,7 +140,7 @@ def feature_tab(bundle: Bundle, lang: str) -> None:
         placeholder=tr("choose_placeholder", lang),
     )
     spec = LAYERS_BY_NAME[layer]
-    names = _names(bundle, layer, lang)
+    names = feature_names(bundle, layer, lang)
     fid, rejected = url_selectbox(
         tr("edit_feature", lang),
         [NEW, *names],
@@ -262,7 +228,9 @@ def _form(
             )
     else:
         st.subheader(
-            tr("edit_title", lang).format(name=md_escape(_names(bundle, layer, lang).get(fid)))
+            tr("edit_title", lang).format(
+                name=md_escape(feature_names(bundle, layer, lang).get(fid))
+            )
         )
     if moved:
         st.caption(tr("edit_moved", lang))
@@ -327,7 +295,7 @@ def _group_widget(bundle: Bundle, lang: str, site_id: str, prefix: str) -> Any:
     """The Party group built on this site (把党小组建在示范基地上): pick one, or none."""
     orgs = bundle.party_orgs
     groups = orgs[orgs["level"] == "group"]
-    names = _names(bundle, "party_orgs", lang)
+    names = feature_names(bundle, "party_orgs", lang)
     current = groups[groups["site_id"].astype("string") == site_id]["org_id"].astype(str).tolist()
     options = [None, *[str(g) for g in groups["org_id"]]]
     return st.selectbox(

@@ -17,13 +17,14 @@ from shapely.geometry import mapping
 from streamlit_folium import st_folium
 
 from township_atlas.geo.measure import bounds_of
-from township_atlas.maps.build import _LiteralMacro, data_json
+from township_atlas.maps.build import LiteralMacro, data_json
 from township_atlas.maps.display import display_frame
 from township_atlas.maps.draw_plugin import add_draw
 from township_atlas.maps.offline_assets import make_map
 from township_atlas.model.bundle import Bundle, Finding
 from township_atlas.model.schema import LAYERS_BY_NAME
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import TOOLTIP_CHARS, shorten
 from township_atlas.views.edit_forms import DRAW_KIND
 
@@ -95,7 +96,7 @@ _DRAW_ZH = """
 """
 
 
-class _DrawLocal(_LiteralMacro):
+class _DrawLocal(LiteralMacro):
     _template = Template("{% macro script(this, kwargs) %}" + _DRAW_ZH + "{% endmacro %}")
 
     def __init__(self) -> None:
@@ -103,7 +104,7 @@ class _DrawLocal(_LiteralMacro):
         self._name = "DrawLocal"
 
 
-class _EditLayers(_LiteralMacro):
+class _EditLayers(LiteralMacro):
     _template = Template("{% macro script(this, kwargs) %}" + _JS + "{% endmacro %}")
 
     def __init__(self, editable: folium.FeatureGroup, data: dict[str, Any]) -> None:
@@ -231,7 +232,7 @@ _DIFF_JS = """
 """
 
 
-class _DiffLayers(_LiteralMacro):
+class _DiffLayers(LiteralMacro):
     _template = Template("{% macro script(this, kwargs) %}" + _DIFF_JS + "{% endmacro %}")
 
     def __init__(self, data: dict[str, Any]) -> None:

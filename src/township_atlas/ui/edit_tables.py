@@ -5,17 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME, MILESTONE_STATUSES, Field
 from township_atlas.storage import changes
 from township_atlas.text.labels import tr
-from township_atlas.text.numbers import is_blank
 from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import conflict_panel, flash, try_save
-from township_atlas.views.edit_forms import LINKS, table_changes, validate_plan, validate_rows
+from township_atlas.views.edit_tables import (
+    blanks_as_none,
+    column_options,
+    goals_frame,
+    in_scope,
+    indicator_keys,
+    milestones_frame,
+    place_codes,
+    report_problems,
+    table_changes,
+    table_frame,
+    validate_plan,
+    validate_rows,
+    village_names,
+)
 
 TABLES = (
     "indicators",
@@ -32,14 +44,8 @@ SNAP = "edit_table_snapshot"
 
 def _column(bundle: Bundle, layer: str, fld: Field, lang: str):
     label = fld.label(lang) + (" *" if fld.required else "")
-    target = LINKS.get((layer, fld.name))
-    if fld.allowed or target or (layer == "indicators" and fld.name == "place_code"):
-        if fld.allowed:
-            options = list(fld.allowed)
-        elif target:
-            options = sorted(str(v) for v in bundle.layer(target[0])[target[1]].dropna())
-        else:
-            options = [*bundle.villages["code"].astype(str), *bundle.township["code"].astype(str)]
+    options = column_options(bundle, layer, fld)
+    if options is not None:
         return st.column_config.SelectboxColumn(label, options=options, required=fld.required)
     if fld.dtype == "bool":
         return st.column_config.CheckboxColumn(label)
@@ -92,10 +98,8 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
     spec = LAYERS_BY_NAME[layer]
     scope = "all"
     if layer == "indicators":
-        places = ["", *bundle.villages["code"].astype(str), *bundle.township["code"].astype(str)]
-        names = dict(
-            zip(bundle.villages["code"].astype(str), bundle.villages["name_zh"], strict=True)
-        )
+        places = ["", *place_codes(bundle)]
+        names = village_names(bundle)
         scope = (
             st.selectbox(
                 tr("edit_indicator_place", lang),
@@ -107,19 +111,10 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
             or "all"
         )
     snap = _snapshot(layer, scope)
-    records = {
-        k: r
-        for k, r in snap["records"].items()
-        if scope == "all" or r["properties"].get("place_code") == scope
-    }
+    records = in_scope(snap["records"], scope)
     if snap["fingerprint"] != current_store().fingerprint():
         st.info(tr("edit_table_changed_meanwhile", lang), icon=":material/sync_problem:")
-    frame = pd.DataFrame([r["properties"] for r in records.values()], columns=spec.field_names())
-    for fld in spec.fields:
-        if fld.dtype == "int":
-            frame[fld.name] = frame[fld.name].astype("Int64")
-        elif fld.dtype == "float":
-            frame[fld.name] = frame[fld.name].astype("Float64")
+    frame = table_frame(layer, records)
     config = {f.name: _column(bundle, layer, f, lang) for f in spec.fields}
     edited = st.data_editor(
         frame,
@@ -140,9 +135,7 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
         tr("edit_save_table", lang), type="primary", icon=":material/save:", width="stretch"
     ):
         return
-    rows = [
-        {k: (None if is_blank(v) else v) for k, v in r.items()} for r in edited.to_dict("records")
-    ]
+    rows = blanks_as_none(edited)
     problems = [
         f"{tr('edit_row', lang).format(n=n)}:{p.message(lang)}"
         for n, p in validate_rows(layer, rows, records, bundle)
@@ -173,9 +166,7 @@ def tables_tab(bundle: Bundle, lang: str) -> None:
 
 
 def _plans(bundle: Bundle, lang: str) -> None:
-    villages = dict(
-        zip(bundle.villages["code"].astype(str), bundle.villages["name_zh"], strict=True)
-    )
+    villages = village_names(bundle)
     if not villages:
         st.info(tr("edit_no_villages", lang))
         return
@@ -190,8 +181,8 @@ def _plans(bundle: Bundle, lang: str) -> None:
     stored = snap["records"].get(code)
     plan = dict((stored or {}).get("properties") or {})
     nonce = snap["nonce"]
-    catalogue = list(bundle.indicator_catalogue["key"].astype(str))
-    problems_known = [str(p.get("key")) for p in bundle.report.get("problems", []) if p.get("key")]
+    catalogue = indicator_keys(bundle)
+    problems_known = report_problems(bundle)
     with st.form(f"plan_{code}_{nonce}", enter_to_submit=False):
         c1, c2 = st.columns(2)
         industry_zh = c1.text_input(
@@ -208,9 +199,7 @@ def _plans(bundle: Bundle, lang: str) -> None:
         )
         st.markdown(f"**{tr('plan_goals', lang)}**")
         goals = st.data_editor(
-            pd.DataFrame(
-                plan.get("goals") or [], columns=["year", "indicator", "text_zh", "text_en"]
-            ),
+            goals_frame(plan),
             column_config={
                 "year": st.column_config.NumberColumn(
                     tr("year", lang), min_value=2000, max_value=2100, step=1, required=True
@@ -228,9 +217,7 @@ def _plans(bundle: Bundle, lang: str) -> None:
         )
         st.markdown(f"**{tr('plan_milestones', lang)}**")
         milestones = st.data_editor(
-            pd.DataFrame(
-                plan.get("milestones") or [], columns=["name_zh", "due", "status", "done"]
-            ),
+            milestones_frame(plan),
             column_config={
                 "name_zh": st.column_config.TextColumn(tr("plan_milestone", lang), required=True),
                 "due": st.column_config.TextColumn(

@@ -10,7 +10,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from township_atlas.model.bundle import Bundle
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import (
     BOOLEAN_UNITS,
     is_missing,

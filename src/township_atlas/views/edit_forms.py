@@ -1,5 +1,6 @@
-"""What the editing page needs besides saving: checking a form, placing a feature in its
-village, new ids, table differences and the fields two versions disagree on.
+"""What the editing page's feature form needs besides saving: the choices of a coded or
+link field, checking a form, placing a feature in its village, new ids and the fields two
+versions disagree on (the table editor's part is :mod:`township_atlas.views.edit_tables`).
 
 All pure functions over a Bundle and GeoJSON-like records (``{"properties", "geometry"}``),
 so they are tested without Streamlit. Saving itself (versions, conflicts, history) is
@@ -20,9 +21,18 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from township_atlas.model.bundle import Bundle
-from township_atlas.model.schema import LAYERS_BY_NAME, Field, LayerSpec
+from township_atlas.model.schema import (
+    BRANCH_KIND_LABELS,
+    GROUP_SITE_KINDS,
+    LAYERS_BY_NAME,
+    ORG_LEVEL_LABELS,
+    SITE_KIND_LABELS,
+    Field,
+    LayerSpec,
+    code_label,
+)
 from township_atlas.storage.formats import plain
-from township_atlas.text.labels import TEXT, Messaged
+from township_atlas.text.bilingual import Messaged, pick
 from township_atlas.text.numbers import is_blank
 
 # Link fields: (layer, field) -> (layer it points to, that layer's key field).
@@ -36,6 +46,8 @@ LINKS: dict[tuple[str, str], tuple[str, str]] = {
     ("chain_stages", "site_id"): ("sites", "site_id"),
     ("indicators", "indicator"): ("indicator_catalogue", "key"),
 }
+# Coded fields: field -> its codes and their Chinese and English labels.
+CODED = {"kind": SITE_KIND_LABELS, "level": ORG_LEVEL_LABELS, "branch_kind": BRANCH_KIND_LABELS}
 # Layers whose features belong to the village they lie in.
 VILLAGE_FROM_LOCATION = ("sites", "party_orgs")
 # The geometry a layer's draw tool makes.
@@ -49,6 +61,60 @@ class Problem(Messaged):
     field: str
     message_zh: str
     message_en: str
+
+
+def feature_names(bundle: Bundle, layer: str, lang: str) -> dict[str, str]:
+    """Feature id -> "id · name" (the name in ``lang``, else the Chinese one; the id alone
+    when the feature has no name), for every feature of ``layer``."""
+    spec = LAYERS_BY_NAME[layer]
+    frame = bundle.layer(layer)
+    name_col = pick(lang, "name_zh", "name_en" if "name_en" in frame else "name_zh")
+    out = {}
+    for row in frame.itertuples(index=False):
+        ident = str(getattr(row, spec.id_field))
+        name = getattr(row, name_col, None) or getattr(row, "name_zh", None) or ""
+        out[ident] = f"{ident} · {name}" if name else ident
+    return out
+
+
+def field_choices(
+    bundle: Bundle, layer: str, fld: Field, lang: str, props: dict[str, Any]
+) -> dict[str, str] | None:
+    """The choices of a coded or link field in the feature form; None for a free field.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        The data a link field points into.
+    layer : str
+        The form's layer.
+    fld : Field
+        The field.
+    lang : str
+        "zh" or "en", for the choices' labels.
+    props : dict
+        The feature's properties: a Party organisation is not offered as its own parent.
+
+    Returns
+    -------
+    dict[str, str] or None
+        Code or id -> label, in the order offered: a Party group's site is one of the
+        kinds a group can be set up at.
+    """
+    if fld.name in CODED:
+        table = CODED[fld.name]
+        return {c: code_label(table, c, lang) for c in table}
+    target = LINKS.get((layer, fld.name))
+    if target is None:
+        return None
+    names = feature_names(bundle, target[0], lang)
+    options = list(names)
+    if layer == "party_orgs" and fld.name == "site_id":
+        kinds = dict(zip(bundle.sites["site_id"].astype(str), bundle.sites["kind"], strict=True))
+        options = [o for o in options if kinds.get(o) in GROUP_SITE_KINDS]
+    if layer == "party_orgs" and fld.name == "parent_id":
+        options = [o for o in options if o != props.get("org_id")]
+    return {o: names[o] for o in options}
 
 
 def _number(value: Any) -> float | None:
@@ -281,36 +347,6 @@ def rounded(geometry: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(mapping(geom)))
 
 
-def table_changes(
-    layer: str,
-    original: dict[str, dict[str, Any]],
-    rows: list[dict[str, Any]],
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """What an edited table changes: records to write (new or changed) and keys to delete.
-
-    ``original`` is the table as it was when editing began (key -> record); ``rows`` are
-    the edited rows' properties. Geometry is kept from the original (tables edit attributes
-    only). A row whose key fields were changed is a delete of the old key and a new record.
-    """
-    from township_atlas.storage.changes import record_key
-
-    spec = LAYERS_BY_NAME[layer]
-    upserts, seen = [], set()
-    for row in rows:
-        if all(is_blank(row.get(k)) for k in spec.field_names()):
-            continue  # an empty row the editor added and left
-        typed = {f.name: coerce(row.get(f.name), f)[0] for f in spec.fields}
-        key = record_key(layer, typed)
-        seen.add(key)
-        old = original.get(key)
-        geometry = old.get("geometry") if old else None
-        new = record(layer, typed, geometry)
-        if old is None or new["properties"] != old.get("properties"):
-            upserts.append(new)
-    deletes = [k for k in original if k not in seen]
-    return upserts, deletes
-
-
 def differences(
     layer: str, a: dict[str, Any] | None, b: dict[str, Any] | None
 ) -> list[tuple[str, Any, Any]]:
@@ -326,119 +362,3 @@ def differences(
         if not same_geometry(ga, gb):
             out.append(("geometry", ga, gb))
     return out
-
-
-def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of an edited table the user filled in, blanks as None; empty rows dropped."""
-    rows = []
-    for row in frame.to_dict("records"):
-        row = {k: (None if is_blank(v) else v) for k, v in row.items()}
-        if any(v is not None for v in row.values()):
-            rows.append(row)
-    return rows
-
-
-def validate_rows(
-    layer: str,
-    rows: list[dict[str, Any]],
-    original: dict[str, dict[str, Any]],
-    bundle: Bundle,
-) -> list[tuple[int, Problem]]:
-    """Check every filled row of an edited table with :func:`validate`.
-
-    Parameters
-    ----------
-    layer : str
-        The table's layer.
-    rows : list[dict]
-        The edited rows' properties, in table order (empty rows are skipped but counted).
-    original : dict
-        The table as it was when editing began (key -> record): a spatial row keeps the
-        geometry its key had, which its checks need.
-    bundle : Bundle
-        The data the rows' links must resolve in.
-
-    Returns
-    -------
-    list[tuple[int, Problem]]
-        (row number from 1, problem) for each problem; empty when the table can be saved.
-    """
-    spec = LAYERS_BY_NAME[layer]
-    found = []
-    for n, row in enumerate(rows, start=1):
-        if all(is_blank(v) for v in row.values()):
-            continue
-        key = "|".join(str(row.get(k)) for k in spec.key_fields)
-        geometry = (original.get(key) or {}).get("geometry") if spec.is_spatial else None
-        _, problems = validate(layer, row, bundle, geometry=geometry)
-        found += [(n, p) for p in problems]
-    return found
-
-
-def _plan_problem(field: str, key: str) -> Problem:
-    return Problem(field, *TEXT[key])
-
-
-def validate_plan(
-    stored: dict[str, Any],
-    *,
-    leading_industry_zh: str,
-    leading_industry_en: str,
-    summary_zh: str,
-    measures_zh: str,
-    goals: pd.DataFrame,
-    milestones: pd.DataFrame,
-    problems: list[str],
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Check a village plan as entered in its form, like :func:`validate` checks a record.
-
-    Parameters
-    ----------
-    stored : dict
-        The plan's properties as stored (kept where the form does not edit them).
-    leading_industry_zh, leading_industry_en, summary_zh : str
-        The text fields as typed.
-    measures_zh : str
-        The measures, one a line.
-    goals : pandas.DataFrame
-        The goals table (``year, indicator, text_zh, text_en``) as edited.
-    milestones : pandas.DataFrame
-        The milestones table (``name_zh, due, status, done``) as edited.
-    problems : list[str]
-        The report's problem keys chosen.
-
-    Returns
-    -------
-    tuple[dict, list[Problem]]
-        The plan's new properties, and the problems (empty when it can be saved): every
-        goal needs a year and a text, every milestone a name, the plan a leading industry.
-    """
-    goal_rows = [
-        {**g, "year": int(g["year"])} if g.get("year") is not None else g
-        for g in editor_rows(goals)
-    ]
-    milestone_rows = editor_rows(milestones)
-    found = [
-        _plan_problem("goals", "edit_goal_needs_year") for g in goal_rows if g.get("year") is None
-    ]
-    found += [
-        _plan_problem("goals", "edit_goal_needs_text") for g in goal_rows if not g.get("text_zh")
-    ]
-    found += [
-        _plan_problem("milestones", "edit_milestone_needs_name")
-        for m in milestone_rows
-        if not m.get("name_zh")
-    ]
-    if not leading_industry_zh.strip():
-        found.append(_plan_problem("leading_industry_zh", "edit_plan_needs_industry"))
-    updated = {
-        **stored,
-        "leading_industry_zh": leading_industry_zh.strip(),
-        "leading_industry_en": leading_industry_en.strip(),
-        "summary_zh": summary_zh.strip(),
-        "goals": goal_rows,
-        "measures_zh": [line.strip() for line in measures_zh.splitlines() if line.strip()],
-        "milestones": milestone_rows,
-        "problems": list(problems),
-    }
-    return updated, found

@@ -13,7 +13,13 @@ from township_atlas.model.bundle import Bundle
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import signed_change
 from township_atlas.views.charts import RAG_MARKS
-from township_atlas.views.indicators import STATUSES, Indicator, catalogue, township_totals
+from township_atlas.views.indicators import (
+    STATUSES,
+    Indicator,
+    catalogue,
+    township_totals,
+    village_codes,
+)
 
 GROUP_ORDER: tuple[str, ...] = ("economy", "funding", "cadre", "party")
 
@@ -58,6 +64,25 @@ def group_keys(cat: dict[str, Indicator], group: str | None) -> list[str]:
     """The catalogue's indicator keys in ``group``, in catalogue order; every key for
     ``"all"`` or None."""
     return [k for k, i in cat.items() if group in (None, "all") or i.group == group]
+
+
+def group_indicators(cat: dict[str, Indicator], group: str) -> list[Indicator]:
+    """The catalogue's indicators of ``group`` (exactly that group), in catalogue order."""
+    return [i for i in cat.values() if i.group == group]
+
+
+def shown_keys(values: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The columns of a villages × indicators table (``wide``) that are among ``keys``, in
+    the table's order."""
+    return [k for k in values.columns if k in keys]
+
+
+def trend_places(bundle: Bundle, lang: str) -> list[tuple[str | None, str]]:
+    """(place code, title) of every small multiple: the township total (code None) first,
+    then every village in order."""
+    places: list[tuple[str | None, str]] = [(None, tr("township_name_total", lang))]
+    places += [(c, bundle.village_name(c, lang)) for c in village_codes(bundle)]
+    return places
 
 
 def status_text(status: str | None, lang: str) -> str:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.target_status import status_against_target
-from township_atlas.text.labels import Labelled, pick
+from township_atlas.text.bilingual import Labelled, pick
 from township_atlas.text.numbers import is_blank, is_missing, text, value_with_unit
 
 Status = str  # "green" | "amber" | "red"

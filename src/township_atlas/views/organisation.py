@@ -15,7 +15,7 @@ import pandas as pd
 from township_atlas.checks.party import org_counts
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import GROUP_SITE_KINDS
-from township_atlas.text.labels import Named, bilingual
+from township_atlas.text.bilingual import Named, bilingual
 from township_atlas.text.numbers import is_blank, text
 
 # (count key in checks.org_counts, township property holding the reported figure)
@@ -110,6 +110,11 @@ def walk(roots: list[OrgNode]) -> list[tuple[int, OrgNode]]:
     for root in roots:
         visit(root, 0)
     return out
+
+
+def branch_nodes(roots: list[OrgNode]) -> list[OrgNode]:
+    """Every branch (level "branch") of the tree, in :func:`walk` order."""
+    return [node for _, node in walk(roots) if node.level == "branch"]
 
 
 def only_branch(roots: list[OrgNode], org_id: str) -> list[OrgNode]:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import BRANCH_KIND_LABELS, SITE_KIND_LABELS, code_label
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.views.organisation import Chain, OrgNode, chains
 
 # Column key -> label key of the header, for each table below.

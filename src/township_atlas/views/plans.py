@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from township_atlas.model.bundle import Bundle
-from township_atlas.text.labels import Named, bilingual, pick
+from township_atlas.text.bilingual import Named, bilingual, pick
 from township_atlas.text.numbers import is_blank, text
 from township_atlas.views.indicators import catalogue, records, status
 

@@ -10,7 +10,8 @@ from township_atlas.checks.party import org_counts
 from township_atlas.geo.measure import geodesic_area_m2, m2_to_mu
 from township_atlas.model.bundle import Bundle, Finding
 from township_atlas.model.schema import LAYERS_BY_NAME, SITE_KIND_LABELS, SITE_KINDS, code_label
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import text
 
 

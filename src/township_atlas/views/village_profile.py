@@ -14,7 +14,8 @@ import pandas as pd
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import MILESTONE_STATUS_LABELS, SITE_KIND_LABELS, code_label
-from township_atlas.text.labels import pick, tr
+from township_atlas.text.bilingual import pick
+from township_atlas.text.labels import tr
 from township_atlas.text.numbers import number
 from township_atlas.views.funding import PAYER_KEYS
 from township_atlas.views.indicator_tables import status_text

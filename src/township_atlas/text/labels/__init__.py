@@ -5,13 +5,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
+from township_atlas.text.bilingual import pick
 from township_atlas.text.labels.edit import TEXT as EDIT_TEXT
 from township_atlas.text.labels.meeting import TEXT as MEETING_TEXT
 from township_atlas.text.labels.transfer import TEXT as TRANSFER_TEXT
-
-T = TypeVar("T")
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
@@ -515,77 +512,6 @@ def _merge(**extras: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT)
-
-
-def pick(lang: str, zh: T, en: T, *, fallback: bool = False) -> T:
-    """The Chinese or English one of a pair: the one place the app branches on ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"zh"`` for Chinese; anything else is English.
-    zh, en : T
-        The Chinese and the English value.
-    fallback : bool
-        When true, an empty English value (``""``, ``None``, an empty tuple) gives the
-        Chinese one instead, for data whose English is optional.
-
-    Returns
-    -------
-    T
-        ``zh`` or ``en``.
-    """
-    if lang == "zh" or (fallback and not en):
-        return zh
-    return en
-
-
-def bilingual(obj: object, field: str, lang: str) -> str:
-    """``obj.<field>_zh`` or ``obj.<field>_en`` for ``lang``, Chinese when English is empty.
-
-    Parameters
-    ----------
-    obj : object
-        Anything with ``<field>_zh`` and ``<field>_en`` attributes (a dataclass record).
-    field : str
-        The attribute's stem, e.g. ``"name"`` or ``"title"``.
-    lang : str
-        ``"zh"`` or ``"en"``.
-    """
-    return pick(lang, getattr(obj, f"{field}_zh"), getattr(obj, f"{field}_en"), fallback=True)
-
-
-class Named:
-    """Mixin for records with ``name_zh`` / ``name_en``: ``.name(lang)``."""
-
-    name_zh: str
-    name_en: str
-
-    def name(self, lang: str) -> str:
-        """The name in ``lang``; the Chinese name when there is no English one."""
-        return pick(lang, self.name_zh, self.name_en, fallback=True)
-
-
-class Labelled:
-    """Mixin for records with ``label_zh`` / ``label_en``: ``.label(lang)``."""
-
-    label_zh: str
-    label_en: str
-
-    def label(self, lang: str) -> str:
-        """The label in ``lang``; the Chinese label when there is no English one."""
-        return pick(lang, self.label_zh, self.label_en, fallback=True)
-
-
-class Messaged:
-    """Mixin for findings with ``message_zh`` / ``message_en``: ``.message(lang)``."""
-
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang``; the Chinese message when there is no English one."""
-        return pick(lang, self.message_zh, self.message_en, fallback=True)
 
 
 def tr(key: str, lang: str = "zh") -> str:

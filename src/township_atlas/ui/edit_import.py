@@ -1,31 +1,35 @@
-"""导入 and 导出: bring in the files people have (the county's Shapefile, a field app's KML,
-an Excel sheet) — source coordinate system confirmed, fields mapped, a preview on the map,
-nothing written until the planner accepts — and export any layer or the whole dataset.
+"""导入: bring in the files people have (the county's Shapefile, a field app's KML, an Excel
+sheet) — source coordinate system confirmed, fields mapped, a preview on the map, nothing
+written until the planner accepts (导出 is :mod:`township_atlas.ui.edit_export`).
 
-Both are checked on the server (``import`` and ``export`` actions). Text from uploaded files
-(names, values, messages quoting them) is shown in tables or escaped, never as markup.
+Checked on the server (the ``import`` action). Text from uploaded files (names, values,
+messages quoting them) is shown in tables or escaped, never as markup.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
-from shapely.geometry import mapping
 
 from township_atlas import transfer
 from township_atlas.authz import PermissionDenied
 from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
-from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME
-from township_atlas.text.labels import tr
-from township_atlas.ui.auth import allowed, current_user, require_action
+from township_atlas.model.schema import LAYERS_BY_NAME
+from township_atlas.text.labels import headers, tr
+from township_atlas.transfer.preview_tables import (
+    PROBLEM_HEADERS,
+    features_table,
+    field_headers,
+    problems_table,
+    replaced_before,
+)
+from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
-from township_atlas.ui.edit_common import conflict_panel, flash, try_save
+from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
 from township_atlas.ui.text import md_escape
 
@@ -36,20 +40,6 @@ PLAN = "edit_import_plan"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
-
-
-class _Progress:
-    """A progress bar for steps that take more than a moment."""
-
-    def __init__(self, text: str) -> None:
-        self.bar = st.progress(0.0, text=text)
-        self.started = time.monotonic()
-
-    def __call__(self, fraction: float, message: str = "") -> None:
-        self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or None)
-
-    def done(self) -> None:
-        self.bar.empty()
 
 
 def _note_lines(notes: list[Any], lang: str) -> str:
@@ -92,7 +82,7 @@ def _run_preview(
     found = _cached(key)
     if found is not None:
         return found
-    progress = _Progress(tr(label, lang))
+    progress = ProgressBar(tr(label, lang))
     try:
         result: Any = transfer.preview_import(
             upload.name, data, bundle=bundle, progress=progress, lang=lang, **choices
@@ -308,39 +298,19 @@ def _preview(bundle: Bundle, lang: str, plan) -> None:
     m[3].metric(tr("xfer_ui_rejected", lang), len(plan.rejected_rows))
     for note in plan.notes:
         st.warning(md_escape(note.message(lang)), icon=":material/warning:")
-    current = {
-        str(r[LAYERS_BY_NAME[plan.layer].id_field]): r
-        for r in bundle.layer(plan.layer).to_dict("records")
-    }
-    before = [
-        {"geometry": mapping(current[i]["geometry"])}
-        for i in plan.replaced_ids
-        if i in current and current[i].get("geometry") is not None
-    ]
+    before = replaced_before(bundle, plan)
     st.caption(tr("xfer_ui_preview_legend", lang))
     diff_map(bundle, before, plan.features[:5000], key="edit_import_preview", height=420)
     if plan.problems:
         st.markdown(f"**{tr('xfer_ui_problems', lang)}**")
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        tr("xfer_ui_row", lang): p.row,
-                        tr("xfer_ui_severity", lang): tr(f"xfer_ui_sev_{p.severity}", lang),
-                        tr("edit_field", lang): p.field or "",
-                        tr("xfer_ui_message", lang): p.message(lang),
-                    }
-                    for p in plan.problems[:2000]
-                ]
-            ),
+            problems_table(plan, lang).rename(columns=headers(PROBLEM_HEADERS, lang)),
             hide_index=True,
             width="stretch",
             height=260,
         )
     if plan.features:
-        spec = LAYERS_BY_NAME[plan.layer]
-        table = plan.preview().drop(columns="geometry").head(500)
-        table = table.rename(columns={f.name: f.label(lang) for f in spec.fields})
+        table = features_table(plan).rename(columns=field_headers(plan.layer, lang))
         st.dataframe(table, hide_index=True, width="stretch", height=240)
     change = plan.to_change_set("")
     if not change.upserts:
@@ -362,81 +332,3 @@ def _preview(bundle: Bundle, lang: str, plan) -> None:
             st.rerun()
         elif st.session_state.get("edit_conflict"):
             st.rerun()
-
-
-# --- export ---------------------------------------------------------------------------
-DATASET = "__dataset__"
-FORMAT_LABELS = {
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-    "shapefile": "Shapefile (.zip)",
-    "kml": "KML",
-    "csv": "CSV",
-    "xlsx": "Excel (.xlsx)",
-}
-
-
-def export_tab(bundle: Bundle, lang: str) -> None:
-    if not allowed("export"):
-        show_error(PermissionDenied(current_user(), "export"), lang)
-        return
-    st.caption(tr("xfer_ui_export_help", lang))
-    c1, c2, c3 = st.columns(3)
-    what = c1.selectbox(
-        tr("xfer_ui_export_what", lang),
-        [DATASET, *[s.name for s in LAYERS]],
-        format_func=lambda n: (
-            tr("xfer_ui_dataset", lang) if n == DATASET else LAYERS_BY_NAME[n].label(lang)
-        ),
-        key="edit_export_what",
-        placeholder=tr("choose_placeholder", lang),
-    )
-    formats = transfer.EXPORT_FORMATS if what == DATASET else transfer.export_formats(what)
-    fmt = c2.selectbox(
-        tr("xfer_ui_format", lang),
-        formats,
-        format_func=lambda f: FORMAT_LABELS.get(f, f),
-        key="edit_export_format",
-        placeholder=tr("choose_placeholder", lang),
-    )
-    headers = "field"
-    if what != DATASET and fmt in ("csv", "xlsx"):
-        headers = c3.selectbox(
-            tr("xfer_ui_headers", lang),
-            ["field", "zh", "en"],
-            format_func=lambda h: tr(f"xfer_ui_headers_{h}", lang),
-            key="edit_export_headers",
-            placeholder=tr("choose_placeholder", lang),
-        )
-    if what != DATASET:
-        for note in transfer.export_warnings(bundle, what, fmt):
-            st.caption(md_escape(note.message(lang)))
-    if not st.button(
-        tr("xfer_ui_make_file", lang), icon=":material/file_export:", key="edit_export_make"
-    ):
-        return
-    # The login is checked afresh (account re-read: disabled? role now? idle?) when the file
-    # is made, and the file is offered in this run only: never kept in the session, so a
-    # later run of a demoted or logged-out user cannot fetch it.
-    if require_action("export", stop=False) is None:
-        return
-    try:
-        progress = _Progress(tr("xfer_ui_exporting", lang))
-        if what == DATASET:
-            name, data = transfer.export_dataset(bundle, fmt, progress=progress, lang=lang)
-        else:
-            name, data = transfer.export_layer(
-                bundle, what, fmt, headers=headers, progress=progress, lang=lang
-            )
-        progress.done()
-    except AtlasError as exc:
-        show_error(exc, lang)
-        return
-    st.download_button(
-        tr("xfer_ui_download", lang).format(name=name, kb=max(1, len(data) // 1024)),
-        data,
-        file_name=name,
-        icon=":material/download:",
-        on_click="ignore",
-        type="primary",
-    )

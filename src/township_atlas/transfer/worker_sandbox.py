@@ -1,4 +1,5 @@
-"""Uploads are parsed in a separate worker process with a wall-time and a memory limit.
+"""The upload worker's process sandbox: a job runs in a child process with a wall-time and a
+memory limit.
 
 Reading, sniffing, listing layers, suggesting the coordinate system and the field mapping
 and planning all run in a child process, so a file that crashes a C library (a deeply
@@ -22,19 +23,18 @@ How a job runs (:func:`run_isolated`):
 - the server waits on a pipe with the wall-time deadline, relays progress messages to the
   page's progress bar, and kills the child's process group when the time is up;
 - the result is pickled by the child but unpickled on the server by
-  :class:`RestrictedUnpickler`, which only builds our own result dataclasses and plain
+  :class:`.worker_results.RestrictedUnpickler`, which only builds our own result dataclasses and plain
   Python values: a compromised worker cannot make the server run code. Errors come back
   as JSON (the message key and its Chinese and English texts).
 
 Inputs (server -> worker: the job, the bundle needed for CRS suggestion and planning) are
-pickled by multiprocessing; they come from the server itself.
+pickled by multiprocessing; they come from the server itself. The import jobs are in
+:mod:`.worker_jobs`, the results the server accepts in :mod:`.worker_results`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import io
 import json
 import logging
 import multiprocessing
@@ -49,33 +49,20 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from township_atlas.errors import AtlasError
-from township_atlas.text.labels import pick
-from township_atlas.transfer.coordinates import CoordinateColumns
-from township_atlas.transfer.crs_choice import (
-    CrsChoice,
-    CrsSuggestion,
-    describe_declared,
-    suggest_crs,
-)
-from township_atlas.transfer.encodings import EncodingChoice
 from township_atlas.transfer.errors import TransferError
-from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
-from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
-from township_atlas.transfer.messages import Note
-from township_atlas.transfer.plan import ImportPlan, build_plan
-from township_atlas.transfer.problems import RowProblem
-from township_atlas.transfer.progress import ProgressCallback, Reporter
-from township_atlas.transfer.raw import SourceLayer
-from township_atlas.transfer.readers import no_geometry_left
-from township_atlas.transfer.upload import Upload
-
-if TYPE_CHECKING:
-    from township_atlas.model.bundle import Bundle
+from township_atlas.transfer.limits import DEFAULT_LIMITS
+from township_atlas.transfer.progress import ProgressCallback
+from township_atlas.transfer.worker_results import (
+    ErrorInfo,
+    ImportPreview,
+    rebuild_error,
+    safe_loads,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +70,7 @@ TEMP_PREFIX = "atlas-upload-"
 INPUT_NAME = "upload.bin"
 # Modules the forkserver imports once, so each job starts with them loaded.
 PRELOAD = [
-    "township_atlas.transfer.worker",
+    "township_atlas.transfer.worker_jobs",
     "township_atlas.model.bundle",
     "township_atlas.transfer.gdal_read",
     "township_atlas.transfer.tables",
@@ -120,133 +107,6 @@ class WorkerLimits:
 
 class WorkerFailed(TransferError):
     """The worker crashed, ran out of time or memory, or sent something unusable."""
-
-
-# --- results the server accepts -------------------------------------------------------
-@dataclass(frozen=True)
-class ErrorInfo:
-    """An error the worker hit (its class name, message key and both texts)."""
-
-    kind: str
-    key: str
-    message_zh: str
-    message_en: str
-
-    @classmethod
-    def of(cls, exc: AtlasError) -> ErrorInfo:
-        return cls(type(exc).__name__, getattr(exc, "key", ""), exc.message_zh, exc.message_en)
-
-    def error(self) -> TransferError:
-        return _rebuild_error(self.kind, self.key, self.message_zh, self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return pick(lang, self.message_zh, self.message_en)
-
-
-@dataclass
-class ImportPreview:
-    """What the import page needs from one upload and its choices: small and capped.
-
-    Attributes
-    ----------
-    layers : the upload's importable layers; ``source`` the one read
-    upload_notes : notes about the upload as a whole (e.g. extension does not match)
-    name, format, columns, count, encoding, notes, declared : the source layer as read
-    suggestion : the suggested coordinate system with its reason
-    mapping : the suggested field mapping for ``target``
-    crs : the coordinate system the plan used (the caller's, else the suggestion)
-    plan : the plan, or None when no coordinate system could be chosen or planning failed
-        (then ``plan_error`` says why)
-    peak_rss_mb : the worker's peak resident memory (for the bench and the log)
-    """
-
-    layers: list[SourceLayer]
-    source: str
-    upload_notes: list[Note]
-    name: str
-    format: str
-    columns: list[str]
-    count: int
-    encoding: EncodingChoice | None
-    notes: list[Note]
-    declared: str | None
-    suggestion: CrsSuggestion
-    target: str
-    mapping: FieldMapping
-    crs: CrsChoice | None
-    plan: ImportPlan | None
-    plan_error: ErrorInfo | None = None
-    peak_rss_mb: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-_ALLOWED_GLOBALS = {
-    ("township_atlas.transfer.worker", "ImportPreview"),
-    ("township_atlas.transfer.worker", "ErrorInfo"),
-    ("township_atlas.transfer.raw", "SourceLayer"),
-    ("township_atlas.transfer.messages", "Note"),
-    ("township_atlas.transfer.encodings", "EncodingChoice"),
-    ("township_atlas.transfer.crs_choice", "CrsChoice"),
-    ("township_atlas.transfer.crs_choice", "CrsSuggestion"),
-    ("township_atlas.transfer.mapping", "FieldMapping"),
-    ("township_atlas.transfer.plan", "ImportPlan"),
-    ("township_atlas.transfer.problems", "RowProblem"),
-    ("township_atlas.transfer.coordinates", "CoordinateColumns"),
-}
-
-
-class RestrictedUnpickler(pickle.Unpickler):
-    """Unpickles only our result dataclasses and plain values (str, numbers, lists, dicts,
-    tuples, sets, bytes, None); anything else (a function, a module attribute such as
-    ``os.system``, a class with a dangerous ``__reduce__``) is refused."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
-
-
-def safe_loads(payload: bytes) -> Any:
-    """Unpickle what a worker sent, allowing only :data:`_ALLOWED_GLOBALS`."""
-    return RestrictedUnpickler(io.BytesIO(payload)).load()
-
-
-def _rebuild_error(kind: str, key: str, zh: str, en: str) -> TransferError:
-    from township_atlas.transfer import errors
-
-    cls = getattr(errors, kind, None)
-    if not (isinstance(cls, type) and issubclass(cls, TransferError)):
-        cls = TransferError
-    exc = cls.__new__(cls)
-    AtlasError.__init__(exc, zh, en)
-    exc.key = key
-    exc.params = {}
-    return exc
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return str(value)[:200]
-
-
-def _capped_plan(plan: ImportPlan) -> ImportPlan:
-    """The plan with problem values reduced to short plain values (they are only shown)."""
-    plan.problems = [
-        RowProblem(
-            p.row,
-            p.field,
-            p.severity,
-            p.code,
-            p.message_zh,
-            p.message_en,
-            _plain(p.value),
-            p.fixable,
-            p.feature_id,
-        )
-        for p in plan.problems
-    ]
-    return plan
 
 
 # --- the child ------------------------------------------------------------------------
@@ -503,7 +363,7 @@ def _outcome(message: bytes | None, exitcode: int | None, worker: WorkerLimits) 
     if kind == b"E":
         try:
             info = json.loads(body)
-            exc = _rebuild_error(
+            exc = rebuild_error(
                 str(info["kind"]),
                 str(info["key"]),
                 str(info["message_zh"]),
@@ -526,187 +386,3 @@ def _outcome(message: bytes | None, exitcode: int | None, worker: WorkerLimits) 
 
 def _raise(exc: BaseException) -> Any:
     raise exc
-
-
-# --- the import jobs ------------------------------------------------------------------
-def _preview_job(
-    path: Path,
-    progress: ProgressCallback,
-    filename: str,
-    target: str,
-    bundle: Bundle,
-    *,
-    source: str | None,
-    encoding: str | None,
-    coordinates: CoordinateColumns | None,
-    crs: CrsChoice | None,
-    mapping: FieldMapping | None,
-    repair_invalid: bool,
-    limits: Limits,
-    lang: str,
-    plan: bool,
-) -> ImportPreview:
-    report = Reporter(progress, lang)
-    report(0.0, "xfer_progress_read", name=filename)
-    data = path.read_bytes()
-    path.unlink()
-    with Upload(filename, data, limits=limits, progress=report.part(0.0, 0.2).raw()) as upload:
-        del data
-        layers = list(upload.layers)
-        keys = [sl.key for sl in layers]
-        chosen = source if source in keys else keys[0]
-        raw = upload.read(
-            chosen,
-            encoding=encoding,
-            coordinates=coordinates,
-            progress=report.part(0.2, 0.4).raw(),
-        )
-        upload_notes = list(upload.notes)
-    suggestion = suggest_crs(raw, bundle)
-    if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
-        raise refusal
-    suggested = suggest_mapping(raw, target)
-    use_crs = crs or suggestion.choice
-    result = ImportPreview(
-        layers=layers,
-        source=chosen,
-        upload_notes=upload_notes,
-        name=raw.name,
-        format=raw.format,
-        columns=list(raw.columns),
-        count=len(raw.records),
-        encoding=raw.encoding,
-        notes=[n for n in raw.notes if n not in upload_notes],
-        declared=describe_declared(raw),
-        suggestion=suggestion,
-        target=target,
-        mapping=copy.deepcopy(suggested),
-        crs=use_crs,
-        plan=None,
-    )
-    if plan and use_crs is not None:
-        try:
-            result.plan = _capped_plan(
-                build_plan(
-                    raw,
-                    target,
-                    bundle,
-                    crs=use_crs,
-                    mapping=mapping or suggested,
-                    repair_invalid=repair_invalid,
-                    progress=report.part(0.4, 1.0).raw(),
-                    lang=lang,
-                )
-            )
-        except AtlasError as exc:
-            result.plan_error = ErrorInfo.of(exc)
-    return result
-
-
-def preview_import(
-    filename: str,
-    data: bytes,
-    target: str,
-    bundle: Bundle,
-    *,
-    source: str | None = None,
-    encoding: str | None = None,
-    coordinates: CoordinateColumns | None = None,
-    crs: CrsChoice | None = None,
-    mapping: FieldMapping | None = None,
-    repair_invalid: bool = False,
-    plan: bool = True,
-    limits: Limits = DEFAULT_LIMITS,
-    worker: WorkerLimits | None = None,
-    progress: ProgressCallback | None = None,
-    lang: str = "zh",
-) -> ImportPreview:
-    """Read an upload in a worker process and plan importing it into ``target``.
-
-    ``source`` is the layer to read (its key; the first when None or not in the upload);
-    ``crs`` and ``mapping`` default to the suggestions. When no coordinate system can be
-    suggested and none was given, the preview has no plan (``crs`` is None). An error of
-    planning (not of reading) comes back as ``plan_error`` so the page can still offer
-    the choices.
-
-    Raises
-    ------
-    TransferError : the upload cannot be read (with the reason)
-    WorkerFailed : the worker crashed or hit its time or memory limit
-    """
-    return run_isolated(
-        _preview_job,
-        filename,
-        target,
-        bundle,
-        data=data,
-        worker=worker,
-        progress=progress,
-        file_bytes=len(data) + limits.max_uncompressed_bytes + 2**20,
-        source=source,
-        encoding=encoding,
-        coordinates=coordinates,
-        crs=crs,
-        mapping=mapping,
-        repair_invalid=repair_invalid,
-        limits=limits,
-        lang=lang,
-        plan=plan,
-    )
-
-
-def plan_import_isolated(
-    filename: str,
-    data: bytes,
-    layer: str,
-    bundle: Bundle,
-    *,
-    source_layer: str | None = None,
-    crs: CrsChoice | None = None,
-    mapping: FieldMapping | None = None,
-    encoding: str | None = None,
-    coordinates: CoordinateColumns | None = None,
-    repair_invalid: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    worker: WorkerLimits | None = None,
-    progress: ProgressCallback | None = None,
-    lang: str = "zh",
-) -> ImportPlan:
-    """:func:`~.workflow.plan_import` run in a worker process (same arguments, plus
-    ``worker``): the whole import planned without parsing anything in the server.
-
-    Raises
-    ------
-    TransferError : as ``plan_import``; "xfer_crs_needed" when no CRS can be suggested
-    WorkerFailed : the worker crashed or hit its time or memory limit
-    """
-    preview = preview_import(
-        filename,
-        data,
-        layer,
-        bundle,
-        source=source_layer,
-        encoding=encoding,
-        coordinates=coordinates,
-        crs=crs,
-        mapping=mapping,
-        repair_invalid=repair_invalid,
-        limits=limits,
-        worker=worker,
-        progress=progress,
-        lang=lang,
-    )
-    if source_layer is None and len(preview.layers) > 1:
-        names = "、".join(sl.name for sl in preview.layers[:20])
-        from township_atlas.transfer.errors import LayerChoiceNeeded
-
-        raise LayerChoiceNeeded("xfer_choose_layer", name=filename, layers=names)
-    if preview.plan_error is not None:
-        raise preview.plan_error.error()
-    if preview.plan is None:
-        raise TransferError(
-            "xfer_crs_needed",
-            reason_zh=preview.suggestion.reason.message_zh,
-            reason_en=preview.suggestion.reason.message_en,
-        )
-    return preview.plan

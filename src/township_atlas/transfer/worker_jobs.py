@@ -1,0 +1,234 @@
+"""The import jobs the upload worker runs: read an upload, suggest the coordinate system
+and the field mapping, and plan the import, all in a worker process
+(:func:`.worker_sandbox.run_isolated`), so nothing is parsed in the server."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from township_atlas.errors import AtlasError
+from township_atlas.transfer.coordinates import CoordinateColumns
+from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
+from township_atlas.transfer.errors import TransferError
+from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
+from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
+from township_atlas.transfer.plan import ImportPlan, build_plan
+from township_atlas.transfer.problems import RowProblem
+from township_atlas.transfer.progress import ProgressCallback, Reporter
+from township_atlas.transfer.readers import no_geometry_left
+from township_atlas.transfer.upload import Upload
+from township_atlas.transfer.worker_results import ErrorInfo, ImportPreview
+from township_atlas.transfer.worker_sandbox import WorkerLimits, run_isolated
+
+if TYPE_CHECKING:
+    from township_atlas.model.bundle import Bundle
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)[:200]
+
+
+def _capped_plan(plan: ImportPlan) -> ImportPlan:
+    """The plan with problem values reduced to short plain values (they are only shown)."""
+    plan.problems = [
+        RowProblem(
+            p.row,
+            p.field,
+            p.severity,
+            p.code,
+            p.message_zh,
+            p.message_en,
+            _plain(p.value),
+            p.fixable,
+            p.feature_id,
+        )
+        for p in plan.problems
+    ]
+    return plan
+
+
+def _preview_job(
+    path: Path,
+    progress: ProgressCallback,
+    filename: str,
+    target: str,
+    bundle: Bundle,
+    *,
+    source: str | None,
+    encoding: str | None,
+    coordinates: CoordinateColumns | None,
+    crs: CrsChoice | None,
+    mapping: FieldMapping | None,
+    repair_invalid: bool,
+    limits: Limits,
+    lang: str,
+    plan: bool,
+) -> ImportPreview:
+    report = Reporter(progress, lang)
+    report(0.0, "xfer_progress_read", name=filename)
+    data = path.read_bytes()
+    path.unlink()
+    with Upload(filename, data, limits=limits, progress=report.part(0.0, 0.2).raw()) as upload:
+        del data
+        layers = list(upload.layers)
+        keys = [sl.key for sl in layers]
+        chosen = source if source in keys else keys[0]
+        raw = upload.read(
+            chosen,
+            encoding=encoding,
+            coordinates=coordinates,
+            progress=report.part(0.2, 0.4).raw(),
+        )
+        upload_notes = list(upload.notes)
+    suggestion = suggest_crs(raw, bundle)
+    if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
+        raise refusal
+    suggested = suggest_mapping(raw, target)
+    use_crs = crs or suggestion.choice
+    result = ImportPreview(
+        layers=layers,
+        source=chosen,
+        upload_notes=upload_notes,
+        name=raw.name,
+        format=raw.format,
+        columns=list(raw.columns),
+        count=len(raw.records),
+        encoding=raw.encoding,
+        notes=[n for n in raw.notes if n not in upload_notes],
+        declared=describe_declared(raw),
+        suggestion=suggestion,
+        target=target,
+        mapping=copy.deepcopy(suggested),
+        crs=use_crs,
+        plan=None,
+    )
+    if plan and use_crs is not None:
+        try:
+            result.plan = _capped_plan(
+                build_plan(
+                    raw,
+                    target,
+                    bundle,
+                    crs=use_crs,
+                    mapping=mapping or suggested,
+                    repair_invalid=repair_invalid,
+                    progress=report.part(0.4, 1.0).raw(),
+                    lang=lang,
+                )
+            )
+        except AtlasError as exc:
+            result.plan_error = ErrorInfo.of(exc)
+    return result
+
+
+def preview_import(
+    filename: str,
+    data: bytes,
+    target: str,
+    bundle: Bundle,
+    *,
+    source: str | None = None,
+    encoding: str | None = None,
+    coordinates: CoordinateColumns | None = None,
+    crs: CrsChoice | None = None,
+    mapping: FieldMapping | None = None,
+    repair_invalid: bool = False,
+    plan: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> ImportPreview:
+    """Read an upload in a worker process and plan importing it into ``target``.
+
+    ``source`` is the layer to read (its key; the first when None or not in the upload);
+    ``crs`` and ``mapping`` default to the suggestions. When no coordinate system can be
+    suggested and none was given, the preview has no plan (``crs`` is None). An error of
+    planning (not of reading) comes back as ``plan_error`` so the page can still offer
+    the choices.
+
+    Raises
+    ------
+    TransferError : the upload cannot be read (with the reason)
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    return run_isolated(
+        _preview_job,
+        filename,
+        target,
+        bundle,
+        data=data,
+        worker=worker,
+        progress=progress,
+        file_bytes=len(data) + limits.max_uncompressed_bytes + 2**20,
+        source=source,
+        encoding=encoding,
+        coordinates=coordinates,
+        crs=crs,
+        mapping=mapping,
+        repair_invalid=repair_invalid,
+        limits=limits,
+        lang=lang,
+        plan=plan,
+    )
+
+
+def plan_import_isolated(
+    filename: str,
+    data: bytes,
+    layer: str,
+    bundle: Bundle,
+    *,
+    source_layer: str | None = None,
+    crs: CrsChoice | None = None,
+    mapping: FieldMapping | None = None,
+    encoding: str | None = None,
+    coordinates: CoordinateColumns | None = None,
+    repair_invalid: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> ImportPlan:
+    """:func:`~.workflow.plan_import` run in a worker process (same arguments, plus
+    ``worker``): the whole import planned without parsing anything in the server.
+
+    Raises
+    ------
+    TransferError : as ``plan_import``; "xfer_crs_needed" when no CRS can be suggested
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    preview = preview_import(
+        filename,
+        data,
+        layer,
+        bundle,
+        source=source_layer,
+        encoding=encoding,
+        coordinates=coordinates,
+        crs=crs,
+        mapping=mapping,
+        repair_invalid=repair_invalid,
+        limits=limits,
+        worker=worker,
+        progress=progress,
+        lang=lang,
+    )
+    if source_layer is None and len(preview.layers) > 1:
+        names = "、".join(sl.name for sl in preview.layers[:20])
+        from township_atlas.transfer.errors import LayerChoiceNeeded
+
+        raise LayerChoiceNeeded("xfer_choose_layer", name=filename, layers=names)
+    if preview.plan_error is not None:
+        raise preview.plan_error.error()
+    if preview.plan is None:
+        raise TransferError(
+            "xfer_crs_needed",
+            reason_zh=preview.suggestion.reason.message_zh,
+            reason_en=preview.suggestion.reason.message_en,
+        )
+    return preview.plan
