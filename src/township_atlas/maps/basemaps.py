@@ -2,7 +2,7 @@
 
 Tile URLs come from xyzservices where it has the provider (OpenStreetMap, AMap/Gaode);
 Tianditu needs a token (setting ``TOWNSHIP_ATLAS_TIANDITU_TOKEN``). AMap tiles are in
-GCJ-02, so our WGS84 overlays are shifted for display when it is chosen (see crs.py).
+GCJ-02, so our WGS84 overlays are shifted for display when it is chosen (see geo/china_shifts.py).
 A local folder of XYZ tiles under ``static/tiles`` is served by the app itself.
 """
 

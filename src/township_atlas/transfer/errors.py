@@ -1,5 +1,5 @@
 """Errors of importing and exporting; each says, in Chinese and English, what is wrong and
-what to do. ``key`` names the message in ``labels_transfer.TEXT`` (tests assert on it)."""
+what to do. ``key`` names the message in ``text.labels.transfer.TEXT`` (tests assert on it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""User-facing messages of the transfer package: (zh, en) pairs from ``labels_transfer.TEXT``.
+"""User-facing messages of the transfer package: (zh, en) pairs from ``text.labels.transfer.TEXT``.
 
 Every text a planner reads comes from that one table, so the Chinese and English stay
 together and a test can check that every key used here exists.

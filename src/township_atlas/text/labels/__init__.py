@@ -503,7 +503,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _merge(**extras: dict[str, tuple[str, str]]) -> None:
-    """Add the texts kept next to a feature (labels_<feature>.py); a key may exist once."""
+    """Add the texts kept next to a feature (``text/labels/<feature>.py``); a key may exist once."""
     for name, extra in extras.items():
         clash = sorted(set(extra) & set(TEXT))
         if clash:
