@@ -18,7 +18,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "leading_industry_en": ("主导产业英文",),
     "support_unit_zh": ("帮扶单位", "结对帮扶单位", "结对单位"),
     "support_unit_en": ("帮扶单位英文",),
-    "site_id": ("编号", "点位编号", "基地编号", "项目编号", "id"),
+    "site_id": ("编号", "点位编号", "基地编号", "项目编号", "id", "依托项目", "依托基地", "依托点位"),
     "kind": ("类型", "类别", "种类", "点位类型", "type", "lx", "category"),
     "industry_zh": ("产业", "行业", "产业类型", "产业名称"),
     "village_code": ("所在村", "所属村", "行政村", "村", "村庄", "village", "村代码"),

@@ -1,6 +1,7 @@
 """Links of an import: the village of a site or Party organisation (from its location when
 the source has none), parents, sites and chains that must exist; values written as names
-instead of ids are resolved when the name is unique."""
+instead of ids are matched by :mod:`.name_match` (exact id, exact name, normalised name) and
+never guessed: a name that fits several objects or none is a row error listing candidates."""
 
 from __future__ import annotations
 
@@ -10,51 +11,58 @@ import numpy as np
 import shapely
 
 from township_atlas.model.schema import LayerSpec
+from township_atlas.transfer.name_match import Candidate, NameIndex, NameMatch, township_aliases
 from township_atlas.transfer.problems import ProblemLog, Severity
 
 if TYPE_CHECKING:
     from township_atlas.model.bundle import Bundle
 
 
-def _name_index(
-    frame: Any, id_field: str, extra: list[tuple[str, str]] = ()
-) -> dict[str, str | None]:
-    """name (zh, en lower-case, zh without 村) -> id; None where a name is not unique."""
-    out: dict[str, str | None] = {}
+def _candidates(match: NameMatch) -> tuple[str, ...]:
+    return tuple(c.label() for c in match.candidates)
 
-    def put(name: Any, fid: str) -> None:
-        if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
-            return
-        key = str(name).strip().lower()
-        out[key] = fid if out.get(key, fid) == fid else None
 
-    for row in frame.itertuples(index=False):
-        fid = str(getattr(row, id_field))
-        for col in ("name_zh", "name_en"):
-            name = getattr(row, col, None)
-            put(name, fid)
-            if col == "name_zh" and isinstance(name, str) and name.endswith("村"):
-                put(name[:-1], fid)
-    for name, fid in extra:
-        put(name, fid)
+def _report(index: int, match: NameMatch, fld: Any, log: ProblemLog) -> None:
+    """The row problem of a name that matched nothing or several things (an error)."""
+    choices = _candidates(match)
+    shown = "、".join(choices)
+    if match.how == "ambiguous":
+        key = "xfer_row_name_ambiguous"
+    else:
+        key = "xfer_row_name_unknown" if choices else "xfer_row_link_broken"
+    log.add(
+        index,
+        "name_ambiguous" if match.how == "ambiguous" else "link",
+        key,
+        fld=fld,
+        value=match.value,
+        candidates=choices,
+        choices=shown,
+    )
+
+
+def _indexes(spec: LayerSpec, rows: list[dict[str, Any]], bundle: Bundle) -> dict[str, NameIndex]:
+    """The name index of every link field of ``spec`` (see :mod:`.name_match`)."""
+    out = {"village_code": NameIndex.from_frame(bundle.villages, "code")}
+    if spec.name != "party_orgs":
+        return out
+    orgs = bundle.party_orgs
+    file_orgs = [
+        Candidate(str(r["org_id"]), str(r.get("name_zh") or r["org_id"]).strip(), r.get("level"))
+        for r in rows
+        if r.get("org_id")
+    ]
+    township = bundle.township["name_zh"].iloc[0] if len(bundle.township) == 1 else None
+    out["parent_id"] = NameIndex.from_frame(
+        orgs,
+        "org_id",
+        kind_field="level",
+        extra=[*file_orgs, *township_aliases(orgs, township)],
+        township=True,
+    )
+    out["site_id"] = NameIndex.from_frame(bundle.sites, "site_id")
+    out["chain_id"] = NameIndex.from_frame(bundle.chains, "chain_id")
     return out
-
-
-class LinkResolver:
-    """Resolves and checks one link field against the ids that exist."""
-
-    def __init__(self, field: str, ids: set[str], names: dict[str, str | None]) -> None:
-        self.field = field
-        self.ids = ids
-        self.names = names
-
-    def resolve(self, value: Any) -> tuple[str | None, bool]:
-        """(id, resolved_by_name) or (None, False) when it does not resolve."""
-        text = str(value).strip()
-        if text in self.ids:
-            return text, False
-        fid = self.names.get(text.lower())
-        return (fid, True) if fid else (None, False)
 
 
 def check_links(
@@ -76,52 +84,32 @@ def check_links(
         return
     villages = bundle.villages
     fields = {f.name: f for f in spec.fields}
-    resolvers = {
-        "village_code": LinkResolver(
-            "village_code", set(villages["code"].astype(str)), _name_index(villages, "code")
-        )
-    }
-    if spec.name == "party_orgs":
-        file_orgs = [(str(r.get("name_zh")), str(r.get("org_id"))) for r in rows if r.get("org_id")]
-        orgs = bundle.party_orgs
-        resolvers["parent_id"] = LinkResolver(
-            "parent_id",
-            set(orgs["org_id"].astype(str)) | {str(r.get("org_id")) for r in rows},
-            _name_index(orgs, "org_id", file_orgs),
-        )
-        resolvers["site_id"] = LinkResolver(
-            "site_id",
-            set(bundle.sites["site_id"].astype(str)),
-            _name_index(bundle.sites, "site_id"),
-        )
-        resolvers["chain_id"] = LinkResolver(
-            "chain_id",
-            set(bundle.chains["chain_id"].astype(str)),
-            _name_index(bundle.chains, "chain_id"),
-        )
+    indexes = _indexes(spec, rows, bundle)
     located = _locate(geoms, villages)
-    known = resolvers["village_code"].ids
+    known = indexes["village_code"].ids
     # A site must lie in the village it names (the store checks it on saving).
     mismatch = "error" if spec.name == "sites" else "warning"
     for index, props in enumerate(rows):
-        for name, resolver in resolvers.items():
+        for name, index_ in indexes.items():
             value = props.get(name)
             if value is None:
                 continue
-            fid, by_name = resolver.resolve(value)
-            if fid is None:
-                log.add(index, "link", "xfer_row_link_broken", fld=fields[name], value=value)
+            match = index_.match(value)
+            if match.id is None:
+                _report(index, match, fields[name], log)
                 props[name] = None if name != "village_code" else value
                 continue
-            props[name] = fid
-            if by_name:
+            props[name] = match.id
+            if match.how != "id":
                 log.add(
                     index,
                     "link_by_name",
-                    "xfer_row_link_by_name",
+                    "xfer_row_link_by_name"
+                    if match.how == "name"
+                    else "xfer_row_link_by_normalised_name",
                     fld=fields[name],
                     value=value,
-                    id=fid,
+                    id=match.id,
                     severity="info",
                 )
         assign = spec.name == "sites" or not (village_given or _non_village_branch(props))

@@ -29,6 +29,8 @@ class RowProblem(Messaged):
     value : the offending source value, where there is one
     fixable : an invalid geometry that ``repair_invalid=True`` would fix with make_valid
     feature_id : the row's feature id, when known
+    candidates : for a name that matched nothing or several things, what it may refer to
+        ("杏树坪村党支部(B03)", most similar first), for the planner to choose from
     """
 
     row: int
@@ -40,6 +42,7 @@ class RowProblem(Messaged):
     value: Any = None
     fixable: bool = False
     feature_id: str | None = None
+    candidates: tuple[str, ...] = ()
 
 
 class ProblemLog:
@@ -63,6 +66,7 @@ class ProblemLog:
         severity: Severity = "error",
         value: Any = None,
         fixable: bool = False,
+        candidates: tuple[str, ...] = (),
         **params: Any,
     ) -> None:
         row = self.raw.row_numbers[index] if index < len(self.raw.row_numbers) else index + 1
@@ -85,6 +89,7 @@ class ProblemLog:
                 value,
                 fixable,
                 self.ids.get(index),
+                candidates,
             )
         )
         if severity == "error":

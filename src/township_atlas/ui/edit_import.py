@@ -20,6 +20,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.text.labels import headers, tr
+from township_atlas.transfer.name_match import name_fixes
 from township_atlas.transfer.preview_tables import (
     PROBLEM_HEADERS,
     features_table,
@@ -289,6 +290,30 @@ def _after_read(
     _preview(bundle, lang, planned.plan)
 
 
+def _names_to_fix(plan, lang: str) -> None:
+    """Names that matched several things or nothing, once each with their rows and
+    choices, so the planner corrects the sheet in one pass (shown as a table: no markup)."""
+    fixes = name_fixes(plan.problems)
+    if not fixes:
+        return
+    st.markdown(f"**{tr('xfer_ui_names_title', lang)}**")
+    st.warning(tr("xfer_ui_names_help", lang), icon=":material/edit_note:")
+    labels = {f.name: f.label(lang) for f in LAYERS_BY_NAME[plan.layer].fields}
+    rows = [
+        {
+            tr("xfer_ui_names_name", lang): fix.value,
+            tr("xfer_ui_names_field", lang): labels.get(fix.field, fix.field),
+            tr("xfer_ui_names_problem", lang): tr(
+                "xfer_ui_names_ambiguous" if fix.ambiguous else "xfer_ui_names_unknown", lang
+            ),
+            tr("xfer_ui_names_rows", lang): "、".join(map(str, fix.rows)),
+            tr("xfer_ui_names_choices", lang): "、".join(fix.candidates) or "—",
+        }
+        for fix in fixes
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
 def _preview(bundle: Bundle, lang: str, plan) -> None:
     st.subheader(tr("xfer_ui_preview", lang))
     m = st.columns(4)
@@ -301,6 +326,7 @@ def _preview(bundle: Bundle, lang: str, plan) -> None:
     before = replaced_before(bundle, plan)
     st.caption(tr("xfer_ui_preview_legend", lang))
     diff_map(bundle, before, plan.features[:5000], key="edit_import_preview", height=420)
+    _names_to_fix(plan, lang)
     if plan.problems:
         st.markdown(f"**{tr('xfer_ui_problems', lang)}**")
         st.dataframe(

@@ -877,5 +877,38 @@ TEXT.update(
             "Sheet “{sheet}” looks like the data (a recognised header, {rows} rows) and is "
             "listed first; choose another if it is not.",
         ),
+        "xfer_row_name_ambiguous": (
+            "“{label_zh}”的值“{value}”可以指不止一个对象,不会替您猜测。请在表中改为以下之一"
+            "(名称或括号中的编号):{choices}。",
+            "'{label_en}' is '{value}', which fits more than one thing; it is not guessed. "
+            "Write one of these in the sheet instead (the name or the id in brackets): {choices}.",
+        ),
+        "xfer_row_name_unknown": (
+            "“{label_zh}”的值“{value}”找不到对应的对象。请在表中改为以下之一(名称或括号中的编号):"
+            "{choices};如果它还不存在,请先导入它。",
+            "'{label_en}' is '{value}', which matches nothing that exists. Write one of these "
+            "in the sheet instead (the name or the id in brackets): {choices}; if it does not "
+            "exist yet, import it first.",
+        ),
+        "xfer_row_link_by_normalised_name": (
+            "“{label_zh}”的值“{value}”去掉空格、全半角差别和“村”“党支部”等后缀后对应到 {id}。",
+            "'{label_en}' was '{value}'; ignoring spaces, full/half width and suffixes such as "
+            "村 or 党支部, it is {id}.",
+        ),
+        "xfer_ui_names_title": ("需要在表中改正的名称", "Names to correct in the sheet"),
+        "xfer_ui_names_help": (
+            "下列名称对应不到唯一的对象,这些行不会导入。请在表中把每个名称改为“可选”中的一项"
+            "(名称或编号),保存后重新上传。",
+            "These names do not match exactly one thing, so their rows are not imported. In "
+            "the sheet, change each name to one of its choices (name or id), save and upload "
+            "again.",
+        ),
+        "xfer_ui_names_name": ("表中的名称", "Name in the sheet"),
+        "xfer_ui_names_field": ("字段", "Field"),
+        "xfer_ui_names_problem": ("问题", "Problem"),
+        "xfer_ui_names_rows": ("行号", "Rows"),
+        "xfer_ui_names_choices": ("可选(按相似度)", "Choices (most similar first)"),
+        "xfer_ui_names_ambiguous": ("不止一个对象", "fits several"),
+        "xfer_ui_names_unknown": ("找不到", "matches nothing"),
     }
 )
