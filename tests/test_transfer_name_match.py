@@ -21,6 +21,8 @@ from township_atlas.transfer.name_match import (
     normalise,
 )
 
+from .test_edit_page import _import_tab, accounts, edit_page  # noqa: F401 (a fixture)
+
 WGS84 = CrsChoice("wgs84")
 
 
@@ -267,3 +269,36 @@ def test_a_site_village_written_without_cun_or_in_full_width_is_matched(sample_d
     assert [f["properties"]["village_code"] for f in plan.features] == ["V02", "V02"]
     (bad,) = plan.errors
     assert bad.row == 4 and bad.candidates[0] == "河湾村(V02)"
+
+
+# --- the import page ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_import_page_lists_each_name_to_fix_once_with_rows_and_choices(data_env):
+    bundle = Store(data_env).load().bundle
+    x, y = _point(bundle, "V02")
+    lines = ["名称,类型,产业,所在村,经度,纬度"]
+    lines += [f"河湾基地{i},示范基地,蔬菜,和湾,{x:.6f},{y:.6f}" for i in range(3)]
+    x3, y3 = _point(bundle, "V03")
+    lines += [f"杏树坪基地,示范基地,药材,杏树坪,{x3:.6f},{y3:.6f}"]  # matched: not listed
+    before = _digest(data_env)
+    at = _import_tab(edit_page("pia"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    at.file_uploader[0].set_value(("基地.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("需要在表中改正的名称" in m.value for m in at.markdown)
+    assert any("保存后重新上传" in w.value for w in at.warning)
+    table = next(d.value for d in at.dataframe if "表中的名称" in d.value.columns)
+    assert table.to_dict("records") == [
+        {
+            "表中的名称": "和湾",
+            "字段": "所在村",
+            "问题": "找不到",
+            "行号": "2、3、4",
+            "可选(按相似度)": table["可选(按相似度)"].iloc[0],
+        }
+    ]
+    assert table["可选(按相似度)"].iloc[0].startswith("河湾村(V02)")
+    assert {m.label: m.value for m in at.metric}["新增"] == "1"  # 杏树坪 is 杏树坪村
+    assert _digest(data_env) == before

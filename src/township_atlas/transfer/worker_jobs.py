@@ -5,6 +5,7 @@ and the field mapping, and plan the import, all in a worker process
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +15,8 @@ from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, sug
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
+from township_atlas.transfer.name_match import MAX_CANDIDATES
 from township_atlas.transfer.plan import ImportPlan, build_plan
-from township_atlas.transfer.problems import RowProblem
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
@@ -35,16 +36,10 @@ def _plain(value: Any) -> Any:
 def _capped_plan(plan: ImportPlan) -> ImportPlan:
     """The plan with problem values reduced to short plain values (they are only shown)."""
     plan.problems = [
-        RowProblem(
-            p.row,
-            p.field,
-            p.severity,
-            p.code,
-            p.message_zh,
-            p.message_en,
-            _plain(p.value),
-            p.fixable,
-            p.feature_id,
+        dataclasses.replace(
+            p,
+            value=_plain(p.value),
+            candidates=tuple(str(c)[:200] for c in p.candidates[:MAX_CANDIDATES]),
         )
         for p in plan.problems
     ]
