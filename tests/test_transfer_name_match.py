@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from township_atlas.storage.files import store as files_store
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer import CrsChoice, plan_import
 from township_atlas.transfer.name_match import (
@@ -21,7 +22,7 @@ from township_atlas.transfer.name_match import (
     normalise,
 )
 
-from .test_edit_page import _import_tab, accounts, edit_page  # noqa: F401 (a fixture)
+from .test_edit_page import _import_tab, accounts, edit_page, widget  # noqa: F401 (a fixture)
 
 WGS84 = CrsChoice("wgs84")
 
@@ -302,3 +303,29 @@ def test_the_import_page_lists_each_name_to_fix_once_with_rows_and_choices(data_
     assert table["可选(按相似度)"].iloc[0].startswith("河湾村(V02)")
     assert {m.label: m.value for m in at.metric}["新增"] == "1"  # 杏树坪 is 杏树坪村
     assert _digest(data_env) == before
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_choice_on_the_import_page_plans_again_with_it_and_is_saved(data_env):
+    bundle = Store(data_env).load().bundle
+    x, y = _point(bundle, "V02")
+    lines = ["名称,类型,产业,所在村,经度,纬度"]
+    lines += [f"河湾基地{i},示范基地,蔬菜,和湾,{x:.6f},{y:.6f}" for i in range(2)]
+    at = _import_tab(edit_page("pia"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    at.file_uploader[0].set_value(("基地.csv", data, "text/csv")).run()
+    assert {m.label: m.value for m in at.metric}["有错误未导入"] == "2"
+    pick = next(s for s in at.selectbox if s.label.startswith("或在这里为“和湾”"))
+    assert pick.options[1].startswith("河湾村(V02)")
+    pick.set_value(pick.options[1]).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["新增"], metrics["有错误未导入"]) == ("2", "0")
+    assert not any("需要在表中改正的名称" in m.value for m in at.markdown)
+    assert any("和湾 → V02" in c.value for c in at.caption)
+    widget(at, "button", "接受导入").click().run()
+    assert not at.exception
+    saved = files_store.read_records(data_env, "sites").values()
+    assert {
+        r["properties"]["village_code"] for r in saved if "河湾基地" in r["properties"]["name_zh"]
+    } == {"V02"}

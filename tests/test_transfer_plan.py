@@ -275,7 +275,10 @@ def test_suggested_crs_and_mapping_are_what_plan_import_uses() -> None:
 # --- the message table -------------------------------------------------------------------
 _SOURCES = Path(transfer_pkg.__file__).parent
 # The import and export tabs of the edit page draw their texts from the same table.
-_UI_SOURCES = [_SOURCES.parent / "ui" / "edit_import.py", _SOURCES.parent / "ui" / "edit_export.py"]
+_UI_SOURCES = [
+    _SOURCES.parent / "ui" / name
+    for name in ("edit_import.py", "import_names.py", "edit_export.py")
+]
 
 
 def test_every_message_key_used_exists_and_every_text_is_used() -> None:

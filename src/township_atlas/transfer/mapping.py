@@ -57,7 +57,8 @@ class FieldMapping:
     constants : our field -> one value for every row (e.g. ``{"kind": "market"}`` for a
         file of markets only); used where ``columns`` gives no column
     value_maps : our field -> {source text: stored value}, for coded values the automatic
-        recognition does not know
+        recognition does not know; for link fields (village_code, parent_id, site_id,
+        chain_id), the id the planner chose for a name that matched several things or none
     reasons : our field -> why the column was suggested
     """
 

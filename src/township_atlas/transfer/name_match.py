@@ -46,7 +46,7 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "group": frozenset({"group"}),
 }
 MAX_CANDIDATES = 5
-How = Literal["id", "name", "normalised", "ambiguous", "unknown"]
+How = Literal["id", "name", "normalised", "chosen", "ambiguous", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ class NameMatch:
     ----------
     value : the value as written (stripped)
     id : the id it refers to, or None (ambiguous or unknown)
-    how : "id", "name", "normalised", "ambiguous" or "unknown"
+    how : "id", "name", "normalised", "chosen" (the planner's choice), "ambiguous" or
+        "unknown"
     candidates : for "ambiguous" the ids it could be, for "unknown" the most similar
         ones; up to five, most similar first, one per id
     """
@@ -219,9 +220,14 @@ class NameIndex:
         names = {c.id: c for c in self._names(self.candidates)}
         return tuple(names[i] for i in order)
 
-    def match(self, value: Any) -> NameMatch:
-        """Match ``value``: exact id, exact name, normalised name (never a guess)."""
+    def match(self, value: Any, chosen: dict[str, Any] | None = None) -> NameMatch:
+        """Match ``value``: the planner's choice for it in ``chosen`` (written name -> id,
+        used only when that id exists), exact id, exact name, normalised name (never a
+        guess)."""
         text = str(value).strip()
+        pick = (chosen or {}).get(text)
+        if pick is not None and str(pick) in self.ids:
+            return NameMatch(text, str(pick), "chosen")
         if text in self.ids:
             return NameMatch(text, text, "id")
         folded = self._folded_ids.get(_clean(text))
@@ -246,6 +252,13 @@ class NameIndex:
             return NameMatch(text, found[0].id, how)
         ranked = self._similar(text, exact)
         return NameMatch(text, None, "ambiguous", ranked)
+
+
+def candidate_id(label: str) -> str:
+    """The id in a choice written as :meth:`Candidate.label` ("河湾村(V02)" -> "V02")."""
+    if label.endswith(")") and "(" in label:
+        return label[label.rindex("(") + 1 : -1]
+    return label
 
 
 def township_aliases(orgs: Any, township_name: Any) -> list[Candidate]:

@@ -204,7 +204,9 @@ def build_plan(
     village_given = (
         mapping.columns.get("village_code") is not None or "village_code" in mapping.constants
     )
-    check_links(spec, rows, geoms, bundle, log, village_given=village_given)
+    check_links(
+        spec, rows, geoms, bundle, log, village_given=village_given, chosen=mapping.value_maps
+    )
     check_required(spec, rows, log)
     report(0.85, "xfer_progress_compose")
     features, numbers, new, replaced, unchanged = [], [], [], [], []

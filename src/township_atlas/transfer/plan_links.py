@@ -73,12 +73,14 @@ def check_links(
     log: ProblemLog,
     *,
     village_given: bool,
+    chosen: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Resolve, check and fill the link fields of ``rows`` in place.
 
     A site without a village gets the one its location is in. A Party organisation does
     only when the source has no village column at all (``village_given`` False), because a
     blank there is meaningful: township organs and enterprise branches belong to no village.
+    ``chosen`` holds the planner's choices: field -> {written name: id}.
     """
     if spec.name not in ("sites", "party_orgs"):
         return
@@ -94,7 +96,7 @@ def check_links(
             value = props.get(name)
             if value is None:
                 continue
-            match = index_.match(value)
+            match = index_.match(value, (chosen or {}).get(name))
             if match.id is None:
                 _report(index, match, fields[name], log)
                 props[name] = None if name != "village_code" else value
@@ -104,9 +106,10 @@ def check_links(
                 log.add(
                     index,
                     "link_by_name",
-                    "xfer_row_link_by_name"
-                    if match.how == "name"
-                    else "xfer_row_link_by_normalised_name",
+                    {
+                        "name": "xfer_row_link_by_name",
+                        "normalised": "xfer_row_link_by_normalised_name",
+                    }.get(match.how, "xfer_row_link_chosen"),
                     fld=fields[name],
                     value=value,
                     id=match.id,

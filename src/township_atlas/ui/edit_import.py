@@ -20,7 +20,6 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.text.labels import headers, tr
-from township_atlas.transfer.name_match import name_fixes
 from township_atlas.transfer.preview_tables import (
     PROBLEM_HEADERS,
     features_table,
@@ -32,6 +31,7 @@ from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
 from township_atlas.ui.text import md_escape
 
 # Worker results for the current upload, keyed by (upload digest, choices): a small,
@@ -49,7 +49,7 @@ def _note_lines(notes: list[Any], lang: str) -> str:
 
 def clear_import() -> None:
     """Drop everything the import kept in the session (after accepting, or a new file)."""
-    for key in (CACHE, PLAN):
+    for key in (CACHE, PLAN, NAMES):
         st.session_state.pop(key, None)
 
 
@@ -180,11 +180,13 @@ def _plan_key(
     crs: Any = None,
     columns: dict[str, Any] | None = None,
     repair: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
-    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair)
+    chosen = tuple(sorted((f, n, i) for f, m in (names or {}).items() for n, i in m.items()))
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, chosen)
 
 
 def _after_read(
@@ -256,13 +258,17 @@ def _after_read(
             placeholder=tr("choose_placeholder", lang),
         )
     mapping.columns = chosen
+    names = chosen_names(digest)
+    mapping.value_maps = {**mapping.value_maps, **names}
     used = set(chosen.values())
     unused = [c for c in first.columns if c not in used]
     if unused:
         st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
     repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
     # --- plan and preview (in the worker, unless these choices were planned already) --
-    key = _plan_key(digest, bundle, layer, first.source, encoding, first, choice, chosen, repair)
+    key = _plan_key(
+        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, names
+    )
     planned = _run_preview(
         upload,
         data,
@@ -287,34 +293,10 @@ def _after_read(
     if planned.plan is None:  # pragma: no cover - a CRS was given, so a plan was made
         st.warning(tr("xfer_ui_need_epsg", lang))
         return
-    _preview(bundle, lang, planned.plan)
+    _preview(bundle, lang, planned.plan, digest)
 
 
-def _names_to_fix(plan, lang: str) -> None:
-    """Names that matched several things or nothing, once each with their rows and
-    choices, so the planner corrects the sheet in one pass (shown as a table: no markup)."""
-    fixes = name_fixes(plan.problems)
-    if not fixes:
-        return
-    st.markdown(f"**{tr('xfer_ui_names_title', lang)}**")
-    st.warning(tr("xfer_ui_names_help", lang), icon=":material/edit_note:")
-    labels = {f.name: f.label(lang) for f in LAYERS_BY_NAME[plan.layer].fields}
-    rows = [
-        {
-            tr("xfer_ui_names_name", lang): fix.value,
-            tr("xfer_ui_names_field", lang): labels.get(fix.field, fix.field),
-            tr("xfer_ui_names_problem", lang): tr(
-                "xfer_ui_names_ambiguous" if fix.ambiguous else "xfer_ui_names_unknown", lang
-            ),
-            tr("xfer_ui_names_rows", lang): "、".join(map(str, fix.rows)),
-            tr("xfer_ui_names_choices", lang): "、".join(fix.candidates) or "—",
-        }
-        for fix in fixes
-    ]
-    st.dataframe(rows, hide_index=True, width="stretch")
-
-
-def _preview(bundle: Bundle, lang: str, plan) -> None:
+def _preview(bundle: Bundle, lang: str, plan, digest: str) -> None:
     st.subheader(tr("xfer_ui_preview", lang))
     m = st.columns(4)
     m[0].metric(tr("xfer_ui_new", lang), len(plan.new_ids))
@@ -326,7 +308,7 @@ def _preview(bundle: Bundle, lang: str, plan) -> None:
     before = replaced_before(bundle, plan)
     st.caption(tr("xfer_ui_preview_legend", lang))
     diff_map(bundle, before, plan.features[:5000], key="edit_import_preview", height=420)
-    _names_to_fix(plan, lang)
+    names_to_fix(plan, lang, digest)
     if plan.problems:
         st.markdown(f"**{tr('xfer_ui_problems', lang)}**")
         st.dataframe(

@@ -910,5 +910,15 @@ TEXT.update(
         "xfer_ui_names_choices": ("可选(按相似度)", "Choices (most similar first)"),
         "xfer_ui_names_ambiguous": ("不止一个对象", "fits several"),
         "xfer_ui_names_unknown": ("找不到", "matches nothing"),
+        "xfer_row_link_chosen": (
+            "“{label_zh}”的值“{value}”按您在导入页的选择对应到 {id}。",
+            "'{label_en}' was '{value}'; it is {id}, as you chose on the import page.",
+        ),
+        "xfer_ui_names_pick": (
+            "或在这里为“{value}”({field},第 {rows} 行)选一项,然后重新检查:",
+            "Or choose what “{value}” ({field}, rows {rows}) is here, and it is checked again:",
+        ),
+        "xfer_ui_names_pick_none": ("不选(在表中改正)", "None (correct the sheet)"),
+        "xfer_ui_names_chosen": ("已选择:{pairs}", "Chosen: {pairs}"),
     }
 )
