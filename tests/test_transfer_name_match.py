@@ -17,6 +17,7 @@ from township_atlas.transfer import CrsChoice, plan_import
 from township_atlas.transfer.name_match import (
     Candidate,
     NameIndex,
+    candidate_id,
     compatible,
     name_fixes,
     normalise,
@@ -329,3 +330,11 @@ def test_a_choice_on_the_import_page_plans_again_with_it_and_is_saved(data_env):
     assert {
         r["properties"]["village_code"] for r in saved if "河湾基地" in r["properties"]["name_zh"]
     } == {"V02"}
+
+
+def test_a_planners_choice_is_used_only_when_its_id_exists() -> None:
+    chosen = ORGS.match("杏树坪党支部", {"杏树坪党支部": "B11"})
+    assert (chosen.id, chosen.how) == ("B11", "chosen")
+    stale = ORGS.match("杏树坪党支部", {"杏树坪党支部": "B99"})
+    assert (stale.id, stale.how) == (None, "ambiguous")
+    assert candidate_id("河湾村(二组)(V02)") == "V02" and candidate_id("V02") == "V02"

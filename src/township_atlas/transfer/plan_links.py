@@ -47,10 +47,14 @@ def _indexes(spec: LayerSpec, rows: list[dict[str, Any]], bundle: Bundle) -> dic
     if spec.name != "party_orgs":
         return out
     orgs = bundle.party_orgs
-    file_orgs = [
-        Candidate(str(r["org_id"]), str(r.get("name_zh") or r["org_id"]).strip(), r.get("level"))
+    file_orgs = [  # the sheet's own organisations may be parents of its other rows
+        Candidate(
+            str(r["org_id"]),
+            name.strip() if isinstance(name := r.get("name_zh"), str) else str(r["org_id"]),
+            level if isinstance(level := r.get("level"), str) else None,
+        )
         for r in rows
-        if r.get("org_id")
+        if isinstance(r.get("org_id"), str)
     ]
     township = bundle.township["name_zh"].iloc[0] if len(bundle.township) == 1 else None
     out["parent_id"] = NameIndex.from_frame(
