@@ -9,6 +9,7 @@ SRS, GeoJSON ``crs``). Each may have its axes swapped (latitude or northing firs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -21,6 +22,7 @@ from pyproj.exceptions import CRSError
 from township_atlas.geo import china_shifts as gcj
 from township_atlas.geo.gauss_kruger import CrsGuess, gauss_kruger_epsg, guess_source_crs
 from township_atlas.text.bilingual import pick
+from township_atlas.transfer.crs_evidence import MARGIN, MATCH_MAX_M, Fit, decide, measure_fit
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.raw import RawLayer
@@ -33,7 +35,6 @@ CrsKind = Literal["declared", "wgs84", "cgcs2000", "gcj02", "bd09", "gauss_kruge
 _GK3 = range(4513, 4534)  # CGCS2000 3-degree zones 25-45 with zone prefix
 _GK6 = range(4491, 4502)  # CGCS2000 6-degree zones 13-23 with zone prefix
 _SAMPLE = 200_000  # vertices looked at to suggest a CRS
-_FIT_PROBES = 2000  # features tried against the township boundary
 _GCJ_HINTS = ("gcj", "gaode", "amap", "高德", "火星", "腾讯", "tencent", "qq地图")
 _BD_HINTS = ("bd09", "baidu", "百度")
 
@@ -98,12 +99,41 @@ def _declared(raw: RawLayer) -> pyproj.CRS | None:
 
 def _wgs_like(crs: pyproj.CRS) -> bool:
     """Geographic WGS84 or CGCS2000 (EPSG:4326/4490, CRS84): no conversion needed."""
+    return _datum_family(crs) in ("wgs84", "cgcs2000")
+
+
+_CGCS_DATUM = re.compile(
+    r"china.?(geodetic.?coordinate.?system.?)?2000|cgcs.?2000|^d_2000$|^s_2000$"
+)
+
+
+def _datum_family(crs: pyproj.CRS) -> str | None:
+    """For a geographic CRS: "wgs84", "cgcs2000", "beijing1954", "xian1980" or "other";
+    None for a projected one. ESRI names (GCS_China_Geodetic_Coordinate_System_2000,
+    CGCS_2000 / D_2000, D_China_2000, D_Beijing_1954, D_Xian_1980) are recognised."""
     if not crs.is_geographic:
-        return False
-    if crs.to_epsg() in (4326, 4490, 4979, 4480):
-        return True
-    datum = (crs.datum.name if crs.datum else "").lower()
-    return "wgs" in datum or "china geodetic coordinate system 2000" in datum
+        return None
+    epsg = crs.to_epsg()
+    if epsg in (4326, 4979):
+        return "wgs84"
+    if epsg in (4490, 4480):
+        return "cgcs2000"
+    if epsg == 4214:
+        return "beijing1954"
+    if epsg == 4610:
+        return "xian1980"
+    names = [(crs.datum.name if crs.datum else ""), crs.name]
+    names += [crs.ellipsoid.name if crs.ellipsoid else ""]
+    low = [n.lower().replace(" ", "_") for n in names]
+    if any(_CGCS_DATUM.search(n) for n in low):
+        return "cgcs2000"
+    if any("beijing" in n and "1954" in n for n in low):
+        return "beijing1954"
+    if any(("xian" in n or "xi_an" in n) and "1980" in n for n in low):
+        return "xian1980"
+    if any("wgs" in n and "84" in n for n in low):
+        return "wgs84"
+    return "other"
 
 
 def describe_declared(raw: RawLayer) -> str | None:
@@ -148,43 +178,163 @@ def _from_guess(guess: CrsGuess) -> CrsChoice | None:
     return None
 
 
-def _name_hint(raw: RawLayer) -> CrsChoice | None:
-    words = " ".join([raw.name, *raw.columns]).lower()
+def _clues(raw: RawLayer) -> list[tuple[str, str, bool]]:
+    """GCJ-02/BD-09 words in the file name or column names: (kind, word, whether it is in a
+    coordinate column's name). Evidence only, never a verdict."""
+    coord_cols = []
     if raw.coordinates is not None:
-        words += " " + " ".join(c or "" for c in (raw.coordinates.lon, raw.coordinates.lat)).lower()
-    if any(h in words for h in _BD_HINTS):
-        return CrsChoice("bd09")
-    if any(h in words for h in _GCJ_HINTS):
-        return CrsChoice("gcj02")
-    return None
+        coord_cols = [(c or "").lower() for c in (raw.coordinates.lon, raw.coordinates.lat)]
+    words = " ".join([raw.name, *raw.columns]).lower()
+    found: list[tuple[str, str, bool]] = []
+    for kind, hints in (("bd09", _BD_HINTS), ("gcj02", _GCJ_HINTS)):
+        for word in hints:
+            in_coord = any(word in c for c in coord_cols)
+            if in_coord or word in words:
+                found.append((kind, word, in_coord))
+    return found
 
 
-def _fit_counts(raw: RawLayer, bundle: Bundle, base: CrsChoice) -> dict[str, int] | None:
-    """How many features land inside the township as WGS84, GCJ-02 and BD-09."""
-    if len(bundle.township) != 1 or bundle.township.geometry.iloc[0] is None:
-        return None
-    township = bundle.township.geometry.iloc[0].buffer(1e-6)
-    shapely.prepare(township)
-    present = [i for i, g in enumerate(raw.geometries) if g is not None][:_FIT_PROBES]
-    if not present:
-        return None
-    probe = RawLayer(raw.name, raw.format, [], [{}] * len(present), raw.geometries[present], [])
-    counts = {}
-    for kind in ("wgs84", "gcj02", "bd09"):
-        geoms = to_wgs84(probe, CrsChoice(kind, swap_axes=base.swap_axes))
-        points = shapely.point_on_surface(geoms)
-        counts[kind] = int(shapely.contains(township, points).sum())
-    return counts
+_SOURCE_WORD = {"shapefile": ".prj", "gpkg": "GeoPackage", "geojson": "GeoJSON crs"}
+_SHORT = {"wgs84": "WGS84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def _evidence_notes(
+    raw: RawLayer, declared: pyproj.CRS | None, described: str | None
+) -> tuple[list[Note], str | None]:
+    """What the file says about its CRS, as notes, and the lon/lat kind its labels declare
+    ("wgs84", "cgcs2000", "gcj02", "bd09"; None when they declare none)."""
+    notes: list[Note] = []
+    label: str | None = None
+    family = _datum_family(declared) if declared is not None else None
+    source = _SOURCE_WORD.get(raw.format, raw.format)
+    if raw.format == "kml":
+        notes.append(Note.of("xfer_crs_ev_kml"))
+        label = "wgs84"
+    elif raw.format == "geojson" and declared is None:
+        notes.append(Note.of("xfer_crs_ev_geojson"))
+        label = "wgs84"
+    elif family in ("wgs84", "cgcs2000"):
+        notes.append(Note.of(f"xfer_crs_ev_declared_{family}", source=source, crs=described))
+        label = family
+    elif family is not None:  # Beijing 1954, Xian 1980 or another geographic datum
+        notes.append(Note.of("xfer_crs_ev_declared_old", source=source, crs=described))
+    for kind, word, in_coord in _clues(raw):
+        where = "coord" if in_coord else "name"
+        notes.append(Note.of(f"xfer_crs_ev_{where}_{kind}", word=word))
+        if in_coord and label is None:
+            label = kind
+    return notes, label
+
+
+def _fit_notes(fit: Fit, keys: list[str]) -> list[Note]:
+    def dists(values: dict[str, float]) -> str:
+        return ", ".join(f"{_SHORT[k]} {values[k]:,.0f} m" for k in keys)
+
+    def counts(values: dict[str, int]) -> str:
+        return ", ".join(f"{_SHORT[k]} {values[k]}" for k in keys)
+
+    notes = []
+    if fit.match_m:
+        notes.append(Note.of("xfer_crs_ev_match", n=fit.matched, dists=dists(fit.match_m)))
+    if fit.outline_m:
+        notes.append(Note.of("xfer_crs_ev_outline", dists=dists(fit.outline_m)))
+    if fit.village_hits:
+        notes.append(Note.of("xfer_crs_ev_village", n=fit.named, hits=counts(fit.village_hits)))
+    if fit.inside:
+        notes.append(Note.of("xfer_crs_ev_inside", total=fit.probed, counts=counts(fit.inside)))
+    return notes
+
+
+def _joined(key: str, heads: list[Note], notes: list[Note]) -> Note:
+    """One note: the decision first, then the evidence it rests on, one per line."""
+    zh = "".join(h.message_zh for h in heads) + "".join(f"\n- {n.message_zh}" for n in notes)
+    en = " ".join(h.message_en for h in heads) + "".join(f"\n- {n.message_en}" for n in notes)
+    return Note(key, zh, en)
+
+
+def _lonlat_suggestion(
+    raw: RawLayer,
+    bundle: Bundle | None,
+    guessed: CrsChoice,
+    declared: pyproj.CRS | None,
+    described: str | None,
+    pre: tuple[Note, ...] = (),
+) -> CrsSuggestion:
+    """Weigh the fit of WGS84/CGCS2000, GCJ-02 and BD-09 against the file's own labels."""
+    swap = guessed.swap_axes
+    evidence, label = _evidence_notes(raw, declared, described)
+    base: CrsKind = "cgcs2000" if label == "cgcs2000" else "wgs84"
+    cands = {k: CrsChoice(k, swap_axes=swap) for k in (base, "gcj02", "bd09")}
+    keys = list(cands)
+    first = ((CrsChoice("declared"),) if declared is not None else ()) + tuple(cands.values())
+    options = first + tuple(c for c in CHOICES if c not in first)
+    if swap:
+        evidence.insert(0, Note.of("xfer_crs_reason_swapped"))
+    fit = Fit()
+    if bundle is not None and len(bundle.township):
+        funcs = {k: (lambda g, c=c: to_wgs84(_probe(raw, g), c)) for k, c in cands.items()}
+        fit = measure_fit(raw.records, raw.columns, raw.geometries, bundle, funcs)
+    verdict = decide(fit)
+    notes = evidence + _fit_notes(fit, keys)
+    heads = list(pre)
+    if verdict.key is not None:
+        name = _SHORT[verdict.key]
+        if verdict.basis == "inside":
+            others = [k for k in keys if k != verdict.key]
+            key = f"xfer_crs_reason_fit_{verdict.key}"
+            if verdict.key not in ("gcj02", "bd09"):
+                key = "xfer_crs_reason_fit_inside"
+            heads.append(
+                Note.of(
+                    key,
+                    inside=fit.inside[verdict.key],
+                    wgs=max(fit.inside[k] for k in others),
+                    total=fit.probed,
+                    choice=name,
+                )
+            )
+        else:
+            key = f"xfer_crs_choose_{verdict.basis}"
+            heads.append(Note.of(key, choice=name, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
+        same = {label, verdict.key} <= {"wgs84", "cgcs2000"}
+        if label is not None and label != verdict.key and not same:
+            heads.append(Note.of("xfer_crs_conflict", label=_SHORT[label], choice=name))
+        clues = {k for k, _, in_coord in _clues(raw) if not in_coord} - {verdict.key}
+        if clues:
+            heads.append(Note.of("xfer_crs_name_overruled", choice=name))
+        return CrsSuggestion(cands[verdict.key], _joined(key, heads, notes), described, options)
+    clue_kinds = {k for k, _, _ in _clues(raw)}
+    if label is not None and clue_kinds <= {label}:
+        heads.append(Note.of("xfer_crs_follow_label", choice=_SHORT[label]))
+        chosen = cands.get(label) or CrsChoice(label, swap_axes=swap)  # type: ignore[arg-type]
+        return CrsSuggestion(
+            chosen, _joined("xfer_crs_follow_label", heads, notes), described, options
+        )
+    if label is not None or clue_kinds:
+        key = "xfer_crs_ask_conflict"
+    elif bundle is None or not len(bundle.township):
+        key = "xfer_crs_ask_no_township"
+    else:
+        key = "xfer_crs_ask_nothing"
+    heads.append(Note.of(key, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
+    return CrsSuggestion(None, _joined(key, heads, notes), described, options)
+
+
+def _probe(raw: RawLayer, geoms: np.ndarray) -> RawLayer:
+    return RawLayer(raw.name, raw.format, [], [{}] * len(geoms), geoms, [])
 
 
 def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
     """Suggest the source CRS of ``raw`` with a reason the planner can check.
 
-    Uses, in order: the declared CRS when the coordinates agree with it; the value ranges
-    (degrees, swapped degrees, Gauss-Krüger metres with a zone prefix, see
-    :func:`township_atlas.geo.gauss_kruger.guess_source_crs`); GCJ-02/BD-09 hints in the file and
-    column names; and, given the ``bundle``, which of WGS84/GCJ-02/BD-09 puts clearly more
-    features inside the township.
+    Projected numbers: the declared CRS when the numbers agree with it, else the
+    Gauss-Krüger zone from the eastings' prefix (see
+    :func:`township_atlas.geo.gauss_kruger.guess_source_crs`). Longitude/latitude: WGS84
+    (or CGCS2000), GCJ-02 and BD-09 are judged by how well the file fits what ``bundle``
+    holds (:mod:`township_atlas.transfer.crs_evidence`); the file's own labels (.prj, KML,
+    ``crs`` member, coordinate column names) are followed only when the fit cannot tell,
+    and a file name never decides. When nothing decides, ``choice`` is None and the reason
+    says why: the planner chooses among ``options``.
     """
     declared = _declared(raw)
     described = describe_declared(raw)
@@ -193,43 +343,25 @@ def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
     guessed = _from_guess(guess) if guess else None
     if guess is None:
         return CrsSuggestion(None, Note.of("xfer_crs_no_coordinates"), described, options)
-    if declared is not None and not _wgs_like(declared):
-        if guessed is None or guessed.kind != "wgs84":
-            return CrsSuggestion(
-                CrsChoice("declared"),
-                Note.of("xfer_crs_reason_declared", crs=described),
-                described,
-                options,
-            )
+    lonlat = guessed is not None and guessed.kind == "wgs84"
+    if declared is not None and _datum_family(declared) is None:  # a projected declaration
+        if not lonlat:
+            note = Note.of("xfer_crs_reason_declared", crs=described)
+            return CrsSuggestion(CrsChoice("declared"), note, described, options)
         found = {"found": guess.message_zh, "found_en": guess.message_en}
-        note = Note.of("xfer_crs_reason_declared_mismatch", crs=described, **found)
-        return CrsSuggestion(guessed, note, described, options)
+        mismatch = Note.of("xfer_crs_reason_declared_mismatch", crs=described, **found)
+        result = _lonlat_suggestion(raw, bundle, guessed, None, None, (mismatch,))
+        key = mismatch.key if result.choice is not None else result.reason.key
+        reason = Note(key, result.reason.message_zh, result.reason.message_en)
+        opts = (CrsChoice("declared"), *result.options)
+        return CrsSuggestion(result.choice, reason, described, opts)
     if guessed is None:
         note = Note.of("xfer_crs_reason_unknown", found=guess.message_zh, found_en=guess.message_en)
         return CrsSuggestion(None, note, described, options)
     if guessed.kind == "gauss_kruger":
         note = Note.of("xfer_crs_reason_gk", found=guess.message_zh, found_en=guess.message_en)
         return CrsSuggestion(guessed, note, described, options)
-    if guessed.swap_axes:
-        return CrsSuggestion(guessed, Note.of("xfer_crs_reason_swapped"), described, options)
-    if declared is not None and declared.to_epsg() == 4490:
-        guessed = CrsChoice("cgcs2000")
-    hint = _name_hint(raw)
-    if hint is not None:
-        return CrsSuggestion(hint, Note.of(f"xfer_crs_reason_hint_{hint.kind}"), described, options)
-    counts = _fit_counts(raw, bundle, guessed) if bundle is not None else None
-    if counts:
-        total = min(len(raw), _FIT_PROBES)
-        best = max(("gcj02", "bd09"), key=lambda k: counts[k])
-        if counts[best] >= 0.9 * total and counts[best] - counts["wgs84"] >= max(1, 0.05 * total):
-            note = Note.of(
-                f"xfer_crs_reason_fit_{best}", inside=counts[best], wgs=counts["wgs84"], total=total
-            )
-            return CrsSuggestion(
-                CrsChoice(best, swap_axes=guessed.swap_axes), note, described, options
-            )
-    key = "xfer_crs_reason_declared_wgs" if declared is not None else "xfer_crs_reason_lonlat"
-    return CrsSuggestion(guessed, Note.of(key, crs=described or ""), described, options)
+    return _lonlat_suggestion(raw, bundle, guessed, declared, described)
 
 
 def _pyproj_func(source: pyproj.CRS) -> Callable[[np.ndarray], np.ndarray]:
