@@ -194,3 +194,17 @@ def test_a_polygon_reaching_400_m_outside_says_how_far(sample_dir: Path) -> None
     assert km == pytest.approx(0.40, abs=0.011)
     assert "伸出乡镇边界之外约" in problem.message_zh
     assert Store(sample_dir).load().bundle.villages.equals(bundle.villages)  # nothing written
+
+
+def test_village_outlines_in_gcj02_are_recognised_by_the_stored_lines() -> None:
+    # Village outlines without any attribute that matches: their vertices lie on the stored
+    # village lines only when read as GCJ-02.
+    geoms = shifts.transform_geometries(BUNDLE.villages.geometry, shifts.wgs84_to_gcj02)
+    frame = gpd.GeoDataFrame({"fid": range(len(geoms))}, geometry=list(geoms), crs=4326)
+    raw = read_upload("outlines.geojson", frame.to_json().encode())
+    suggestion = suggest_crs(raw, BUNDLE)
+    assert suggestion.choice == CrsChoice("gcj02"), suggestion.reason.message_en
+    assert suggestion.reason.key == "xfer_crs_choose_outline"
+    assert "GeoJSON 规定为 WGS84" in suggestion.reason.message_zh  # the format's rule, overruled
+    truth = np.asarray(list(BUNDLE.villages.geometry), dtype=object)
+    assert max_distance_m(to_wgs84(raw, suggestion.choice), truth) < 1.0
