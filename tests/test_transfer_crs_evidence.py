@@ -208,3 +208,13 @@ def test_village_outlines_in_gcj02_are_recognised_by_the_stored_lines() -> None:
     assert "GeoJSON 规定为 WGS84" in suggestion.reason.message_zh  # the format's rule, overruled
     truth = np.asarray(list(BUNDLE.villages.geometry), dtype=object)
     assert max_distance_m(to_wgs84(raw, suggestion.choice), truth) < 1.0
+
+
+def test_matches_that_fit_no_candidate_ask_instead_of_choosing() -> None:
+    # Names of stored sites at positions ~2 km away from them: no candidate fits within
+    # 30 m, so nothing is chosen, and the reason gives the distances measured.
+    raw = read_upload("points.csv", table(XY[:, 0] + 0.02, XY[:, 1]))
+    suggestion = suggest_crs(raw, BUNDLE)
+    assert suggestion.choice is None
+    assert suggestion.reason.key == "xfer_crs_ask_unclear"
+    assert "features match existing ones" in suggestion.reason.message_en

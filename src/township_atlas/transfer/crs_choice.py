@@ -314,6 +314,8 @@ def _lonlat_suggestion(
         key = "xfer_crs_ask_conflict"
     elif bundle is None or not len(bundle.township):
         key = "xfer_crs_ask_no_township"
+    elif fit.match_m or fit.outline_m or fit.village_hits:
+        key = "xfer_crs_ask_unclear"
     else:
         key = "xfer_crs_ask_nothing"
     heads.append(Note.of(key, limit=int(MATCH_MAX_M), margin=int(MARGIN)))

@@ -999,5 +999,12 @@ TEXT.update(
             "GeoJSON is defined as WGS84 longitude/latitude (but GeoJSON from online maps is "
             "often GCJ-02).",
         ),
+        "xfer_crs_ask_unclear": (
+            "无法确定坐标系:与本乡已有数据比较后,没有一个坐标系明显更吻合(需中位距离不超过 {limit} 米,"
+            "且比其他坐标系好 {margin} 倍以上)。请在下面选择,并在预览中核对位置。",
+            "The coordinate system cannot be told: compared with the township's data, none "
+            "fits clearly better (that needs a median distance of at most {limit} m, {margin}× "
+            "better than the next). Choose below and check the positions in the preview.",
+        ),
     }
 )
