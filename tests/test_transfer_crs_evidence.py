@@ -218,3 +218,17 @@ def test_matches_that_fit_no_candidate_ask_instead_of_choosing() -> None:
     assert suggestion.choice is None
     assert suggestion.reason.key == "xfer_crs_ask_unclear"
     assert "features match existing ones" in suggestion.reason.message_en
+
+
+def test_gauss_kruger_metres_without_zone_prefix_are_judged_by_the_fit() -> None:
+    # CGCS2000 3° Gauss-Krüger CM 105°E without zone prefix (EPSG:4544): before, only
+    # "give the EPSG code"; now the meridians near the township are tried on the stored sites.
+    x, y = pyproj.Transformer.from_crs(4326, 4544, always_xy=True).transform(XY[:, 0], XY[:, 1])
+    raw = read_upload("survey.csv", table(x, y))
+    suggestion = suggest_crs(raw, BUNDLE)
+    assert suggestion.choice == CrsChoice("epsg", epsg=4544), suggestion.reason.message_en
+    assert suggestion.reason.key == "xfer_crs_choose_match"
+    assert "EPSG:4543" in suggestion.reason.message_en  # the others tried are named
+    assert max_distance_m(to_wgs84(raw, suggestion.choice), TRUTH) < 1.0
+    # Without anything to match, it is still asked (same numbers, new names, no township).
+    assert suggest_crs(raw).choice is None

@@ -9,7 +9,6 @@ SRS, GeoJSON ``crs``). Each may have its axes swapped (latitude or northing firs
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -23,6 +22,14 @@ from township_atlas.geo import china_shifts as gcj
 from township_atlas.geo.gauss_kruger import CrsGuess, gauss_kruger_epsg, guess_source_crs
 from township_atlas.text.bilingual import pick
 from township_atlas.transfer.crs_evidence import MARGIN, MATCH_MAX_M, Fit, decide, measure_fit
+from township_atlas.transfer.crs_reasons import (
+    SHORT_NAMES,
+    clues,
+    datum_family,
+    evidence_notes,
+    fit_notes,
+    joined,
+)
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.raw import RawLayer
@@ -35,8 +42,6 @@ CrsKind = Literal["declared", "wgs84", "cgcs2000", "gcj02", "bd09", "gauss_kruge
 _GK3 = range(4513, 4534)  # CGCS2000 3-degree zones 25-45 with zone prefix
 _GK6 = range(4491, 4502)  # CGCS2000 6-degree zones 13-23 with zone prefix
 _SAMPLE = 200_000  # vertices looked at to suggest a CRS
-_GCJ_HINTS = ("gcj", "gaode", "amap", "高德", "火星", "腾讯", "tencent", "qq地图")
-_BD_HINTS = ("bd09", "baidu", "百度")
 
 
 @dataclass(frozen=True)
@@ -99,41 +104,7 @@ def _declared(raw: RawLayer) -> pyproj.CRS | None:
 
 def _wgs_like(crs: pyproj.CRS) -> bool:
     """Geographic WGS84 or CGCS2000 (EPSG:4326/4490, CRS84): no conversion needed."""
-    return _datum_family(crs) in ("wgs84", "cgcs2000")
-
-
-_CGCS_DATUM = re.compile(
-    r"china.?(geodetic.?coordinate.?system.?)?2000|cgcs.?2000|^d_2000$|^s_2000$"
-)
-
-
-def _datum_family(crs: pyproj.CRS) -> str | None:
-    """For a geographic CRS: "wgs84", "cgcs2000", "beijing1954", "xian1980" or "other";
-    None for a projected one. ESRI names (GCS_China_Geodetic_Coordinate_System_2000,
-    CGCS_2000 / D_2000, D_China_2000, D_Beijing_1954, D_Xian_1980) are recognised."""
-    if not crs.is_geographic:
-        return None
-    epsg = crs.to_epsg()
-    if epsg in (4326, 4979):
-        return "wgs84"
-    if epsg in (4490, 4480):
-        return "cgcs2000"
-    if epsg == 4214:
-        return "beijing1954"
-    if epsg == 4610:
-        return "xian1980"
-    names = [(crs.datum.name if crs.datum else ""), crs.name]
-    names += [crs.ellipsoid.name if crs.ellipsoid else ""]
-    low = [n.lower().replace(" ", "_") for n in names]
-    if any(_CGCS_DATUM.search(n) for n in low):
-        return "cgcs2000"
-    if any("beijing" in n and "1954" in n for n in low):
-        return "beijing1954"
-    if any(("xian" in n or "xi_an" in n) and "1980" in n for n in low):
-        return "xian1980"
-    if any("wgs" in n and "84" in n for n in low):
-        return "wgs84"
-    return "other"
+    return datum_family(crs) in ("wgs84", "cgcs2000")
 
 
 def describe_declared(raw: RawLayer) -> str | None:
@@ -178,80 +149,6 @@ def _from_guess(guess: CrsGuess) -> CrsChoice | None:
     return None
 
 
-def _clues(raw: RawLayer) -> list[tuple[str, str, bool]]:
-    """GCJ-02/BD-09 words in the file name or column names: (kind, word, whether it is in a
-    coordinate column's name). Evidence only, never a verdict."""
-    coord_cols = []
-    if raw.coordinates is not None:
-        coord_cols = [(c or "").lower() for c in (raw.coordinates.lon, raw.coordinates.lat)]
-    words = " ".join([raw.name, *raw.columns]).lower()
-    found: list[tuple[str, str, bool]] = []
-    for kind, hints in (("bd09", _BD_HINTS), ("gcj02", _GCJ_HINTS)):
-        for word in hints:
-            in_coord = any(word in c for c in coord_cols)
-            if in_coord or word in words:
-                found.append((kind, word, in_coord))
-    return found
-
-
-_SOURCE_WORD = {"shapefile": ".prj", "gpkg": "GeoPackage", "geojson": "GeoJSON crs"}
-_SHORT = {"wgs84": "WGS84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02", "bd09": "BD-09"}
-
-
-def _evidence_notes(
-    raw: RawLayer, declared: pyproj.CRS | None, described: str | None
-) -> tuple[list[Note], str | None]:
-    """What the file says about its CRS, as notes, and the lon/lat kind its labels declare
-    ("wgs84", "cgcs2000", "gcj02", "bd09"; None when they declare none)."""
-    notes: list[Note] = []
-    label: str | None = None
-    family = _datum_family(declared) if declared is not None else None
-    source = _SOURCE_WORD.get(raw.format, raw.format)
-    if raw.format == "kml":
-        notes.append(Note.of("xfer_crs_ev_kml"))
-        label = "wgs84"
-    elif raw.format == "geojson" and declared is None:
-        notes.append(Note.of("xfer_crs_ev_geojson"))
-        label = "wgs84"
-    elif family in ("wgs84", "cgcs2000"):
-        notes.append(Note.of(f"xfer_crs_ev_declared_{family}", source=source, crs=described))
-        label = family
-    elif family is not None:  # Beijing 1954, Xian 1980 or another geographic datum
-        notes.append(Note.of("xfer_crs_ev_declared_old", source=source, crs=described))
-    for kind, word, in_coord in _clues(raw):
-        where = "coord" if in_coord else "name"
-        notes.append(Note.of(f"xfer_crs_ev_{where}_{kind}", word=word))
-        if in_coord and label is None:
-            label = kind
-    return notes, label
-
-
-def _fit_notes(fit: Fit, keys: list[str]) -> list[Note]:
-    def dists(values: dict[str, float]) -> str:
-        return ", ".join(f"{_SHORT[k]} {values[k]:,.0f} m" for k in keys)
-
-    def counts(values: dict[str, int]) -> str:
-        return ", ".join(f"{_SHORT[k]} {values[k]}" for k in keys)
-
-    notes = []
-    if fit.match_m:
-        notes.append(Note.of("xfer_crs_ev_match", n=fit.matched, dists=dists(fit.match_m)))
-    if fit.outline_m:
-        notes.append(Note.of("xfer_crs_ev_outline", dists=dists(fit.outline_m)))
-    if fit.village_hits:
-        notes.append(Note.of("xfer_crs_ev_village", n=fit.named, hits=counts(fit.village_hits)))
-    if fit.inside:
-        notes.append(Note.of("xfer_crs_ev_inside", total=fit.probed, counts=counts(fit.inside)))
-    return notes
-
-
-def _joined(key: str, heads: list[Note], notes: list[Note]) -> Note:
-    """One note: the decision first, then the evidence it rests on, one per line."""
-    zh = "".join(h.message_zh for h in heads) + "".join(f"\n- {n.message_zh}" for n in notes)
-    en = " ".join(h.message_en for h in heads) + "".join(f"\n- {n.message_en}" for n in notes)
-    return Note(key, zh, en)
-
-
 def _lonlat_suggestion(
     raw: RawLayer,
     bundle: Bundle | None,
@@ -262,7 +159,7 @@ def _lonlat_suggestion(
 ) -> CrsSuggestion:
     """Weigh the fit of WGS84/CGCS2000, GCJ-02 and BD-09 against the file's own labels."""
     swap = guessed.swap_axes
-    evidence, label = _evidence_notes(raw, declared, described)
+    evidence, label = evidence_notes(raw, declared, described)
     base: CrsKind = "cgcs2000" if label == "cgcs2000" else "wgs84"
     cands = {k: CrsChoice(k, swap_axes=swap) for k in (base, "gcj02", "bd09")}
     keys = list(cands)
@@ -275,10 +172,10 @@ def _lonlat_suggestion(
         funcs = {k: (lambda g, c=c: to_wgs84(_probe(raw, g), c)) for k, c in cands.items()}
         fit = measure_fit(raw.records, raw.columns, raw.geometries, bundle, funcs)
     verdict = decide(fit)
-    notes = evidence + _fit_notes(fit, keys)
+    notes = evidence + fit_notes(fit, keys)
     heads = list(pre)
     if verdict.key is not None:
-        name = _SHORT[verdict.key]
+        name = SHORT_NAMES[verdict.key]
         if verdict.basis == "inside":
             others = [k for k in keys if k != verdict.key]
             key = f"xfer_crs_reason_fit_{verdict.key}"
@@ -298,17 +195,17 @@ def _lonlat_suggestion(
             heads.append(Note.of(key, choice=name, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
         same = {label, verdict.key} <= {"wgs84", "cgcs2000"}
         if label is not None and label != verdict.key and not same:
-            heads.append(Note.of("xfer_crs_conflict", label=_SHORT[label], choice=name))
-        clues = {k for k, _, in_coord in _clues(raw) if not in_coord} - {verdict.key}
-        if clues:
+            heads.append(Note.of("xfer_crs_conflict", label=SHORT_NAMES[label], choice=name))
+        overruled = {k for k, _, in_coord in clues(raw) if not in_coord} - {verdict.key}
+        if overruled:
             heads.append(Note.of("xfer_crs_name_overruled", choice=name))
-        return CrsSuggestion(cands[verdict.key], _joined(key, heads, notes), described, options)
-    clue_kinds = {k for k, _, _ in _clues(raw)}
+        return CrsSuggestion(cands[verdict.key], joined(key, heads, notes), described, options)
+    clue_kinds = {k for k, _, _ in clues(raw)}
     if label is not None and clue_kinds <= {label}:
-        heads.append(Note.of("xfer_crs_follow_label", choice=_SHORT[label]))
+        heads.append(Note.of("xfer_crs_follow_label", choice=SHORT_NAMES[label]))
         chosen = cands.get(label) or CrsChoice(label, swap_axes=swap)  # type: ignore[arg-type]
         return CrsSuggestion(
-            chosen, _joined("xfer_crs_follow_label", heads, notes), described, options
+            chosen, joined("xfer_crs_follow_label", heads, notes), described, options
         )
     if label is not None or clue_kinds:
         key = "xfer_crs_ask_conflict"
@@ -319,7 +216,52 @@ def _lonlat_suggestion(
     else:
         key = "xfer_crs_ask_nothing"
     heads.append(Note.of(key, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
-    return CrsSuggestion(None, _joined(key, heads, notes), described, options)
+    return CrsSuggestion(None, joined(key, heads, notes), described, options)
+
+
+def _gk_candidates(bundle: Bundle) -> dict[str, CrsChoice]:
+    """CGCS2000 Gauss-Krüger without zone prefix around the township: the 3° central
+    meridians nearest to it and on either side, and the nearest 6° one unless it is the same
+    meridian (then the numbers are the same)."""
+    lon = float(bundle.township.geometry.iloc[0].centroid.x)
+    cm3 = int(round(lon / 3) * 3)
+    cms3 = [c for c in (cm3, cm3 - 3, cm3 + 3) if 75 <= c <= 135]
+    out = {
+        f"EPSG:{4534 + (c - 75) // 3}": CrsChoice("epsg", epsg=4534 + (c - 75) // 3) for c in cms3
+    }
+    cm6 = int(round((lon - 3) / 6) * 6 + 3)
+    if 75 <= cm6 <= 135 and cm6 not in cms3:
+        out[f"EPSG:{4502 + (cm6 - 75) // 6}"] = CrsChoice("epsg", epsg=4502 + (cm6 - 75) // 6)
+    return out
+
+
+def _gk_without_prefix(
+    raw: RawLayer,
+    bundle: Bundle,
+    unknown: Note,
+    described: str | None,
+    options: tuple[CrsChoice, ...],
+) -> CrsSuggestion:
+    """Projected metres without a zone prefix: try the Gauss-Krüger meridians near the
+    township and keep one only when it fits clearly better (same rules as lon/lat)."""
+    cands = _gk_candidates(bundle)
+    funcs = {k: (lambda g, c=c: to_wgs84(_probe(raw, g), c)) for k, c in cands.items()}
+    fit = measure_fit(raw.records, raw.columns, raw.geometries, bundle, funcs)
+    verdict = decide(fit)
+    notes = [Note.of("xfer_crs_gk_tried", codes=", ".join(cands)), *fit_notes(fit, list(cands))]
+    opts = tuple(cands.values()) + options
+    if verdict.key is None:
+        return CrsSuggestion(None, joined(unknown.key, [unknown], notes), described, opts)
+    chosen = cands[verdict.key]
+    name = f"{verdict.key} {pyproj.CRS.from_epsg(chosen.epsg or 0).name}"
+    if verdict.basis == "inside":
+        key = "xfer_crs_reason_fit_inside"
+        others = max((n for k, n in fit.inside.items() if k != verdict.key), default=0)
+        head = Note.of(key, inside=fit.probed, wgs=others, total=fit.probed, choice=name)
+    else:
+        key = f"xfer_crs_choose_{verdict.basis}"
+        head = Note.of(key, choice=name, limit=int(MATCH_MAX_M), margin=int(MARGIN))
+    return CrsSuggestion(chosen, joined(key, [head], notes), described, opts)
 
 
 def _probe(raw: RawLayer, geoms: np.ndarray) -> RawLayer:
@@ -346,7 +288,7 @@ def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
     if guess is None:
         return CrsSuggestion(None, Note.of("xfer_crs_no_coordinates"), described, options)
     lonlat = guessed is not None and guessed.kind == "wgs84"
-    if declared is not None and _datum_family(declared) is None:  # a projected declaration
+    if declared is not None and datum_family(declared) is None:  # a projected declaration
         if not lonlat:
             note = Note.of("xfer_crs_reason_declared", crs=described)
             return CrsSuggestion(CrsChoice("declared"), note, described, options)
@@ -359,6 +301,8 @@ def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
         return CrsSuggestion(result.choice, reason, described, opts)
     if guessed is None:
         note = Note.of("xfer_crs_reason_unknown", found=guess.message_zh, found_en=guess.message_en)
+        if guess.kind == "projected_unknown" and bundle is not None and len(bundle.township):
+            return _gk_without_prefix(raw, bundle, note, described, options)
         return CrsSuggestion(None, note, described, options)
     if guessed.kind == "gauss_kruger":
         note = Note.of("xfer_crs_reason_gk", found=guess.message_zh, found_en=guess.message_en)

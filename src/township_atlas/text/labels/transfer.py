@@ -1006,5 +1006,10 @@ TEXT.update(
             "fits clearly better (that needs a median distance of at most {limit} m, {margin}× "
             "better than the next). Choose below and check the positions in the preview.",
         ),
+        "xfer_crs_gk_tried": (
+            "坐标是不带带号的投影坐标(米),已按本乡附近的 CGCS2000 高斯-克吕格中央经线试算:{codes}。",
+            "The numbers are projected metres without a zone prefix; the CGCS2000 "
+            "Gauss-Krüger central meridians near the township were tried: {codes}.",
+        ),
     }
 )
