@@ -5,6 +5,10 @@ Choices: WGS84 or CGCS2000 longitude/latitude (the same to well under a metre), 
 (AMap/Tencent), BD-09 (Baidu), CGCS2000 Gauss-Krüger 3° or 6° zones with the zone read
 from the eastings' prefix, any EPSG code, and "as declared by the file" (.prj, GeoPackage
 SRS, GeoJSON ``crs``). Each may have its axes swapped (latitude or northing first).
+
+Longitude/latitude candidates are judged by how the file fits the township's data
+(:mod:`township_atlas.transfer.crs_evidence`); what the file says about itself is evidence
+worded by :mod:`township_atlas.transfer.crs_reasons`, never a verdict.
 """
 
 from __future__ import annotations

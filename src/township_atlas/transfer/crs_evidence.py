@@ -181,7 +181,9 @@ def _village_targets(records: Sequence[dict[str, Any]], column: str, bundle: Bun
         v = r.get(column)
         if v is None:
             continue
-        geom = by_key.get(str(v).strip().lower()) or by_key.get(normalise_name(v))
+        geom = by_key.get(str(v).strip().lower())
+        if geom is None:
+            geom = by_key.get(normalise_name(v))
         if geom is not None:
             out[i] = geom
     return out
