@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from township_atlas import transfer
 from township_atlas.storage import changes
 from township_atlas.storage.files import history
 from township_atlas.storage.files import store as files_store
@@ -328,6 +329,14 @@ def test_a_planner_imports_a_csv_after_a_preview(accounts, data_env):
     at = _import_tab(edit_page("pia"))
     before = (data_env / "sites.geojson").read_bytes()
     at.file_uploader[0].set_value(("新基地.csv", _csv_of_new_sites(data_env), "text/csv")).run()
+    assert not at.exception, at.exception
+    # Two new sites match nothing of the township: the page asks for the coordinate system,
+    # gives the reason with its evidence, and offers the options; nothing is planned yet.
+    assert any("无法确定坐标系" in w.value for w in at.warning)
+    assert any("尚未选择坐标系" in w.value for w in at.warning) and not at.metric
+    crs = widget(at, "selectbox", "源文件的坐标系")
+    assert crs.value is None and "GCJ-02 火星坐标(高德、腾讯地图)" in crs.options
+    crs.set_value(transfer.CrsChoice("wgs84")).run()
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["新增"] == "2" and metrics["有错误未导入"] == "0"

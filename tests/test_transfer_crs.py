@@ -78,10 +78,13 @@ def test_survey_tables_with_northing_first_are_swapped() -> None:
 def test_swapped_latitude_longitude_is_detected_and_fixed() -> None:
     raw = read_upload("swapped.csv", csv_of(XY[:, 1], XY[:, 0], ("x", "y")))
     suggestion = suggest_crs(raw, BUNDLE)
-    assert suggestion.choice == CrsChoice("wgs84", swap_axes=True)
-    assert suggestion.reason.key == "xfer_crs_reason_swapped"
+    # Nothing in the file matches the township's data (names "点0"...), so WGS84, GCJ-02 and
+    # BD-09 cannot be told apart: the planner is asked, with the swapped choices offered.
+    assert suggestion.choice is None
+    assert suggestion.options[0] == CrsChoice("wgs84", swap_axes=True)
+    assert CrsChoice("gcj02", swap_axes=True) in suggestion.options
     assert "颠倒" in suggestion.reason.message_zh and "swapped" in suggestion.reason.message_en
-    assert max_distance_m(to_wgs84(raw, suggestion.choice), TRUTH) < 1e-6
+    assert max_distance_m(to_wgs84(raw, suggestion.options[0]), TRUTH) < 1e-6
 
 
 def test_declared_projected_crs_of_a_shapefile_is_used(tmp_path: Path) -> None:
@@ -97,12 +100,18 @@ def test_declared_projected_crs_of_a_shapefile_is_used(tmp_path: Path) -> None:
 
 
 def test_declared_crs_that_contradicts_the_numbers_is_overruled(tmp_path: Path) -> None:
-    frame = gpd.GeoDataFrame({"n": [1] * len(TRUTH)}, geometry=list(TRUTH), crs=4326)
+    names = list(BUNDLE.party_orgs["name_zh"])
+    frame = gpd.GeoDataFrame({"名称": names}, geometry=list(TRUTH), crs=4326)
     frame = frame.set_crs(4523, allow_override=True)  # wrong .prj: says GK, holds degrees
     raw = read_upload("wrong.zip", shapefile_zip(tmp_path, frame))
-    suggestion = suggest_crs(raw)
+    suggestion = suggest_crs(raw, BUNDLE)  # the names match the stored organisations
     assert suggestion.choice == CrsChoice("wgs84")
     assert suggestion.reason.key == "xfer_crs_reason_declared_mismatch"
+    # Without the township to compare with, the degrees are not silently taken as WGS84
+    # (they could be GCJ-02): the planner is asked, and told the declaration is wrong.
+    alone = suggest_crs(raw)
+    assert alone.choice is None and CrsChoice("declared") in alone.options
+    assert "4523" in alone.reason.message_zh and "4523" in alone.reason.message_en
 
 
 def test_geojson_crs_member_declares_cgcs2000() -> None:

@@ -21,6 +21,7 @@ from township_atlas.transfer import (
     EXPORT_FORMATS,
     CrsChoice,
     FieldMapping,
+    TransferError,
     Upload,
     build_plan,
     export_dataset,
@@ -52,7 +53,7 @@ CHINESE_CSV = f"""名称,类型,产业,所在村,面积(亩),带动农户,年产
 
 
 def test_chinese_columns_and_labels_become_our_fields_and_codes() -> None:
-    plan = plan_import("新点位.csv", CHINESE_CSV.encode("gbk"), "sites", BUNDLE)
+    plan = plan_import("新点位.csv", CHINESE_CSV.encode("gbk"), "sites", BUNDLE, crs=WGS84)
     assert plan.errors == [], [p.message_zh for p in plan.errors]
     first, second = (f["properties"] for f in plan.features)
     assert first["name_zh"] == "新建花椒示范园" and first["kind"] == "demo_base"
@@ -70,7 +71,7 @@ def test_chinese_columns_and_labels_become_our_fields_and_codes() -> None:
 
 
 def test_features_have_exactly_the_stored_shape() -> None:
-    plan = plan_import("新点位.csv", CHINESE_CSV.encode(), "sites", BUNDLE)
+    plan = plan_import("新点位.csv", CHINESE_CSV.encode(), "sites", BUNDLE, crs=WGS84)
     feature = plan.features[0]
     assert list(feature) == ["type", "properties", "geometry"]
     assert list(feature["properties"]) == SITES.field_names()
@@ -137,7 +138,7 @@ def test_the_change_set_saves_through_the_editing_layer(sample_dir: Path) -> Non
     data = (
         f"名称,类型,产业,经度,纬度\n新建示范基地,示范基地,中药材,{IN_V03.x},{IN_V03.y}\n".encode()
     )
-    plan = plan_import("a.csv", data, "sites", bundle)
+    plan = plan_import("a.csv", data, "sites", bundle, crs=WGS84)
     assert plan.ok
     save(sample_dir, plan.to_change_set("li.ming"))
     saved = Store(sample_dir).load().bundle.sites.set_index("site_id").loc["S043"]
@@ -198,7 +199,7 @@ def test_truncated_shapefile_names_without_our_name_map_still_map() -> None:
 
 def test_progress_is_reported_in_order_and_in_the_chosen_language() -> None:
     calls: list[tuple[float, str]] = []
-    plan_import("a.csv", CHINESE_CSV.encode(), "sites", BUNDLE,
+    plan_import("a.csv", CHINESE_CSV.encode(), "sites", BUNDLE, crs=WGS84,
                 progress=lambda f, m: calls.append((f, m)), lang="en")  # fmt: skip
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] == 1.0
@@ -254,7 +255,7 @@ def test_importing_and_exporting_never_write_into_the_data_folder(
             plan = import_plan(name, data, layer, bundle)
             plan.to_change_set("x")
         export_dataset(bundle, fmt)
-    plan_import("a.csv", CHINESE_CSV.encode(), "sites", bundle)
+    plan_import("a.csv", CHINESE_CSV.encode(), "sites", bundle, crs=WGS84)
     assert _folder_digest(sample_dir) == before
     assert list(private_tmp.iterdir()) == []  # every temporary folder was removed
 
@@ -268,7 +269,13 @@ def test_upload_layers_report_their_counts_and_types() -> None:
 
 def test_suggested_crs_and_mapping_are_what_plan_import_uses() -> None:
     raw = read_upload("a.csv", CHINESE_CSV.encode())
-    assert suggest_crs(raw, BUNDLE).choice == WGS84
+    # Two new points, nothing matching the township's data, no label: WGS84, GCJ-02 and
+    # BD-09 all put them inside, so the planner is asked (it used to be WGS84 silently) ...
+    suggestion = suggest_crs(raw, BUNDLE)
+    assert suggestion.choice is None and suggestion.reason.key == "xfer_crs_ask_nothing"
+    with pytest.raises(TransferError) as caught:
+        plan_import("a.csv", CHINESE_CSV.encode(), "sites", BUNDLE)
+    assert caught.value.key == "xfer_crs_needed"  # ... and plan_import needs ``crs``
     assert isinstance(suggest_mapping(raw, "sites"), FieldMapping)
 
 
@@ -329,7 +336,7 @@ def test_ids_start_in_the_layers_style_when_the_layer_is_empty() -> None:
     bundle = sample_bundle()
     bundle.sites = bundle.sites.iloc[0:0]
     data = f"名称,类型,产业,经度,纬度\n甲,合作社,蔬菜,{IN_V03.x},{IN_V03.y}\n".encode()
-    plan = plan_import("a.csv", data, "sites", bundle)
+    plan = plan_import("a.csv", data, "sites", bundle, crs=WGS84)
     assert [f["properties"]["site_id"] for f in plan.features] == ["S001"]
 
 

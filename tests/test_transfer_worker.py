@@ -23,6 +23,7 @@ import pytest
 import shapely
 
 from township_atlas.transfer import (
+    CrsChoice,
     Limits,
     TransferError,
     WorkerFailed,
@@ -48,6 +49,7 @@ from .worker_jobs import (
 )
 
 BUNDLE = sample_bundle()
+WGS84 = CrsChoice("wgs84")
 POINT = BUNDLE.villages.set_index("code").loc["V03"].geometry.representative_point()
 X, Y = POINT.x, POINT.y
 FAST = WorkerLimits(seconds=5, memory_mb=256)  # small limits: every case is quick
@@ -299,7 +301,8 @@ def test_an_unknown_cpg_codec_is_named_and_the_detected_encoding_used(tmp_path) 
 @pytest.mark.parametrize("codec", ["utf-32", "utf-16"])
 def test_a_utf32_or_utf16_csv_is_decoded_by_its_byte_order_mark(codec) -> None:
     data = f"名称,经度,纬度\n上庄,{X},{Y}\n".encode(codec)
-    preview = preview_import("a.csv", data, "sites", BUNDLE, worker=FAST)
+    # One new point matches nothing of the township: the CRS is given (it is not guessed).
+    preview = preview_import("a.csv", data, "sites", BUNDLE, worker=FAST, crs=WGS84)
     assert preview.encoding is not None and preview.encoding.codec == codec.upper()
     assert preview.columns == ["名称"]  # 经度 and 纬度 were recognised as coordinates
     assert preview.plan is not None and preview.plan.total_rows == 1
@@ -384,9 +387,10 @@ def test_progress_from_the_worker_reaches_the_caller_and_the_plan_matches_in_pro
     data = "".join(lines).encode()
     seen: list[tuple[float, str]] = []
     isolated = plan_import_isolated(
-        "a.csv", data, "sites", BUNDLE, worker=FAST, progress=lambda f, m: seen.append((f, m))
-    )
-    local = plan_import("a.csv", data, "sites", BUNDLE)
+        "a.csv", data, "sites", BUNDLE, worker=FAST, crs=WGS84,
+        progress=lambda f, m: seen.append((f, m)),
+    )  # fmt: skip
+    local = plan_import("a.csv", data, "sites", BUNDLE, crs=WGS84)
     assert isolated.features == local.features and len(isolated.features) == 1
     assert [p.message_en for p in isolated.problems] == [p.message_en for p in local.problems]
     assert seen and any("a.csv" in m for _, m in seen) and seen[-1][0] == 1.0
@@ -443,7 +447,7 @@ def test_the_import_page_shows_the_message_and_writes_nothing(
 def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, monkeypatch) -> None:
     from township_atlas.ui import edit_import
 
-    from .test_edit_page import _csv_of_new_sites, edit_page
+    from .test_edit_page import _csv_of_new_sites, edit_page, widget
 
     calls: list[dict] = []
     real = edit_import.transfer.preview_import
@@ -455,11 +459,14 @@ def test_a_preview_is_not_recomputed_when_the_choices_did_not_change(data_env, m
     monkeypatch.setattr(edit_import.transfer, "preview_import", counting)
     at = edit_page("pia").segmented_control[0].set_value("import").run()
     at.file_uploader[0].set_value(("新基地.csv", _csv_of_new_sites(data_env), "text/csv")).run()
-    assert not at.exception and len(calls) == 1  # read, suggested and planned in one job
+    assert not at.exception and len(calls) == 1  # read and suggested in one job
+    # New points that match nothing: the coordinate system is asked, not guessed.
+    widget(at, "selectbox", "源文件的坐标系").set_value(CrsChoice("wgs84")).run()
+    assert not at.exception and len(calls) == 2  # planned with the chosen CRS
     at.run()
-    assert len(calls) == 1  # a rerun with the same choices uses the cached preview
+    assert len(calls) == 2  # a rerun with the same choices uses the cached preview
     at.checkbox[0].check().run()  # repair invalid geometries: a new choice, a new plan
-    assert len(calls) == 2
+    assert len(calls) == 3
     json.dumps([str(c.get("crs")) for c in calls])  # choices are plain, picklable values
 
 

@@ -5,6 +5,10 @@ Choices: WGS84 or CGCS2000 longitude/latitude (the same to well under a metre), 
 (AMap/Tencent), BD-09 (Baidu), CGCS2000 Gauss-Krüger 3° or 6° zones with the zone read
 from the eastings' prefix, any EPSG code, and "as declared by the file" (.prj, GeoPackage
 SRS, GeoJSON ``crs``). Each may have its axes swapped (latitude or northing first).
+
+Longitude/latitude candidates are judged by how the file fits the township's data
+(:mod:`township_atlas.transfer.crs_evidence`); what the file says about itself is evidence
+worded by :mod:`township_atlas.transfer.crs_reasons`, never a verdict.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ from pyproj.exceptions import CRSError
 from township_atlas.geo import china_shifts as gcj
 from township_atlas.geo.gauss_kruger import CrsGuess, gauss_kruger_epsg, guess_source_crs
 from township_atlas.text.bilingual import pick
+from township_atlas.transfer.crs_evidence import MARGIN, MATCH_MAX_M, Fit, decide, measure_fit
+from township_atlas.transfer.crs_reasons import (
+    SHORT_NAMES,
+    clues,
+    datum_family,
+    evidence_notes,
+    fit_notes,
+    joined,
+)
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.raw import RawLayer
@@ -33,9 +46,6 @@ CrsKind = Literal["declared", "wgs84", "cgcs2000", "gcj02", "bd09", "gauss_kruge
 _GK3 = range(4513, 4534)  # CGCS2000 3-degree zones 25-45 with zone prefix
 _GK6 = range(4491, 4502)  # CGCS2000 6-degree zones 13-23 with zone prefix
 _SAMPLE = 200_000  # vertices looked at to suggest a CRS
-_FIT_PROBES = 2000  # features tried against the township boundary
-_GCJ_HINTS = ("gcj", "gaode", "amap", "高德", "火星", "腾讯", "tencent", "qq地图")
-_BD_HINTS = ("bd09", "baidu", "百度")
 
 
 @dataclass(frozen=True)
@@ -98,12 +108,7 @@ def _declared(raw: RawLayer) -> pyproj.CRS | None:
 
 def _wgs_like(crs: pyproj.CRS) -> bool:
     """Geographic WGS84 or CGCS2000 (EPSG:4326/4490, CRS84): no conversion needed."""
-    if not crs.is_geographic:
-        return False
-    if crs.to_epsg() in (4326, 4490, 4979, 4480):
-        return True
-    datum = (crs.datum.name if crs.datum else "").lower()
-    return "wgs" in datum or "china geodetic coordinate system 2000" in datum
+    return datum_family(crs) in ("wgs84", "cgcs2000")
 
 
 def describe_declared(raw: RawLayer) -> str | None:
@@ -148,43 +153,136 @@ def _from_guess(guess: CrsGuess) -> CrsChoice | None:
     return None
 
 
-def _name_hint(raw: RawLayer) -> CrsChoice | None:
-    words = " ".join([raw.name, *raw.columns]).lower()
-    if raw.coordinates is not None:
-        words += " " + " ".join(c or "" for c in (raw.coordinates.lon, raw.coordinates.lat)).lower()
-    if any(h in words for h in _BD_HINTS):
-        return CrsChoice("bd09")
-    if any(h in words for h in _GCJ_HINTS):
-        return CrsChoice("gcj02")
-    return None
+def _lonlat_suggestion(
+    raw: RawLayer,
+    bundle: Bundle | None,
+    guessed: CrsChoice,
+    declared: pyproj.CRS | None,
+    described: str | None,
+    pre: tuple[Note, ...] = (),
+) -> CrsSuggestion:
+    """Weigh the fit of WGS84/CGCS2000, GCJ-02 and BD-09 against the file's own labels."""
+    swap = guessed.swap_axes
+    evidence, label = evidence_notes(raw, declared, described)
+    base: CrsKind = "cgcs2000" if label == "cgcs2000" else "wgs84"
+    cands = {k: CrsChoice(k, swap_axes=swap) for k in (base, "gcj02", "bd09")}
+    keys = list(cands)
+    first = ((CrsChoice("declared"),) if declared is not None else ()) + tuple(cands.values())
+    options = first + tuple(c for c in CHOICES if c not in first)
+    if swap:
+        evidence.insert(0, Note.of("xfer_crs_reason_swapped"))
+    fit = Fit()
+    if bundle is not None and len(bundle.township):
+        funcs = {k: (lambda g, c=c: to_wgs84(_probe(raw, g), c)) for k, c in cands.items()}
+        fit = measure_fit(raw.records, raw.columns, raw.geometries, bundle, funcs)
+    verdict = decide(fit)
+    notes = evidence + fit_notes(fit, keys)
+    heads = list(pre)
+    if verdict.key is not None:
+        name = SHORT_NAMES[verdict.key]
+        if verdict.basis == "inside":
+            others = [k for k in keys if k != verdict.key]
+            key = f"xfer_crs_reason_fit_{verdict.key}"
+            if verdict.key not in ("gcj02", "bd09"):
+                key = "xfer_crs_reason_fit_inside"
+            heads.append(
+                Note.of(
+                    key,
+                    inside=fit.inside[verdict.key],
+                    wgs=max(fit.inside[k] for k in others),
+                    total=fit.probed,
+                    choice=name,
+                )
+            )
+        else:
+            key = f"xfer_crs_choose_{verdict.basis}"
+            heads.append(Note.of(key, choice=name, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
+        same = {label, verdict.key} <= {"wgs84", "cgcs2000"}
+        if label is not None and label != verdict.key and not same:
+            heads.append(Note.of("xfer_crs_conflict", label=SHORT_NAMES[label], choice=name))
+        overruled = {k for k, _, in_coord in clues(raw) if not in_coord} - {verdict.key}
+        if overruled:
+            heads.append(Note.of("xfer_crs_name_overruled", choice=name))
+        return CrsSuggestion(cands[verdict.key], joined(key, heads, notes), described, options)
+    clue_kinds = {k for k, _, _ in clues(raw)}
+    if label is not None and clue_kinds <= {label}:
+        heads.append(Note.of("xfer_crs_follow_label", choice=SHORT_NAMES[label]))
+        chosen = cands.get(label) or CrsChoice(label, swap_axes=swap)  # type: ignore[arg-type]
+        return CrsSuggestion(
+            chosen, joined("xfer_crs_follow_label", heads, notes), described, options
+        )
+    if label is not None or clue_kinds:
+        key = "xfer_crs_ask_conflict"
+    elif bundle is None or not len(bundle.township):
+        key = "xfer_crs_ask_no_township"
+    elif fit.match_m or fit.outline_m or fit.village_hits:
+        key = "xfer_crs_ask_unclear"
+    else:
+        key = "xfer_crs_ask_nothing"
+    heads.append(Note.of(key, limit=int(MATCH_MAX_M), margin=int(MARGIN)))
+    return CrsSuggestion(None, joined(key, heads, notes), described, options)
 
 
-def _fit_counts(raw: RawLayer, bundle: Bundle, base: CrsChoice) -> dict[str, int] | None:
-    """How many features land inside the township as WGS84, GCJ-02 and BD-09."""
-    if len(bundle.township) != 1 or bundle.township.geometry.iloc[0] is None:
-        return None
-    township = bundle.township.geometry.iloc[0].buffer(1e-6)
-    shapely.prepare(township)
-    present = [i for i, g in enumerate(raw.geometries) if g is not None][:_FIT_PROBES]
-    if not present:
-        return None
-    probe = RawLayer(raw.name, raw.format, [], [{}] * len(present), raw.geometries[present], [])
-    counts = {}
-    for kind in ("wgs84", "gcj02", "bd09"):
-        geoms = to_wgs84(probe, CrsChoice(kind, swap_axes=base.swap_axes))
-        points = shapely.point_on_surface(geoms)
-        counts[kind] = int(shapely.contains(township, points).sum())
-    return counts
+def _gk_candidates(bundle: Bundle) -> dict[str, CrsChoice]:
+    """CGCS2000 Gauss-Krüger without zone prefix around the township: the 3° central
+    meridians nearest to it and on either side, and the nearest 6° one unless it is the same
+    meridian (then the numbers are the same)."""
+    lon = float(bundle.township.geometry.iloc[0].centroid.x)
+    cm3 = int(round(lon / 3) * 3)
+    cms3 = [c for c in (cm3, cm3 - 3, cm3 + 3) if 75 <= c <= 135]
+    out = {
+        f"EPSG:{4534 + (c - 75) // 3}": CrsChoice("epsg", epsg=4534 + (c - 75) // 3) for c in cms3
+    }
+    cm6 = int(round((lon - 3) / 6) * 6 + 3)
+    if 75 <= cm6 <= 135 and cm6 not in cms3:
+        out[f"EPSG:{4502 + (cm6 - 75) // 6}"] = CrsChoice("epsg", epsg=4502 + (cm6 - 75) // 6)
+    return out
+
+
+def _gk_without_prefix(
+    raw: RawLayer,
+    bundle: Bundle,
+    unknown: Note,
+    described: str | None,
+    options: tuple[CrsChoice, ...],
+) -> CrsSuggestion:
+    """Projected metres without a zone prefix: try the Gauss-Krüger meridians near the
+    township and keep one only when it fits clearly better (same rules as lon/lat)."""
+    cands = _gk_candidates(bundle)
+    funcs = {k: (lambda g, c=c: to_wgs84(_probe(raw, g), c)) for k, c in cands.items()}
+    fit = measure_fit(raw.records, raw.columns, raw.geometries, bundle, funcs)
+    verdict = decide(fit)
+    notes = [Note.of("xfer_crs_gk_tried", codes=", ".join(cands)), *fit_notes(fit, list(cands))]
+    opts = tuple(cands.values()) + options
+    if verdict.key is None:
+        return CrsSuggestion(None, joined(unknown.key, [unknown], notes), described, opts)
+    chosen = cands[verdict.key]
+    name = f"{verdict.key} {pyproj.CRS.from_epsg(chosen.epsg or 0).name}"
+    if verdict.basis == "inside":
+        key = "xfer_crs_reason_fit_inside"
+        others = max((n for k, n in fit.inside.items() if k != verdict.key), default=0)
+        head = Note.of(key, inside=fit.probed, wgs=others, total=fit.probed, choice=name)
+    else:
+        key = f"xfer_crs_choose_{verdict.basis}"
+        head = Note.of(key, choice=name, limit=int(MATCH_MAX_M), margin=int(MARGIN))
+    return CrsSuggestion(chosen, joined(key, [head], notes), described, opts)
+
+
+def _probe(raw: RawLayer, geoms: np.ndarray) -> RawLayer:
+    return RawLayer(raw.name, raw.format, [], [{}] * len(geoms), geoms, [])
 
 
 def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
     """Suggest the source CRS of ``raw`` with a reason the planner can check.
 
-    Uses, in order: the declared CRS when the coordinates agree with it; the value ranges
-    (degrees, swapped degrees, Gauss-Krüger metres with a zone prefix, see
-    :func:`township_atlas.geo.gauss_kruger.guess_source_crs`); GCJ-02/BD-09 hints in the file and
-    column names; and, given the ``bundle``, which of WGS84/GCJ-02/BD-09 puts clearly more
-    features inside the township.
+    Projected numbers: the declared CRS when the numbers agree with it, else the
+    Gauss-Krüger zone from the eastings' prefix (see
+    :func:`township_atlas.geo.gauss_kruger.guess_source_crs`). Longitude/latitude: WGS84
+    (or CGCS2000), GCJ-02 and BD-09 are judged by how well the file fits what ``bundle``
+    holds (:mod:`township_atlas.transfer.crs_evidence`); the file's own labels (.prj, KML,
+    ``crs`` member, coordinate column names) are followed only when the fit cannot tell,
+    and a file name never decides. When nothing decides, ``choice`` is None and the reason
+    says why: the planner chooses among ``options``.
     """
     declared = _declared(raw)
     described = describe_declared(raw)
@@ -193,43 +291,27 @@ def suggest_crs(raw: RawLayer, bundle: Bundle | None = None) -> CrsSuggestion:
     guessed = _from_guess(guess) if guess else None
     if guess is None:
         return CrsSuggestion(None, Note.of("xfer_crs_no_coordinates"), described, options)
-    if declared is not None and not _wgs_like(declared):
-        if guessed is None or guessed.kind != "wgs84":
-            return CrsSuggestion(
-                CrsChoice("declared"),
-                Note.of("xfer_crs_reason_declared", crs=described),
-                described,
-                options,
-            )
+    lonlat = guessed is not None and guessed.kind == "wgs84"
+    if declared is not None and datum_family(declared) is None:  # a projected declaration
+        if not lonlat:
+            note = Note.of("xfer_crs_reason_declared", crs=described)
+            return CrsSuggestion(CrsChoice("declared"), note, described, options)
         found = {"found": guess.message_zh, "found_en": guess.message_en}
-        note = Note.of("xfer_crs_reason_declared_mismatch", crs=described, **found)
-        return CrsSuggestion(guessed, note, described, options)
+        mismatch = Note.of("xfer_crs_reason_declared_mismatch", crs=described, **found)
+        result = _lonlat_suggestion(raw, bundle, guessed, None, None, (mismatch,))
+        key = mismatch.key if result.choice is not None else result.reason.key
+        reason = Note(key, result.reason.message_zh, result.reason.message_en)
+        opts = (CrsChoice("declared"), *result.options)
+        return CrsSuggestion(result.choice, reason, described, opts)
     if guessed is None:
         note = Note.of("xfer_crs_reason_unknown", found=guess.message_zh, found_en=guess.message_en)
+        if guess.kind == "projected_unknown" and bundle is not None and len(bundle.township):
+            return _gk_without_prefix(raw, bundle, note, described, options)
         return CrsSuggestion(None, note, described, options)
     if guessed.kind == "gauss_kruger":
         note = Note.of("xfer_crs_reason_gk", found=guess.message_zh, found_en=guess.message_en)
         return CrsSuggestion(guessed, note, described, options)
-    if guessed.swap_axes:
-        return CrsSuggestion(guessed, Note.of("xfer_crs_reason_swapped"), described, options)
-    if declared is not None and declared.to_epsg() == 4490:
-        guessed = CrsChoice("cgcs2000")
-    hint = _name_hint(raw)
-    if hint is not None:
-        return CrsSuggestion(hint, Note.of(f"xfer_crs_reason_hint_{hint.kind}"), described, options)
-    counts = _fit_counts(raw, bundle, guessed) if bundle is not None else None
-    if counts:
-        total = min(len(raw), _FIT_PROBES)
-        best = max(("gcj02", "bd09"), key=lambda k: counts[k])
-        if counts[best] >= 0.9 * total and counts[best] - counts["wgs84"] >= max(1, 0.05 * total):
-            note = Note.of(
-                f"xfer_crs_reason_fit_{best}", inside=counts[best], wgs=counts["wgs84"], total=total
-            )
-            return CrsSuggestion(
-                CrsChoice(best, swap_axes=guessed.swap_axes), note, described, options
-            )
-    key = "xfer_crs_reason_declared_wgs" if declared is not None else "xfer_crs_reason_lonlat"
-    return CrsSuggestion(guessed, Note.of(key, crs=described or ""), described, options)
+    return _lonlat_suggestion(raw, bundle, guessed, declared, described)
 
 
 def _pyproj_func(source: pyproj.CRS) -> Callable[[np.ndarray], np.ndarray]:

@@ -4,11 +4,11 @@ longitude/latitude, of the layer's type, valid (or repairable), inside the towns
 from __future__ import annotations
 
 import numpy as np
+import pyproj
 import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
-from township_atlas.geo.measure import WGS84_GEOD
 from township_atlas.model.schema import LayerSpec
 from township_atlas.storage.formats import COORD_DECIMALS
 from township_atlas.transfer.messages import Note
@@ -57,10 +57,27 @@ def _round(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
-def _distance_m(township: BaseGeometry, geom: BaseGeometry) -> float:
-    a, b = shapely.ops.nearest_points(township, geom)
-    _, _, dist = WGS84_GEOD.inv(a.x, a.y, b.x, b.y)
-    return float(dist)
+def _reach_m(township: BaseGeometry, geom: BaseGeometry) -> float:
+    """How far ``geom`` reaches outside ``township``, in metres: the largest distance from a
+    vertex of its outside part to the township (not the distance to the nearest point,
+    which is 0 for a polygon that overlaps the boundary). Measured in a transverse Mercator
+    projection centred on the township (a few metres' error over a township's extent)."""
+    centre = township.centroid
+    local = pyproj.CRS.from_proj4(
+        f"+proj=tmerc +lon_0={centre.x} +lat_0={centre.y} +ellps=WGS84 +units=m"
+    )
+    to_local = pyproj.Transformer.from_crs(4326, local, always_xy=True)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        x, y = to_local.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    town, part = shapely.transform(np.array([township, geom], dtype=object), project)
+    outside = shapely.difference(part, town) if part.geom_type != "Point" else part
+    xy = shapely.get_coordinates(outside)
+    if not len(xy):
+        return float(shapely.distance(town, part))
+    return float(np.max(shapely.distance(town, shapely.points(xy))))
 
 
 def check_geometries(
@@ -200,7 +217,7 @@ def _check_township(
     inside[keep] = shapely.contains(area, part[keep])
     bad = np.flatnonzero(keep & ~inside)
     for k in bad:
-        km = _distance_m(township, part[k]) / 1000
+        km = _reach_m(township, part[k]) / 1000
         log.add(
             int(idx[k]),
             "outside_township",

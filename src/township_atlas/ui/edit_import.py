@@ -216,17 +216,24 @@ def _after_read(
     if suggestion.choice is not None and suggestion.choice not in options:
         options.insert(0, suggestion.choice)
     st.subheader(tr("xfer_ui_crs", lang))
-    st.info(md_escape(suggestion.reason.message(lang)), icon=":material/explore:")
+    # The reason lists its evidence one per line; undecided (choice None) is a question.
+    shown = st.info if suggestion.choice is not None else st.warning
+    head, *evidence = suggestion.reason.message(lang).split("\n- ")
+    lines = [md_escape(head, limit=1000), *(f"- {md_escape(e)}" for e in evidence)]
+    shown("\n".join(lines), icon=":material/explore:")
     if first.declared:
         st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
     choice = st.selectbox(
         tr("xfer_ui_crs_confirm", lang),
         [*options, "epsg"],
-        index=options.index(suggestion.choice) if suggestion.choice in options else len(options),
+        index=options.index(suggestion.choice) if suggestion.choice in options else None,
         format_func=lambda c: tr("xfer_ui_crs_epsg", lang) if c == "epsg" else c.label(lang),
         key=f"edit_import_crs_{digest}",
         placeholder=tr("choose_placeholder", lang),
     )
+    if choice is None:  # nothing decided the coordinate system: the planner chooses first
+        st.warning(tr("xfer_crs_ui_undecided", lang))
+        return
     if choice == "epsg":
         code = st.number_input(
             "EPSG",

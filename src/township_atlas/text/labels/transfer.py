@@ -487,8 +487,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "shape in the preview.",
     ),
     "xfer_row_outside_township": (
-        "位于乡镇边界之外(约 {km} 公里),不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
-        "lies outside the township (about {km} km), so it is not imported. Check the "
+        "伸出乡镇边界之外约 {km} 公里,不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
+        "reaches about {km} km outside the township, so it is not imported. Check the "
         "coordinates or the coordinate system (a few hundred metres off usually means "
         "GCJ-02/BD-09).",
     ),
@@ -920,5 +920,139 @@ TEXT.update(
         ),
         "xfer_ui_names_pick_none": ("不选(在表中改正)", "None (correct the sheet)"),
         "xfer_ui_names_chosen": ("已选择:{pairs}", "Chosen: {pairs}"),
+        # --- coordinate systems judged by evidence (crs_evidence) ---
+        "xfer_crs_ev_kml": (
+            "KML 规定为 WGS84 经纬度(但很多软件导出的 KML 实为 GCJ-02)。",
+            "KML is defined as WGS84 longitude/latitude (but many tools export GCJ-02 into it).",
+        ),
+        "xfer_crs_ev_declared_wgs84": (
+            "{source} 声明 WGS84({crs})。",
+            "The {source} declares WGS84 ({crs}).",
+        ),
+        "xfer_crs_ev_declared_cgcs2000": (
+            "{source} 声明 CGCS2000 经纬度({crs}),与 WGS84 相差不到 1 米。",
+            "The {source} declares CGCS2000 longitude/latitude ({crs}), within a metre of WGS84.",
+        ),
+        "xfer_crs_ev_declared_old": (
+            "{source} 声明经纬度坐标系 {crs}:北京54/西安80 的经纬度与 WGS84 相差可达约 100 米,"
+            "且没有已知的转换参数,因此按经纬度原样读取,由与本乡数据的吻合程度或由您来判断。",
+            "The {source} declares the geographic CRS {crs}: Beijing 1954/Xian 1980 longitude/"
+            "latitude differ from WGS84 by up to about 100 m and no transformation parameters "
+            "are known, so the numbers are read as they are; the fit with the township's data, "
+            "or you, decide.",
+        ),
+        "xfer_crs_ev_name_gcj02": (
+            "文件名或列名含'{word}'(高德/腾讯地图用 GCJ-02)——仅作线索。",
+            "The file or column names contain '{word}' (AMap/Tencent use GCJ-02): a clue only.",
+        ),
+        "xfer_crs_ev_name_bd09": (
+            "文件名或列名含'{word}'(百度地图用 BD-09)——仅作线索。",
+            "The file or column names contain '{word}' (Baidu uses BD-09): a clue only.",
+        ),
+        "xfer_crs_ev_coord_gcj02": (
+            "坐标列名含'{word}',标明是 GCJ-02 坐标。",
+            "The coordinate columns' names contain '{word}', labelling them GCJ-02.",
+        ),
+        "xfer_crs_ev_coord_bd09": (
+            "坐标列名含'{word}',标明是 BD-09 坐标。",
+            "The coordinate columns' names contain '{word}', labelling them BD-09.",
+        ),
+        "xfer_crs_ev_match": (
+            "{n} 个要素按编号或名称对应到本乡已有要素,与其位置的中位距离:{dists}。",
+            "{n} features match existing ones by id or name; median distance to them: {dists}.",
+        ),
+        "xfer_crs_ev_outline": (
+            "边界顶点到已有乡界/村界的中位距离:{dists}。",
+            "Median distance of the outline vertices to the stored township/village lines: "
+            "{dists}.",
+        ),
+        "xfer_crs_ev_village": (
+            "{n} 个点写明了所在村,落在该村内的:{hits}。",
+            "{n} points name their village; landing in it: {hits}.",
+        ),
+        "xfer_crs_ev_inside": (
+            "落在乡域内的要素(共 {total} 个,最弱的依据):{counts}。",
+            "Features inside the township (of {total}; the weakest evidence): {counts}.",
+        ),
+        "xfer_crs_choose_match": (
+            "按 {choice} 读取:与已有要素的中位距离不超过 {limit} 米,且比其他坐标系至少好 {margin} 倍。",
+            "Read as {choice}: the median distance to the existing features is at most "
+            "{limit} m and at least {margin}× better than any other coordinate system.",
+        ),
+        "xfer_crs_choose_outline": (
+            "按 {choice} 读取:边界与已有乡界/村界的中位距离不超过 {limit} 米,且比其他坐标系至少好 {margin} 倍。",
+            "Read as {choice}: the outlines lie within {limit} m (median) of the stored "
+            "township/village lines, at least {margin}× closer than under any other system.",
+        ),
+        "xfer_crs_choose_village": (
+            "按 {choice} 读取:写明所在村的点按它读取时明显更多地落在各自的村内。",
+            "Read as {choice}: clearly more of the points that name their village land in it.",
+        ),
+        "xfer_crs_reason_fit_inside": (
+            "按 {choice} 读取:只有它使全部 {total} 个要素都落在乡域内(其他最多 {wgs} 个)。这是较弱的依据,请在预览中核对。",
+            "Read as {choice}: only it puts all {total} features inside the township (the "
+            "others at most {wgs}). This is weak evidence; check the preview.",
+        ),
+        "xfer_crs_conflict": (
+            "文件标明的是 {label},但与本乡数据的吻合程度表明是 {choice},两者不一致:已按吻合程度选择 {choice},请核对。",
+            "The file is labelled {label}, but the fit with the township's data says "
+            "{choice}; they disagree, and {choice} was chosen because it fits. Please check.",
+        ),
+        "xfer_crs_name_overruled": (
+            "文件名或列名中的线索与吻合程度不符,未采用。",
+            "The clue in the file or column names does not fit the data and was not followed.",
+        ),
+        "xfer_crs_follow_label": (
+            "按文件标明的 {choice} 读取:与本乡已有数据比较无法区分各坐标系(没有可对应的要素)。"
+            "如数据实际来自高德/腾讯或百度地图,请改选 GCJ-02 或 BD-09。",
+            "Read as {choice}, as the file is labelled: comparing with the township's data "
+            "cannot tell the systems apart (nothing to match). If the data really came from "
+            "AMap/Tencent or Baidu, choose GCJ-02 or BD-09.",
+        ),
+        "xfer_crs_ask_nothing": (
+            "无法确定坐标系:WGS84、GCJ-02、BD-09 相差只有几百米,而文件中没有能与本乡已有数据对应的要素"
+            "(编号、名称、所在村),也没有标明坐标系。请在下面选择(数据取自高德/腾讯地图选 GCJ-02,"
+            "百度地图选 BD-09,GPS/天地图/奥维选 WGS84),并在预览中核对位置。",
+            "The coordinate system cannot be told: WGS84, GCJ-02 and BD-09 differ by only a "
+            "few hundred metres, and the file has nothing that matches the township's data "
+            "(ids, names, villages) and no label. Choose below (GCJ-02 for AMap/Tencent, "
+            "BD-09 for Baidu, WGS84 for GPS/Tianditu) and check the positions in the preview.",
+        ),
+        "xfer_crs_ask_conflict": (
+            "无法确定坐标系:文件中的线索互相矛盾或只有文件名提示,而与本乡已有数据比较无法区分"
+            "(需中位距离不超过 {limit} 米且好 {margin} 倍以上)。请在下面选择,并在预览中核对位置。",
+            "The coordinate system cannot be told: the file's clues disagree or only its name "
+            "hints, and comparing with the township's data does not decide (that needs a "
+            "median distance of at most {limit} m, {margin}× better than the next). Choose "
+            "below and check the positions in the preview.",
+        ),
+        "xfer_crs_ask_no_township": (
+            "无法确定坐标系:本乡还没有可比较的数据(乡界、村、点位),而文件没有标明坐标系。"
+            "请在下面选择(高德/腾讯地图选 GCJ-02,百度地图选 BD-09,GPS/天地图/奥维选 WGS84)。",
+            "The coordinate system cannot be told: the township has no data to compare with "
+            "yet and the file declares none. Choose below (GCJ-02 for AMap/Tencent, BD-09 "
+            "for Baidu, WGS84 for GPS/Tianditu).",
+        ),
+        "xfer_crs_ui_undecided": (
+            "尚未选择坐标系:请从下列选项中选择。",
+            "No coordinate system chosen yet: choose one of the options.",
+        ),
+        "xfer_crs_ev_geojson": (
+            "GeoJSON 规定为 WGS84 经纬度(但网上地图导出的 GeoJSON 常为 GCJ-02)。",
+            "GeoJSON is defined as WGS84 longitude/latitude (but GeoJSON from online maps is "
+            "often GCJ-02).",
+        ),
+        "xfer_crs_ask_unclear": (
+            "无法确定坐标系:与本乡已有数据比较后,没有一个坐标系明显更吻合(需中位距离不超过 {limit} 米,"
+            "且比其他坐标系好 {margin} 倍以上)。请在下面选择,并在预览中核对位置。",
+            "The coordinate system cannot be told: compared with the township's data, none "
+            "fits clearly better (that needs a median distance of at most {limit} m, {margin}× "
+            "better than the next). Choose below and check the positions in the preview.",
+        ),
+        "xfer_crs_gk_tried": (
+            "坐标是不带带号的投影坐标(米),已按本乡附近的 CGCS2000 高斯-克吕格中央经线试算:{codes}。",
+            "The numbers are projected metres without a zone prefix; the CGCS2000 "
+            "Gauss-Krüger central meridians near the township were tried: {codes}.",
+        ),
     }
 )
