@@ -288,6 +288,8 @@ def test_the_import_page_lists_each_name_to_fix_once_with_rows_and_choices(data_
     at = _import_tab(edit_page("pia"))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     at.file_uploader[0].set_value(("基地.csv", data, "text/csv")).run()
+    # New points that match nothing stored: the page asks for the coordinate system.
+    widget(at, "selectbox", "源文件的坐标系").set_value(WGS84).run()
     assert not at.exception, at.exception
     assert any("需要在表中改正的名称" in m.value for m in at.markdown)
     assert any("保存后重新上传" in w.value for w in at.warning)
@@ -315,6 +317,8 @@ def test_a_choice_on_the_import_page_plans_again_with_it_and_is_saved(data_env):
     at = _import_tab(edit_page("pia"))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     at.file_uploader[0].set_value(("基地.csv", data, "text/csv")).run()
+    # New points that match nothing stored: the page asks for the coordinate system.
+    widget(at, "selectbox", "源文件的坐标系").set_value(WGS84).run()
     assert {m.label: m.value for m in at.metric}["有错误未导入"] == "2"
     pick = next(s for s in at.selectbox if s.label.startswith("或在这里为“和湾”"))
     assert pick.options[1].startswith("河湾村(V02)")
