@@ -326,12 +326,12 @@ def test_a_failure_at_any_step_of_an_undo_leaves_a_consistent_store(sample_dir, 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_failure_at_any_step_of_an_import_leaves_a_consistent_store(sample_dir, step):
-    from township_atlas.transfer import plan_import
+    from township_atlas.transfer import CrsChoice, plan_import
 
     bundle = Store(sample_dir).load().bundle
     p = bundle.villages.geometry.iloc[0].representative_point()
     csv = f"名称,类型,产业,经度,纬度\n导入点,示范基地,蔬菜,{p.x:.6f},{p.y:.6f}\n".encode()
-    change = plan_import("a.csv", csv, "sites", bundle).to_change_set("p")
+    change = plan_import("a.csv", csv, "sites", bundle, crs=CrsChoice("wgs84")).to_change_set("p")
     FAULTS.fail_at = step
     try:
         with pytest.raises(OSError, match="injected"):

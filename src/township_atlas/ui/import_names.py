@@ -78,6 +78,7 @@ def names_to_fix(plan: ImportPlan, lang: str, digest: str) -> None:
             [None, *fix.candidates],
             format_func=lambda c: tr("xfer_ui_names_pick_none", lang) if c is None else c,
             key=widget,
+            placeholder=tr("choose_placeholder", lang),
             on_change=choose_name,
             args=(digest, fix.field, fix.value, widget),
         )
