@@ -67,6 +67,7 @@ def _preview_job(
     limits: Limits,
     lang: str,
     plan: bool,
+    snap_tolerance_m: float | None = None,
 ) -> ImportPreview:
     report = Reporter(progress, lang)
     report(0.0, "xfer_progress_read", name=filename)
@@ -116,6 +117,7 @@ def _preview_job(
                     crs=use_crs,
                     mapping=mapping or suggested,
                     repair_invalid=repair_invalid,
+                    snap_tolerance_m=snap_tolerance_m,
                     progress=report.part(0.4, 1.0).raw(),
                     lang=lang,
                 )
@@ -137,6 +139,7 @@ def preview_import(
     crs: CrsChoice | None = None,
     mapping: FieldMapping | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     plan: bool = True,
     limits: Limits = DEFAULT_LIMITS,
     worker: WorkerLimits | None = None,
@@ -174,6 +177,7 @@ def preview_import(
         limits=limits,
         lang=lang,
         plan=plan,
+        snap_tolerance_m=snap_tolerance_m,
     )
 
 
@@ -189,6 +193,7 @@ def plan_import_isolated(
     encoding: str | None = None,
     coordinates: CoordinateColumns | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     limits: Limits = DEFAULT_LIMITS,
     worker: WorkerLimits | None = None,
     progress: ProgressCallback | None = None,
@@ -213,6 +218,7 @@ def plan_import_isolated(
         crs=crs,
         mapping=mapping,
         repair_invalid=repair_invalid,
+        snap_tolerance_m=snap_tolerance_m,
         limits=limits,
         worker=worker,
         progress=progress,

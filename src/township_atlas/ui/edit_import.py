@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from township_atlas import transfer
+from township_atlas import settings, transfer
 from township_atlas.authz import PermissionDenied
 from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
@@ -260,8 +260,14 @@ def _after_read(
     if unused:
         st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
     repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
+    snap = None
+    if layer == "villages":  # the plan notes how many pieces (and m²) this would fix
+        tol = settings.tiling_snap_metres()
+        label = tr("xfer_ui_snap", lang).format(tol=f"{tol:g}")
+        snap = tol if st.checkbox(label, key=f"edit_import_snap_{digest}") else None
     # --- plan and preview (in the worker, unless these choices were planned already) --
     key = _plan_key(digest, bundle, layer, first.source, encoding, first, choice, chosen, repair)
+    key = (*key, snap)
     planned = _run_preview(
         upload,
         data,
@@ -276,6 +282,7 @@ def _after_read(
         crs=choice,
         mapping=mapping,
         repair_invalid=repair,
+        snap_tolerance_m=snap,
     )
     if isinstance(planned, AtlasError):
         _refused(planned, lang)
