@@ -33,6 +33,7 @@ from township_atlas.geo.measure import (
 GRID_DEG = 1e-7  # the stored coordinate precision (7 decimals)
 MIN_PIECE_M2 = 1.0  # pieces smaller than this are noise (same as the tiling check)
 DEFAULT_SNAP_M = 5.0
+MAX_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,13 @@ def _stack(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _touch_length_m(piece: BaseGeometry, body: BaseGeometry) -> float:
-    """Length (m) of the piece's outline that runs along ``body``."""
+    """Length (m) of ``body``'s outline that runs along the piece (within a grid step or so).
+
+    The small piece is buffered, not the village, so this stays cheap for big villages.
+    """
     if body.is_empty:
         return 0.0
-    shared = piece.boundary.intersection(body.buffer(GRID_DEG * 5))
+    shared = body.boundary.intersection(piece.buffer(GRID_DEG * 5))
     return geodesic_length_m(shared)
 
 
@@ -179,12 +183,14 @@ def find_pieces(
     *,
     tolerance_m: float = DEFAULT_SNAP_M,
     min_area_m2: float = MIN_PIECE_M2,
+    kinds: tuple[str, ...] = ("gap", "overlap", "spill"),
 ) -> list[Piece]:
     """Gaps, overlaps and spill of ``villages`` (code -> WGS84 polygon) against ``township``.
 
     Each connected piece of at least ``min_area_m2`` is one :class:`Piece`, in the order
     gaps, overlaps, spill, largest first within each kind. ``narrow`` is judged with
-    ``tolerance_m``. Invalid or empty village geometries are skipped.
+    ``tolerance_m``. Invalid or empty village geometries are skipped. ``kinds`` limits
+    the search to some kinds.
     """
     polys = {c: _polygonal(g) for c, g in villages.items()}
     polys = {c: g for c, g in polys.items() if not g.is_empty}
@@ -195,27 +201,31 @@ def find_pieces(
     codes = list(polys)
     geoms = [polys[c] for c in codes]
     out: list[Piece] = []
-    union = shapely.union_all(geoms) if geoms else shapely.Polygon()
+    tree = shapely.STRtree(geoms)
     gaps = []
+    union = shapely.union_all(geoms) if geoms and "gap" in kinds else township
     for part in _polygons(township.difference(union)):
         if geodesic_area_m2(part) < min_area_m2:
             continue
-        near = tuple(c for c in codes if _touch_length_m(part, polys[c]) > 0)
+        close = tree.query(part, predicate="dwithin", distance=GRID_DEG * 5)
+        near = tuple(codes[k] for k in sorted(close) if _touch_length_m(part, geoms[k]) > 0)
         gaps.append(_piece("gap", part, near, metric, tolerance_m))
     overlaps = []
-    tree = shapely.STRtree(geoms)
-    for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
+    pairs = tree.query(geoms, predicate="intersects") if "overlap" in kinds else [[], []]
+    for i, j in zip(*pairs, strict=True):
         if i >= j:
             continue
         for part in _polygons(geoms[i].intersection(geoms[j])):
             if geodesic_area_m2(part) < min_area_m2:
                 continue
             covering = tuple(
-                c for c in codes if polys[c].intersection(part).area >= 0.5 * part.area
+                codes[k]
+                for k in sorted(tree.query(part, predicate="intersects"))
+                if geoms[k].intersection(part).area >= 0.5 * part.area
             )
             overlaps.append(_piece("overlap", part, covering, metric, tolerance_m))
     spill = []
-    for code, geom in polys.items():
+    for code, geom in polys.items() if "spill" in kinds else ():
         for part in _polygons(geom.difference(township)):
             if geodesic_area_m2(part) >= min_area_m2:
                 spill.append(_piece("spill", part, (code,), metric, tolerance_m))
@@ -228,12 +238,52 @@ def _on_grid(geom: BaseGeometry) -> BaseGeometry:
     return _polygonal(shapely.set_precision(_polygonal(geom), GRID_DEG))
 
 
+def _tidy(geom: BaseGeometry) -> BaseGeometry:
+    """Drop crumbs (parts under 1 m²) that an overlay on the grid leaves beside a real part."""
+    geom = _polygonal(geom)
+    parts = _polygons(geom)
+    if len(parts) < 2:
+        return geom
+    kept = [p for p in parts if geodesic_area_m2(p) >= MIN_PIECE_M2] or parts
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
 def _cut(geom: BaseGeometry, piece: BaseGeometry) -> BaseGeometry:
-    return _polygonal(shapely.difference(geom, piece, grid_size=GRID_DEG))
+    return _tidy(shapely.difference(geom, piece, grid_size=GRID_DEG))
 
 
 def _add(geom: BaseGeometry, piece: BaseGeometry) -> BaseGeometry:
-    return _polygonal(shapely.union(geom, piece, grid_size=GRID_DEG))
+    return _tidy(shapely.union(geom, piece, grid_size=GRID_DEG))
+
+
+def _fix(piece: Piece, current: dict[str, BaseGeometry]) -> bool:
+    """Resolve one narrow piece in ``current`` (see :func:`snap_villages`); False if it cannot."""
+    if piece.kind == "spill":
+        code = piece.villages[0]
+        current[code] = _cut(current[code], piece.geometry)
+        return True
+    if piece.kind == "overlap":
+        owners = [c for c in piece.villages if c in current]
+        if len(owners) < 2:
+            return False
+        keep = max(
+            owners,
+            key=lambda c: (
+                _touch_length_m(piece.geometry, _cut(current[c], piece.geometry)),
+                geodesic_area_m2(current[c]),
+                c,
+            ),
+        )
+        for c in owners:
+            if c != keep:
+                current[c] = _cut(current[c], piece.geometry)
+        return True
+    near = [c for c in piece.villages if c in current]
+    if not near:
+        return False
+    take = max(near, key=lambda c: (_touch_length_m(piece.geometry, current[c]), c))
+    current[take] = _add(current[take], piece.geometry)
+    return True
 
 
 def snap_villages(
@@ -254,35 +304,17 @@ def snap_villages(
     result = SnapResult(villages=current, tolerance_m=tolerance_m)
     if township.is_empty:
         return result
-    for kind in ("spill", "overlap", "gap"):
-        for piece in find_pieces(current, township, tolerance_m=tolerance_m):
-            if piece.kind != kind:
-                continue
-            if not piece.narrow:
-                continue
-            if kind == "spill":
-                code = piece.villages[0]
-                current[code] = _cut(current[code], piece.geometry)
-            elif kind == "overlap":
-                owners = [c for c in piece.villages if c in current]
-                keep = max(
-                    owners,
-                    key=lambda c: (
-                        _touch_length_m(piece.geometry, _cut(current[c], piece.geometry)),
-                        geodesic_area_m2(current[c]),
-                        c,
-                    ),
-                )
-                for c in owners:
-                    if c != keep:
-                        current[c] = _cut(current[c], piece.geometry)
-            else:
-                near = [c for c in piece.villages if c in current]
-                if not near:
-                    continue
-                take = max(near, key=lambda c: (_touch_length_m(piece.geometry, current[c]), c))
-                current[take] = _add(current[take], piece.geometry)
-            result.fixed.append(piece)
+    for _ in range(MAX_ROUNDS):  # a cut or a fill can leave a crumb for the next round
+        before = len(result.fixed)
+        for kind in ("spill", "overlap", "gap"):
+            found = find_pieces(
+                current, township, tolerance_m=tolerance_m, min_area_m2=0.0, kinds=(kind,)
+            )
+            for piece in found:
+                if piece.narrow and _fix(piece, current):
+                    result.fixed.append(piece)
+        if len(result.fixed) == before:
+            break
     result.left = find_pieces(current, township, tolerance_m=tolerance_m)
     result.changed = [c for c in current if not current[c].equals(original[c])]
     return result
