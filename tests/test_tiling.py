@@ -251,3 +251,44 @@ def test_a_60_m_gap_in_an_import_is_explained_and_not_snapped(sample_dir: Path) 
     v01 = next(f for f in plan.features if f["properties"]["code"] == "V01")
     uploaded = next(f for f in json.loads(data)["features"] if f["properties"]["code"] == "V01")
     assert shape(v01["geometry"]).normalize() == shape(uploaded["geometry"]).normalize()
+
+
+def _jittered_grid(columns: int, rows: int, sigma_m: float, seed: int) -> dict:
+    """Villages in a grid over TOWNSHIP whose every vertex (one each ~20 m) was digitised
+    by hand: moved at random by about ``sigma_m`` — slivers, gaps and overlaps everywhere."""
+    rng = np.random.default_rng(seed)
+    fwd, inv = _transformers(TOWNSHIP)
+    dx, dy = (E - W) / columns, (N - S) / rows
+    out = {}
+    for i in range(columns):
+        for j in range(rows):
+            cell = box(W + i * dx, S + j * dy, W + (i + 1) * dx, S + (j + 1) * dy)
+            xy = np.array(_apply(fwd, cell).segmentize(20).exterior.coords)[:-1]
+            moved = shapely.Polygon(xy + rng.normal(0, sigma_m, xy.shape))
+            back = shapely.transform(_apply(inv, moved), lambda c: np.round(c, 7))
+            out[f"V{i}{j}"] = shapely.make_valid(back)
+    return out
+
+
+def test_hand_digitised_grid_snaps_clean_and_nothing_moves_more_than_the_tolerance() -> None:
+    villages = _jittered_grid(3, 2, 0.6, seed=17)
+    before = find_pieces(villages, TOWNSHIP)
+    assert {p.kind for p in before} == {"gap", "overlap", "spill"}
+    result = snap_villages(villages, TOWNSHIP, 5.0)
+    assert result.left == []
+    fwd, _ = _transformers(TOWNSHIP)
+    for code, geom in result.villages.items():
+        assert geom.is_valid and geom.geom_type == "Polygon"
+        old, new = _apply(fwd, villages[code]), _apply(fwd, geom)
+        # every vertex of either outline lies within 5 m of the other outline
+        for a, b in ((old, new), (new, old)):
+            vertices = shapely.points(shapely.get_coordinates(a))
+            assert shapely.distance(vertices, b.boundary).max() <= 5.0
+    bundle = make_bundle()
+    bundle.villages = bundle.villages.iloc[:0]
+    frame = make_bundle().villages
+    rows = frame.iloc[[0] * len(result.villages)].copy()
+    rows["code"] = list(result.villages)
+    rows["geometry"] = list(result.villages.values())
+    bundle.villages = rows.set_geometry("geometry").reset_index(drop=True)
+    assert check_tiling(bundle) == []

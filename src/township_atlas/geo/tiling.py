@@ -34,6 +34,9 @@ GRID_DEG = 1e-7  # the stored coordinate precision (7 decimals)
 MIN_PIECE_M2 = 1.0  # pieces smaller than this are noise (same as the tiling check)
 DEFAULT_SNAP_M = 5.0
 MAX_ROUNDS = 3
+# Metres in a degree of latitude (a degree of longitude is shorter): a reach of
+# tolerance / METRES_PER_DEGREE degrees is at most the tolerance in every direction.
+METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,7 @@ def _add(geom: BaseGeometry, piece: BaseGeometry) -> BaseGeometry:
     return _tidy(shapely.union(geom, piece, grid_size=GRID_DEG))
 
 
-def _fix(piece: Piece, current: dict[str, BaseGeometry]) -> bool:
+def _fix(piece: Piece, current: dict[str, BaseGeometry], tolerance_m: float) -> bool:
     """Resolve one narrow piece in ``current`` (see :func:`snap_villages`); False if it cannot."""
     if piece.kind == "spill":
         code = piece.villages[0]
@@ -279,11 +282,26 @@ def _fix(piece: Piece, current: dict[str, BaseGeometry]) -> bool:
                 current[c] = _cut(current[c], piece.geometry)
         return True
     near = [c for c in piece.villages if c in current]
-    if not near:
-        return False
-    take = max(near, key=lambda c: (_touch_length_m(piece.geometry, current[c]), c))
-    current[take] = _add(current[take], piece.geometry)
-    return True
+    near.sort(key=lambda c: (-_touch_length_m(piece.geometry, current[c]), c))
+    # The neighbour with the longest shared edge takes what lies within the tolerance of
+    # it, the next one what is left within reach of it, and so on: a gap running past a
+    # corner is shared out, and no boundary moves further than the tolerance.
+    reach = tolerance_m / METRES_PER_DEGREE
+    x0, y0, x1, y1 = piece.geometry.bounds
+    window = shapely.box(x0 - 2 * reach, y0 - 2 * reach, x1 + 2 * reach, y1 + 2 * reach)
+    left = piece.geometry
+    taken = False
+    for c in near:
+        zone = current[c].intersection(window).buffer(reach)
+        share = _polygonal(shapely.intersection(left, zone, grid_size=GRID_DEG))
+        if share.is_empty or geodesic_area_m2(share) == 0:
+            continue
+        current[c] = _add(current[c], share)
+        left = _polygonal(shapely.difference(left, share, grid_size=GRID_DEG))
+        taken = True
+        if left.is_empty:
+            break
+    return taken
 
 
 def snap_villages(
@@ -311,7 +329,7 @@ def snap_villages(
                 current, township, tolerance_m=tolerance_m, min_area_m2=0.0, kinds=(kind,)
             )
             for piece in found:
-                if piece.narrow and _fix(piece, current):
+                if piece.narrow and _fix(piece, current, tolerance_m):
                     result.fixed.append(piece)
         if len(result.fixed) == before:
             break
