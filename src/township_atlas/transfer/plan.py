@@ -42,6 +42,29 @@ if TYPE_CHECKING:
 IMPORTABLE_LAYERS = ("township", "villages", "sites", "party_orgs")
 
 
+@dataclass(frozen=True)
+class TilingPiece:
+    """A gap, overlap or spill of the villages after accepting, as plain values (the plan
+    comes back from the upload worker, which may send no geometry objects).
+
+    See :class:`township_atlas.geo.tiling.Piece`.
+    """
+
+    kind: str
+    villages: tuple[str, ...]
+    area_m2: float
+    point: tuple[float, float]
+    narrow: bool
+
+    @property
+    def area_mu(self) -> float:
+        return m2_to_mu(self.area_m2)
+
+    @classmethod
+    def of(cls, piece: Piece) -> TilingPiece:
+        return cls(piece.kind, tuple(piece.villages), piece.area_m2, piece.point, piece.narrow)
+
+
 @dataclass
 class ImportPlan:
     """What importing a source layer into ``layer`` would do (nothing is written).
@@ -80,7 +103,7 @@ class ImportPlan:
     notes: list[Note] = field(default_factory=list)
     total_rows: int = 0
     snapping: Snapping | None = None
-    tiling: list[Piece] = field(default_factory=list)
+    tiling: list[TilingPiece] = field(default_factory=list)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -247,10 +270,11 @@ def build_plan(
         else:
             replaced.append(fid)
     base = {fid: feature_version(current.get(fid)) for fid in (*new, *replaced, *unchanged)}
-    tiling: list[Piece] = []
+    tiling: list[TilingPiece] = []
     if snapping is not None and features:
-        tiling = _tiling_after(bundle, features, snapping.tolerance_m)
-        notes.extend(_tiling_notes(tiling))
+        pieces = _tiling_after(bundle, features, snapping.tolerance_m)
+        notes.extend(_tiling_notes(pieces))
+        tiling = [TilingPiece.of(p) for p in pieces]
     report(1.0, "xfer_progress_done")
     problems = sorted(
         log.items, key=lambda p: (p.row, {"error": 0, "warning": 1, "info": 2}[p.severity])

@@ -179,11 +179,12 @@ def _plan_key(
     crs: Any = None,
     columns: dict[str, Any] | None = None,
     repair: bool = False,
+    snap: float | None = None,
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
-    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, snap)
 
 
 def _after_read(
@@ -266,8 +267,9 @@ def _after_read(
         label = tr("xfer_ui_snap", lang).format(tol=f"{tol:g}")
         snap = tol if st.checkbox(label, key=f"edit_import_snap_{digest}") else None
     # --- plan and preview (in the worker, unless these choices were planned already) --
-    key = _plan_key(digest, bundle, layer, first.source, encoding, first, choice, chosen, repair)
-    key = (*key, snap)
+    key = _plan_key(
+        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, snap
+    )
     planned = _run_preview(
         upload,
         data,
