@@ -204,9 +204,13 @@ def find_pieces(
     codes = list(polys)
     geoms = [polys[c] for c in codes]
     out: list[Piece] = []
-    tree = shapely.STRtree(geoms)
+    array = np.array(geoms, dtype=object)
+    tree = shapely.STRtree(array)
     gaps = []
-    union = shapely.union_all(geoms) if geoms and "gap" in kinds else township
+    if "gap" not in kinds:
+        union = township
+    else:
+        union = shapely.union_all(geoms) if geoms else shapely.Polygon()
     for part in _polygons(township.difference(union)):
         if geodesic_area_m2(part) < min_area_m2:
             continue
@@ -214,7 +218,7 @@ def find_pieces(
         near = tuple(codes[k] for k in sorted(close) if _touch_length_m(part, geoms[k]) > 0)
         gaps.append(_piece("gap", part, near, metric, tolerance_m))
     overlaps = []
-    pairs = tree.query(geoms, predicate="intersects") if "overlap" in kinds else [[], []]
+    pairs = tree.query(array, predicate="intersects") if "overlap" in kinds else [[], []]
     for i, j in zip(*pairs, strict=True):
         if i >= j:
             continue
