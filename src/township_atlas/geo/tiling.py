@@ -6,7 +6,8 @@ thin overlap there, and along the township edge a village pokes out or stops sho
 representative point, the villages it concerns, and whether it is *narrow*: it vanishes
 under a negative buffer of half the tolerance in a local metric projection).
 :func:`snap_villages` fixes the narrow pieces only — a gap goes to the neighbouring village
-with the longest shared edge, an overlap stays with the village that shares the longer edge
+with the longest shared edge (as far as it lies within the tolerance of it; the rest to the
+next neighbour, so a gap running past a village corner is shared out), an overlap stays with the village that shares the longer edge
 with it (then the larger one) and is cut from the others, spill outside the township is
 clipped — and returns the wider ones untouched, each with an explanation for a person to
 check. Overlay runs on the stored coordinate grid (7 decimals), so the result is stored
@@ -76,7 +77,8 @@ class SnapResult:
     villages : code -> WGS84 polygon, every input village (changed or not)
     changed : codes whose geometry changed
     fixed : the narrow pieces that were resolved
-    left : the wider pieces left as they are, for a person to check
+    left : the pieces still there after snapping (of at least 1 m²): the wider ones, left as
+        they were for a person to check, and any narrow one no village borders
     tolerance_m : the tolerance used
     """
 
@@ -134,7 +136,7 @@ def _polygonal(geom: BaseGeometry | None) -> BaseGeometry:
 
 
 class _Metric:
-    """Local UTM projection around the township, for widths and shared-edge lengths."""
+    """Local UTM projection around the township, for judging widths in metres."""
 
     def __init__(self, township: BaseGeometry) -> None:
         c = township.representative_point()
