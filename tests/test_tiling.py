@@ -337,3 +337,20 @@ def test_a_planner_ticks_snapping_on_the_import_page_and_the_villages_tile(
     after = Store(data_env).load().bundle
     assert check_tiling(after) == []
     assert after.villages.set_index("code").loc["V01", "name_en"] == "Renamed"
+
+
+def test_a_village_reaching_30_m_outside_is_refused_saying_how_far_and_explained() -> None:
+    bundle = make_bundle()
+    doc = json.loads(export_layer(bundle, "villages", "geojson")[1])
+    v1 = next(f for f in doc["features"] if f["properties"]["code"] == "V1")
+    v1["geometry"] = mapping(box(east(W, H, -30), S, M, N))
+    data = json.dumps(doc).encode()
+    plan = plan_import(
+        "村界.geojson", data, "villages", bundle, crs=CrsChoice("wgs84"), snap_tolerance_m=5.0
+    )
+    (problem,) = plan.errors
+    assert problem.code == "outside_township"
+    assert "最远伸出约 30 米" in problem.message_zh and "about 30 m beyond" in problem.message_en
+    (left,) = [n for n in plan.notes if n.key == "xfer_plan_snap_left"]
+    assert left.message_zh.startswith("第 1 处出界部分约") and "宽于 5 米" in left.message_zh
+    assert plan.snapping is not None and plan.snapping.count == 0

@@ -74,10 +74,23 @@ def _round(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
-def _distance_m(township: BaseGeometry, geom: BaseGeometry) -> float:
-    a, b = shapely.ops.nearest_points(township, geom)
+def _reach_m(township: BaseGeometry, geom: BaseGeometry) -> float:
+    """How far (m) ``geom`` reaches outside ``township``: from its farthest vertex to the
+    boundary (not the distance between nearest points, which is 0 for a polygon that
+    crosses the boundary)."""
+    xy = shapely.get_coordinates(geom)
+    if not len(xy):
+        return 0.0
+    far = shapely.points(xy[int(np.argmax(shapely.distance(township, shapely.points(xy))))])
+    a, b = shapely.ops.nearest_points(township, far)
     _, _, dist = WGS84_GEOD.inv(a.x, a.y, b.x, b.y)
     return float(dist)
+
+
+def _reach_text(metres: float) -> dict[str, str]:
+    if metres < 1000:
+        return {"reach_zh": f"{metres:,.0f} 米", "reach_en": f"{metres:,.0f} m"}
+    return {"reach_zh": f"{metres / 1000:,.2f} 公里", "reach_en": f"{metres / 1000:,.2f} km"}
 
 
 def check_geometries(
@@ -220,13 +233,12 @@ def _check_township(
     inside[keep] = shapely.contains(area, part[keep])
     bad = np.flatnonzero(keep & ~inside)
     for k in bad:
-        km = _distance_m(township, part[k]) / 1000
         log.add(
             int(idx[k]),
             "outside_township",
             "xfer_row_outside_township",
             field_name="geometry",
-            km=f"{km:.2f}",
+            **_reach_text(_reach_m(township, part[k])),
         )
         keep[k] = False
     if len(bad) and len(bad) >= 0.5 * max(int(keep.sum()) + len(bad), 1):

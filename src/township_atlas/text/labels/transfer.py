@@ -487,8 +487,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "shape in the preview.",
     ),
     "xfer_row_outside_township": (
-        "位于乡镇边界之外(约 {km} 公里),不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
-        "lies outside the township (about {km} km), so it is not imported. Check the "
+        "位于乡镇边界之外(最远伸出约 {reach_zh}),不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
+        "lies outside the township (reaching about {reach_en} beyond it), so it is not "
+        "imported. Check the "
         "coordinates or the coordinate system (a few hundred metres off usually means "
         "GCJ-02/BD-09).",
     ),
