@@ -354,3 +354,16 @@ def test_a_village_reaching_30_m_outside_is_refused_saying_how_far_and_explained
     (left,) = [n for n in plan.notes if n.key == "xfer_plan_snap_left"]
     assert left.message_zh.startswith("第 1 处出界部分约") and "宽于 5 米" in left.message_zh
     assert plan.snapping is not None and plan.snapping.count == 0
+
+
+def test_an_overlap_stays_with_the_village_that_holds_more_of_its_edge() -> None:
+    # V2 pokes a tongue 3 m deep and 100 m long into V1: V1 runs along three of its sides,
+    # V2 along one, so V1 keeps it and V2 is cut back to the straight line.
+    lat = S + 0.005
+    tongue = box(east(M, lat, -3), lat, M, lat + 0.0009)
+    villages = {"V1": box(W, S, M, N), "V2": box(M, S, E, N).union(tongue)}
+    result = snap_villages(villages, TOWNSHIP, 5.0)
+    assert result.changed == ["V2"] and result.left == []
+    assert [p.kind for p in result.fixed] == ["overlap"]
+    assert result.villages["V2"].equals(box(M, S, E, N))  # the same shape (extra nodes aside)
+    assert result.villages["V1"].equals(villages["V1"])
