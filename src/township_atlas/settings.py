@@ -167,6 +167,13 @@ SETTINGS += (
         "With PostGIS storage, the code of the township opened by default; empty opens "
         "the database's first township by code.",
     ),
+    Setting(
+        "tiling_snap_metres",
+        "5",
+        "导入村界时“对齐”的默认宽度(米):窄于此值的缝隙、重叠和出界碎片可一键对齐,更宽的只报告。",
+        "Default width (metres) below which gaps, overlaps and slivers outside the township "
+        "are snapped when villages are imported; wider ones are only reported.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -284,3 +291,17 @@ def upload_worker_seconds() -> int:
 def upload_worker_memory_mb() -> int:
     """Memory limit (MB) of the process that reads an upload."""
     return _positive_int("upload_worker_memory_mb")
+
+
+def tiling_snap_metres() -> float:
+    """Default snapping tolerance (m) for village boundaries (gaps, overlaps, spill)."""
+    value = get("tiling_snap_metres").strip()
+    try:
+        metres = float(value)
+    except ValueError:
+        metres = -1.0
+    if not 0 < metres <= 100:
+        raise _invalid(
+            "tiling_snap_metres", value, "0 到 100 之间的米数", "metres between 0 and 100"
+        )
+    return metres

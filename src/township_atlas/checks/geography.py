@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.strtree import STRtree
 
 from township_atlas.checks.layers import (
     layers_usable,
@@ -16,6 +15,7 @@ from township_atlas.checks.layers import (
     valid_geometry,
 )
 from township_atlas.geo.measure import geodesic_area_m2
+from township_atlas.geo.tiling import Piece, find_pieces
 from township_atlas.model.bundle import Bundle, Finding
 
 AREA_TOLERANCE = 0.002  # ±0.2 % of the reported area
@@ -74,68 +74,83 @@ def check_village_count(bundle: Bundle) -> list[Finding]:
     ]
 
 
+def _tiling_finding(piece: Piece) -> Finding:
+    """One finding for one gap, overlap or spill piece: its area (m², 亩) and its place."""
+    area = f"{piece.area_m2:,.0f} 平方米(约 {piece.area_mu:,.1f} 亩)"
+    area_en = f"{piece.area_m2:,.0f} m² (about {piece.area_mu:,.1f} mu)"
+    where = f"位于 {piece.point[0]:.5f}, {piece.point[1]:.5f} 附近"
+    where_en = f"near {piece.point[0]:.5f}, {piece.point[1]:.5f}"
+    names = "/".join(piece.villages) or None
+    if piece.kind == "overlap":
+        who = "、".join(f"村 {c}" for c in piece.villages)
+        return Finding(
+            "error",
+            "tiling_overlap",
+            "villages",
+            f"{who} 的边界重叠 {area},{where}。",
+            f"Villages {', '.join(piece.villages)} overlap by {area_en}, {where_en}.",
+            names,
+            piece.point,
+        )
+    if piece.kind == "gap":
+        beside = f"(在 {'、'.join(piece.villages)} 之间或旁边)" if piece.villages else ""
+        return Finding(
+            "error",
+            "tiling_gap",
+            "villages",
+            f"乡镇范围内有一处 {area} 不属于任何村{beside},{where}(村界之间有缝隙)。",
+            f"A gap of {area_en} belongs to no village, {where_en}"
+            + (f" (beside {', '.join(piece.villages)})" if piece.villages else "")
+            + ".",
+            names,
+            piece.point,
+        )
+    code = piece.villages[0]
+    return Finding(
+        "error",
+        "village_outside",
+        "villages",
+        f"村 {code} 有 {area} 在乡镇边界之外,{where}。",
+        f"Village {code} extends {area_en} outside the township boundary, {where_en}.",
+        code,
+        piece.point,
+    )
+
+
 def check_tiling(bundle: Bundle) -> list[Finding]:
-    """Villages tile the township: no overlaps, no gaps, nothing outside (< 1 m² in total)."""
+    """Villages tile the township: no overlaps, no gaps, nothing outside (< 1 m² each).
+
+    One finding per piece of at least 1 m² (see :func:`township_atlas.geo.tiling.find_pieces`),
+    with its area and a point inside it; gaps smaller than that but adding up to more than
+    1 m² are reported once, together.
+    """
     if not layers_usable(bundle, "township", "villages") or len(bundle.township) != 1:
         return []
     township = bundle.township.geometry.iloc[0]
-    polys = [g for g in bundle.villages.geometry if valid_geometry(g)]
-    codes = [
-        c
+    villages = {
+        str(c): g
         for c, g in zip(bundle.villages["code"], bundle.villages.geometry, strict=True)
         if valid_geometry(g)
-    ]
-    if not valid_geometry(township) or not polys:
+    }
+    if not valid_geometry(township) or not villages:
         return []
-    out: list[Finding] = []
-    tree = STRtree(polys)
-    for i, j in zip(*tree.query(polys, predicate="intersects"), strict=True):
-        if i >= j:
-            continue
-        overlap = polys[i].intersection(polys[j])
-        area = geodesic_area_m2(overlap)
-        if area > TILING_TOLERANCE_M2:
-            out.append(
-                Finding(
-                    "error",
-                    "tiling_overlap",
-                    "villages",
-                    f"村 {codes[i]} 与村 {codes[j]} 的边界重叠 {area:,.0f} 平方米。",
-                    f"Villages {codes[i]} and {codes[j]} overlap by {area:,.0f} m².",
-                    f"{codes[i]}/{codes[j]}",
-                    point_of(overlap),
-                )
-            )
-    union = shapely.union_all(polys)
-    gap = township.difference(union)
-    gap_area = geodesic_area_m2(gap)
-    if gap_area > TILING_TOLERANCE_M2:
+    pieces = find_pieces(villages, township, min_area_m2=0.0)
+    out = [_tiling_finding(p) for p in pieces if p.area_m2 > TILING_TOLERANCE_M2]
+    small_gaps = [p for p in pieces if p.kind == "gap" and p.area_m2 <= TILING_TOLERANCE_M2]
+    small_total = sum(p.area_m2 for p in small_gaps)
+    if small_total > TILING_TOLERANCE_M2:
+        largest = max(small_gaps, key=lambda p: p.area_m2)
         out.append(
             Finding(
                 "error",
                 "tiling_gap",
                 "villages",
-                f"乡镇范围内有 {gap_area:,.0f} 平方米不属于任何村(村界之间有缝隙)。",
-                f"{gap_area:,.0f} m² of the township belongs to no village (gaps between villages).",
+                f"乡镇范围内有 {len(small_gaps)} 处细小缝隙,共 {small_total:,.1f} 平方米不属于任何村。",
+                f"{len(small_gaps)} tiny gaps, {small_total:,.1f} m² in all, belong to no village.",
                 None,
-                point_of(gap),
+                largest.point,
             )
         )
-    for code, poly in zip(codes, polys, strict=True):
-        outside = poly.difference(township)
-        area = geodesic_area_m2(outside)
-        if area > TILING_TOLERANCE_M2:
-            out.append(
-                Finding(
-                    "error",
-                    "village_outside",
-                    "villages",
-                    f"村 {code} 有 {area:,.0f} 平方米在乡镇边界之外。",
-                    f"Village {code} extends {area:,.0f} m² outside the township boundary.",
-                    code,
-                    point_of(outside),
-                )
-            )
     return out
 
 

@@ -19,13 +19,16 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from township_atlas import settings
+from township_atlas.geo.measure import m2_to_mu
+from township_atlas.geo.tiling import Piece, find_pieces
 from township_atlas.model.schema import LAYERS_BY_NAME, LayerSpec
 from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.transfer.crs_choice import CrsChoice, to_wgs84
 from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.messages import Note
-from township_atlas.transfer.plan_geometry import check_geometries
+from township_atlas.transfer.plan_geometry import Snapping, check_geometries
 from township_atlas.transfer.plan_links import check_links, check_required
 from township_atlas.transfer.plan_rows import assign_ids, merge_current, row_properties
 from township_atlas.transfer.problems import ProblemLog, RowProblem
@@ -37,6 +40,29 @@ if TYPE_CHECKING:
     from township_atlas.model.bundle import Bundle
 
 IMPORTABLE_LAYERS = ("township", "villages", "sites", "party_orgs")
+
+
+@dataclass(frozen=True)
+class TilingPiece:
+    """A gap, overlap or spill of the villages after accepting, as plain values (the plan
+    comes back from the upload worker, which may send no geometry objects).
+
+    See :class:`township_atlas.geo.tiling.Piece`.
+    """
+
+    kind: str
+    villages: tuple[str, ...]
+    area_m2: float
+    point: tuple[float, float]
+    narrow: bool
+
+    @property
+    def area_mu(self) -> float:
+        return m2_to_mu(self.area_m2)
+
+    @classmethod
+    def of(cls, piece: Piece) -> TilingPiece:
+        return cls(piece.kind, tuple(piece.villages), piece.area_m2, piece.point, piece.narrow)
 
 
 @dataclass
@@ -57,6 +83,10 @@ class ImportPlan:
     problems : every problem, row by row (errors, warnings, infos)
     notes : about the plan as a whole (e.g. most features outside: wrong CRS?)
     total_rows : rows in the source layer
+    snapping : villages only: the snapping tolerance and what it fixed (``apply``) or
+        would fix (count, area in m²)
+    tiling : villages only: the gaps, overlaps and spill of the villages after accepting
+        (the accepted features with the current villages the file does not touch)
     """
 
     layer: str
@@ -72,6 +102,8 @@ class ImportPlan:
     problems: list[RowProblem]
     notes: list[Note] = field(default_factory=list)
     total_rows: int = 0
+    snapping: Snapping | None = None
+    tiling: list[TilingPiece] = field(default_factory=list)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -156,6 +188,7 @@ def build_plan(
     crs: CrsChoice,
     mapping: FieldMapping | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     progress: ProgressCallback | None = None,
     lang: str = "zh",
 ) -> ImportPlan:
@@ -170,6 +203,10 @@ def build_plan(
     mapping : source columns for our fields (default: :func:`suggest_mapping`)
     repair_invalid : fix invalid polygons with make_valid (a warning per row) instead of
         refusing them
+    snap_tolerance_m : villages only: snap gaps, overlaps and spill narrower than this
+        (metres) before checking (:func:`township_atlas.geo.tiling.snap_villages`); None
+        leaves the boundaries as they are and only notes what snapping at the
+        ``tiling_snap_metres`` setting would fix
     progress : ``callback(fraction, message)``; ``lang`` chooses the message language
 
     Raises
@@ -195,8 +232,18 @@ def build_plan(
     current = {str(f["properties"][spec.id_field]): f for f in stored_features(touched, spec)}
     merge_current(spec, rows, current)
     report(0.35, "xfer_progress_convert")
+    snapping = None
+    if layer == "villages" and _township(bundle) is not None:
+        tolerance = snap_tolerance_m or settings.tiling_snap_metres()
+        snapping = Snapping(tolerance, apply=snap_tolerance_m is not None)
     geoms = check_geometries(
-        to_wgs84(raw, crs), spec, _township(bundle), log, repair=repair_invalid, notes=notes
+        to_wgs84(raw, crs),
+        spec,
+        _township(bundle),
+        log,
+        repair=repair_invalid,
+        notes=notes,
+        snapping=snapping,
     )
     if _township(bundle) is None and layer != "township":
         notes.append(Note.of("xfer_plan_no_township"))
@@ -225,6 +272,11 @@ def build_plan(
         else:
             replaced.append(fid)
     base = {fid: feature_version(current.get(fid)) for fid in (*new, *replaced, *unchanged)}
+    tiling: list[TilingPiece] = []
+    if snapping is not None and features:
+        pieces = _tiling_after(bundle, features, snapping.tolerance_m)
+        notes.extend(_tiling_notes(pieces))
+        tiling = [TilingPiece.of(p) for p in pieces]
     report(1.0, "xfer_progress_done")
     problems = sorted(
         log.items, key=lambda p: (p.row, {"error": 0, "warning": 1, "info": 2}[p.severity])
@@ -243,4 +295,52 @@ def build_plan(
         problems=problems,
         notes=[*raw.notes, *notes],
         total_rows=len(raw),
+        snapping=snapping,
+        tiling=tiling,
     )
+
+
+MAX_TILING_NOTES = 10
+
+
+def _tiling_after(
+    bundle: Bundle, features: list[dict[str, Any]], tolerance_m: float
+) -> list[Piece]:
+    """Gaps, overlaps and spill of the villages as they would be after accepting."""
+    villages = {
+        str(c): g
+        for c, g in zip(bundle.villages["code"], bundle.villages.geometry, strict=True)
+        if g is not None and not g.is_empty and g.is_valid
+    }
+    for f in features:
+        villages[str(f["properties"]["code"])] = shape(f["geometry"])
+    return find_pieces(villages, _township(bundle), tolerance_m=tolerance_m)
+
+
+def _tiling_notes(pieces: list[Piece]) -> list[Note]:
+    """One note per piece (the largest first within each kind), the rest summed up."""
+    notes = []
+    for n, p in enumerate(pieces[:MAX_TILING_NOTES], 1):
+        params = {
+            "n": n,
+            "area_m2": f"{p.area_m2:,.0f}",
+            "mu": f"{p.area_mu:,.1f}",
+            "lon": f"{p.point[0]:.5f}",
+            "lat": f"{p.point[1]:.5f}",
+            "villages": "/".join(p.villages),
+        }
+        if p.kind == "gap":
+            params["beside"] = f" ({'/'.join(p.villages)})" if p.villages else ""
+        notes.append(Note.of(f"xfer_plan_tiling_{p.kind}", **params))
+    rest = pieces[MAX_TILING_NOTES:]
+    if rest:
+        area = sum(p.area_m2 for p in rest)
+        notes.append(
+            Note.of(
+                "xfer_plan_tiling_more",
+                count=len(rest),
+                area_m2=f"{area:,.0f}",
+                mu=f"{m2_to_mu(area):,.1f}",
+            )
+        )
+    return notes

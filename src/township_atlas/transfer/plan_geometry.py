@@ -3,12 +3,16 @@ longitude/latitude, of the layer's type, valid (or repairable), inside the towns
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyproj
 import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
+from township_atlas.geo.measure import m2_to_mu
+from township_atlas.geo.tiling import KIND_EN, KIND_ZH, snap_villages
 from township_atlas.model.schema import LayerSpec
 from township_atlas.storage.formats import COORD_DECIMALS
 from township_atlas.transfer.messages import Note
@@ -22,6 +26,20 @@ _TYPE_NAMES = np.array(
     ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
      "MultiPolygon", "GeometryCollection"]
 )  # fmt: skip
+
+
+@dataclass
+class Snapping:
+    """Snapping of imported village boundaries (see :func:`township_atlas.geo.tiling.snap_villages`).
+
+    ``apply`` False only counts what snapping at ``tolerance_m`` would fix (``count``,
+    ``area_m2`` are filled in either way).
+    """
+
+    tolerance_m: float
+    apply: bool
+    count: int = 0
+    area_m2: float = 0.0
 
 
 def _simplify_parts(geom: BaseGeometry, allowed: tuple[str, ...]) -> BaseGeometry:
@@ -80,6 +98,12 @@ def _reach_m(township: BaseGeometry, geom: BaseGeometry) -> float:
     return float(np.max(shapely.distance(town, shapely.points(xy))))
 
 
+def _reach_text(metres: float) -> dict[str, str]:
+    if metres < 1000:
+        return {"reach_zh": f"{metres:,.0f} 米", "reach_en": f"{metres:,.0f} m"}
+    return {"reach_zh": f"{metres / 1000:,.2f} 公里", "reach_en": f"{metres / 1000:,.2f} km"}
+
+
 def check_geometries(
     geoms: np.ndarray,
     spec: LayerSpec,
@@ -88,6 +112,7 @@ def check_geometries(
     *,
     repair: bool,
     notes: list[Note],
+    snapping: Snapping | None = None,
 ) -> np.ndarray:
     """Final WGS84 geometries (rounded as stored); rows with a geometry error get None."""
     raw = log.raw
@@ -196,6 +221,8 @@ def check_geometries(
             reason=reason,
         )
         keep[k] = False
+    if township is not None and snapping is not None and spec.name == "villages":
+        _snap(part, idx, keep, township, snapping, log, notes)
     if township is not None and spec.name != "township":
         _check_township(part, idx, keep, township, log, notes)
     for k in np.flatnonzero(keep):
@@ -217,14 +244,59 @@ def _check_township(
     inside[keep] = shapely.contains(area, part[keep])
     bad = np.flatnonzero(keep & ~inside)
     for k in bad:
-        km = _reach_m(township, part[k]) / 1000
         log.add(
             int(idx[k]),
             "outside_township",
             "xfer_row_outside_township",
             field_name="geometry",
-            km=f"{km:.2f}",
+            **_reach_text(_reach_m(township, part[k])),
         )
         keep[k] = False
     if len(bad) and len(bad) >= 0.5 * max(int(keep.sum()) + len(bad), 1):
         notes.append(Note.of("xfer_plan_mostly_outside", count=len(bad)))
+
+
+def _snap(
+    part: np.ndarray,
+    idx: np.ndarray,
+    keep: np.ndarray,
+    township: BaseGeometry,
+    snapping: Snapping,
+    log: ProblemLog,
+    notes: list[Note],
+) -> None:
+    """Count (and with ``snapping.apply``, fix) the narrow gaps, overlaps and spill."""
+    rows = {str(int(k)): part[k] for k in np.flatnonzero(keep)}
+    if not rows:
+        return
+    result = snap_villages(rows, township, snapping.tolerance_m)
+    snapping.count = len(result.fixed)
+    snapping.area_m2 = sum(p.area_m2 for p in result.fixed)
+    tol = f"{snapping.tolerance_m:g}"
+    area = {"area_m2": f"{snapping.area_m2:,.0f}", "mu": f"{m2_to_mu(snapping.area_m2):,.1f}"}
+    if not snapping.apply:
+        if result.fixed:
+            notes.append(Note.of("xfer_plan_snap_possible", count=snapping.count, tol=tol, **area))
+        return
+    for key in result.changed:
+        k = int(key)
+        part[k] = result.villages[key]
+        log.add(int(idx[k]), "geometry_snapped", "xfer_row_snapped", field_name="geometry",
+                severity="warning", tol=tol)  # fmt: skip
+    if result.fixed:
+        notes.append(Note.of("xfer_plan_snap_fixed", count=snapping.count, tol=tol, **area))
+    wide = [p for p in result.left if not p.narrow]
+    for n, piece in enumerate(wide, 1):
+        notes.append(
+            Note.of(
+                "xfer_plan_snap_left",
+                n=n,
+                kind_zh=KIND_ZH[piece.kind],
+                kind_en=KIND_EN[piece.kind],
+                mu=f"{piece.area_mu:,.1f}",
+                area_m2=f"{piece.area_m2:,.0f}",
+                lon=f"{piece.point[0]:.5f}",
+                lat=f"{piece.point[1]:.5f}",
+                tol=tol,
+            )
+        )

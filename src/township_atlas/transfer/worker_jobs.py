@@ -62,6 +62,7 @@ def _preview_job(
     limits: Limits,
     lang: str,
     plan: bool,
+    snap_tolerance_m: float | None = None,
 ) -> ImportPreview:
     report = Reporter(progress, lang)
     report(0.0, "xfer_progress_read", name=filename)
@@ -111,6 +112,7 @@ def _preview_job(
                     crs=use_crs,
                     mapping=mapping or suggested,
                     repair_invalid=repair_invalid,
+                    snap_tolerance_m=snap_tolerance_m,
                     progress=report.part(0.4, 1.0).raw(),
                     lang=lang,
                 )
@@ -132,6 +134,7 @@ def preview_import(
     crs: CrsChoice | None = None,
     mapping: FieldMapping | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     plan: bool = True,
     limits: Limits = DEFAULT_LIMITS,
     worker: WorkerLimits | None = None,
@@ -169,6 +172,7 @@ def preview_import(
         limits=limits,
         lang=lang,
         plan=plan,
+        snap_tolerance_m=snap_tolerance_m,
     )
 
 
@@ -184,6 +188,7 @@ def plan_import_isolated(
     encoding: str | None = None,
     coordinates: CoordinateColumns | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     limits: Limits = DEFAULT_LIMITS,
     worker: WorkerLimits | None = None,
     progress: ProgressCallback | None = None,
@@ -208,6 +213,7 @@ def plan_import_isolated(
         crs=crs,
         mapping=mapping,
         repair_invalid=repair_invalid,
+        snap_tolerance_m=snap_tolerance_m,
         limits=limits,
         worker=worker,
         progress=progress,

@@ -84,6 +84,8 @@ _ALLOWED_GLOBALS = {
     ("township_atlas.transfer.crs_choice", "CrsSuggestion"),
     ("township_atlas.transfer.mapping", "FieldMapping"),
     ("township_atlas.transfer.plan", "ImportPlan"),
+    ("township_atlas.transfer.plan", "TilingPiece"),
+    ("township_atlas.transfer.plan_geometry", "Snapping"),
     ("township_atlas.transfer.problems", "RowProblem"),
     ("township_atlas.transfer.coordinates", "CoordinateColumns"),
 }

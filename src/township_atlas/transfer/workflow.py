@@ -30,6 +30,7 @@ def plan_import(
     encoding: str | None = None,
     coordinates: CoordinateColumns | None = None,
     repair_invalid: bool = False,
+    snap_tolerance_m: float | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: ProgressCallback | None = None,
     lang: str = "zh",
@@ -70,6 +71,7 @@ def plan_import(
         crs=crs,
         mapping=mapping,
         repair_invalid=repair_invalid,
+        snap_tolerance_m=snap_tolerance_m,
         progress=report.part(0.4, 1.0).raw(),
         lang=lang,
     )

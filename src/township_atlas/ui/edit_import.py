@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from township_atlas import transfer
+from township_atlas import settings, transfer
 from township_atlas.authz import PermissionDenied
 from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
@@ -181,12 +181,13 @@ def _plan_key(
     columns: dict[str, Any] | None = None,
     repair: bool = False,
     names: dict[str, dict[str, str]] | None = None,
+    snap: float | None = None,
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
     chosen = tuple(sorted((f, n, i) for f, m in (names or {}).items() for n, i in m.items()))
-    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, chosen)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, chosen, snap)
 
 
 def _after_read(
@@ -272,9 +273,14 @@ def _after_read(
     if unused:
         st.caption(tr("xfer_ui_unused", lang).format(cols=md_escape("、".join(map(str, unused)))))
     repair = st.checkbox(tr("xfer_ui_repair", lang), key=f"edit_import_repair_{digest}")
+    snap = None
+    if layer == "villages":  # the plan notes how many pieces (and m²) this would fix
+        tol = settings.tiling_snap_metres()
+        label = tr("xfer_ui_snap", lang).format(tol=f"{tol:g}")
+        snap = tol if st.checkbox(label, key=f"edit_import_snap_{digest}") else None
     # --- plan and preview (in the worker, unless these choices were planned already) --
     key = _plan_key(
-        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, names
+        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, names, snap
     )
     planned = _run_preview(
         upload,
@@ -290,6 +296,7 @@ def _after_read(
         crs=choice,
         mapping=mapping,
         repair_invalid=repair,
+        snap_tolerance_m=snap,
     )
     if isinstance(planned, AtlasError):
         _refused(planned, lang)

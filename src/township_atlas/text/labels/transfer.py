@@ -487,8 +487,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "shape in the preview.",
     ),
     "xfer_row_outside_township": (
-        "伸出乡镇边界之外约 {km} 公里,不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
-        "reaches about {km} km outside the township, so it is not imported. Check the "
+        "位于乡镇边界之外(最远伸出约 {reach_zh}),不予导入。请检查坐标或所选坐标系(几百米的偏差多为 GCJ-02/BD-09 坐标)。",
+        "lies outside the township (reaching about {reach_en} beyond it), so it is not "
+        "imported. Check the "
         "coordinates or the coordinate system (a few hundred metres off usually means "
         "GCJ-02/BD-09).",
     ),
@@ -1053,6 +1054,49 @@ TEXT.update(
             "坐标是不带带号的投影坐标(米),已按本乡附近的 CGCS2000 高斯-克吕格中央经线试算:{codes}。",
             "The numbers are projected metres without a zone prefix; the CGCS2000 "
             "Gauss-Krüger central meridians near the township were tried: {codes}.",
+        "xfer_plan_snap_possible": (
+            "有 {count} 处窄于 {tol} 米的缝隙、重叠或出界部分(共 {area_m2} 平方米,约 {mu} 亩),勾选“对齐”可一并修正。",
+            "{count} gaps, overlaps or slivers outside the township narrower than {tol} m "
+            "({area_m2} m², about {mu} mu) can be snapped: tick the snapping option.",
+        ),
+        "xfer_plan_snap_fixed": (
+            "已对齐 {count} 处窄于 {tol} 米的缝隙、重叠和出界部分,共 {area_m2} 平方米(约 {mu} 亩)。请在预览中核对。",
+            "Snapped {count} gaps, overlaps and slivers outside the township narrower than "
+            "{tol} m, {area_m2} m² (about {mu} mu) in all. Check them in the preview.",
+        ),
+        "xfer_row_snapped": (
+            "边界已与相邻村和乡界对齐(窄于 {tol} 米的缝隙、重叠或出界部分)。",
+            "the boundary was snapped to its neighbours and the township edge (gaps, overlaps "
+            "or slivers narrower than {tol} m).",
+        ),
+        "xfer_plan_tiling_gap": (
+            "导入后第 {n} 处缺口:{area_m2} 平方米(约 {mu} 亩)不属于任何村,位于 {lon}, {lat} 附近{beside}。",
+            "After the import, gap no. {n}: {area_m2} m² (about {mu} mu) belongs to no village, "
+            "near {lon}, {lat}{beside}.",
+        ),
+        "xfer_plan_tiling_overlap": (
+            "导入后第 {n} 处重叠:{villages} 重叠 {area_m2} 平方米(约 {mu} 亩),位于 {lon}, {lat} 附近。",
+            "After the import, overlap no. {n}: {villages} overlap by {area_m2} m² (about {mu} "
+            "mu), near {lon}, {lat}.",
+        ),
+        "xfer_plan_tiling_spill": (
+            "导入后第 {n} 处出界:{villages} 有 {area_m2} 平方米(约 {mu} 亩)在乡镇边界之外,位于 {lon}, {lat} 附近。",
+            "After the import, part no. {n} outside the township: {villages} extends {area_m2} "
+            "m² (about {mu} mu) beyond the boundary, near {lon}, {lat}.",
+        ),
+        "xfer_plan_tiling_more": (
+            "另有 {count} 处缺口、重叠或出界,共 {area_m2} 平方米(约 {mu} 亩),见数据检查。",
+            "{count} more gaps, overlaps or parts outside, {area_m2} m² (about {mu} mu) in all; "
+            "see the data check.",
+        ),
+        "xfer_ui_snap": (
+            "把小于 {tol} 米的缝隙和重叠对齐",
+            "Snap gaps and overlaps narrower than {tol} m",
+        ),
+        "xfer_plan_snap_left": (
+            "第 {n} 处{kind_zh}约 {mu} 亩({area_m2} 平方米),位于 {lon}, {lat} 附近,宽于 {tol} 米,需人工核对。",
+            "Wide {kind_en} no. {n}: about {mu} mu ({area_m2} m²) near {lon}, {lat}, wider than "
+            "{tol} m: check it by hand.",
         ),
     }
 )
