@@ -1054,6 +1054,7 @@ TEXT.update(
             "坐标是不带带号的投影坐标(米),已按本乡附近的 CGCS2000 高斯-克吕格中央经线试算:{codes}。",
             "The numbers are projected metres without a zone prefix; the CGCS2000 "
             "Gauss-Krüger central meridians near the township were tried: {codes}.",
+        ),
         "xfer_plan_snap_possible": (
             "有 {count} 处窄于 {tol} 米的缝隙、重叠或出界部分(共 {area_m2} 平方米,约 {mu} 亩),勾选“对齐”可一并修正。",
             "{count} gaps, overlaps or slivers outside the township narrower than {tol} m "
