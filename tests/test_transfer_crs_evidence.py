@@ -190,9 +190,9 @@ def test_a_polygon_reaching_400_m_outside_says_how_far(sample_dir: Path) -> None
     raw = read_upload("v.geojson", frame.to_json().encode())
     plan = build_plan(raw, "villages", bundle, crs=CrsChoice("wgs84"))
     (problem,) = [p for p in plan.problems if p.code == "outside_township"]
-    km = float(re.search(r"reaches about ([\d.]+) km outside", problem.message_en).group(1))
-    assert km == pytest.approx(0.40, abs=0.011)
-    assert "伸出乡镇边界之外约" in problem.message_zh
+    metres = re.search(r"reaching about ([\d,.]+) m beyond it", problem.message_en).group(1)
+    assert float(metres.replace(",", "")) == pytest.approx(400, abs=11)
+    assert "最远伸出约" in problem.message_zh
     assert Store(sample_dir).load().bundle.villages.equals(bundle.villages)  # nothing written
 
 
