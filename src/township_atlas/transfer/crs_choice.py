@@ -96,6 +96,14 @@ class CrsSuggestion:
     declared: str | None
     options: tuple[CrsChoice, ...]
 
+    def needed(self) -> TransferError:
+        """The error when no CRS was given and none is suggested: it carries the reason."""
+        return TransferError(
+            "xfer_crs_needed",
+            reason_zh=self.reason.message_zh,
+            reason_en=self.reason.message_en,
+        )
+
 
 def _declared(raw: RawLayer) -> pyproj.CRS | None:
     if not raw.declared_crs:

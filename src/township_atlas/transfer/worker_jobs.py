@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from township_atlas.errors import AtlasError
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
-from township_atlas.transfer.errors import TransferError
+from township_atlas.transfer.errors import LayerChoiceNeeded
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.name_match import MAX_CANDIDATES
@@ -221,15 +221,9 @@ def plan_import_isolated(
     )
     if source_layer is None and len(preview.layers) > 1:
         names = "、".join(sl.name for sl in preview.layers[:20])
-        from township_atlas.transfer.errors import LayerChoiceNeeded
-
         raise LayerChoiceNeeded("xfer_choose_layer", name=filename, layers=names)
     if preview.plan_error is not None:
         raise preview.plan_error.error()
     if preview.plan is None:
-        raise TransferError(
-            "xfer_crs_needed",
-            reason_zh=preview.suggestion.reason.message_zh,
-            reason_en=preview.suggestion.reason.message_en,
-        )
+        raise preview.suggestion.needed()
     return preview.plan

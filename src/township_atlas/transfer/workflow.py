@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import CrsChoice, suggest_crs
-from township_atlas.transfer.errors import TransferError
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping
 from township_atlas.transfer.plan import ImportPlan, build_plan
@@ -58,11 +57,7 @@ def plan_import(
         if suggestion.choice is None and (refusal := no_geometry_left(raw)) is not None:
             raise refusal
         if suggestion.choice is None:
-            raise TransferError(
-                "xfer_crs_needed",
-                reason_zh=suggestion.reason.message_zh,
-                reason_en=suggestion.reason.message_en,
-            )
+            raise suggestion.needed()
         crs = suggestion.choice
     return build_plan(
         raw,
