@@ -19,14 +19,12 @@ once per loaded layer object (a save loads new ones) and goes with it.
 from __future__ import annotations
 
 import dataclasses
-import threading
-import weakref
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from township_atlas.maps.per_frame import PerFrameCache
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.numbers import PANEL_CHARS, shorten
 
@@ -41,8 +39,7 @@ METRES_PER_DEGREE = 111_000.0
 # Doubling the tolerance from 1 m this many times reaches ~1,000 km: beyond any township.
 _MAX_DOUBLINGS = 30
 
-_CACHE: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
-_LOCK = threading.Lock()
+_CACHE: PerFrameCache[pd.DataFrame] = PerFrameCache()
 
 
 def vertex_count(geom) -> int:
@@ -164,20 +161,7 @@ def _display_frame(frame: pd.DataFrame, kind: str):
 def display_frame(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The display copy of one layer (``kind``: "villages", "sites", …), made once per
     loaded layer object and shared read-only."""
-    key = (id(frame), kind)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
-    with _LOCK:  # after a save every open page asks at once: make it once
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0]() is frame:
-            return hit[1]
-        light = _display_frame(frame, kind)
-        if len(_CACHE) > 64:  # a safety net: entries go with their frames anyway
-            _CACHE.clear()
-        ref = weakref.ref(frame, lambda _ref, k=key: _CACHE.pop(k, None))
-        _CACHE[key] = (ref, light)
-    return light
+    return _CACHE.get(frame, kind, lambda: _display_frame(frame, kind))
 
 
 def display_bundle(bundle: Bundle) -> Bundle:

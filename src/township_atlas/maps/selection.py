@@ -3,8 +3,6 @@ by name, and the details shown beside the map."""
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +10,7 @@ import pandas as pd
 
 from township_atlas.geo.measure import geodesic_area_m2, m2_to_mu
 from township_atlas.maps.payload import display_geojson
+from township_atlas.maps.per_frame import PerFrameCache
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import (
     BRANCH_KIND_LABELS,
@@ -107,31 +106,18 @@ def _row(frame: pd.DataFrame, column: str, ident: str):
 
 # {id: geometry} per layer object: a page outlines and flies to up to a dozen features a
 # run, and a boolean filter of the layer for each took most of the village page's map.
-# The loaded data is shared by every session and never changed in place (an edit loads a
-# new version: new frames), so an index is good for as long as its frame lives.
-_GEOMETRY_INDEX: dict[tuple[int, str], tuple[weakref.ref, dict[Any, Any]]] = {}
-_INDEX_LOCK = threading.Lock()
+_GEOMETRY_INDEX: PerFrameCache[dict[Any, Any]] = PerFrameCache()
+
+
+def _index(frame: pd.DataFrame, column: str) -> dict[Any, Any]:
+    index: dict[Any, Any] = {}
+    for ident, geom in zip(frame[column], frame.geometry, strict=True):
+        index.setdefault(ident, geom)  # the first row with the id, as a filter's iloc[0]
+    return index
 
 
 def _geometries(frame: pd.DataFrame, column: str) -> dict[Any, Any]:
-    key = (id(frame), column)
-    hit = _GEOMETRY_INDEX.get(key)
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
-    with _INDEX_LOCK:  # after a save every open page asks at once: build it once
-        hit = _GEOMETRY_INDEX.get(key)
-        if hit is not None and hit[0]() is frame:
-            return hit[1]
-        index: dict[Any, Any] = {}
-        for ident, geom in zip(frame[column], frame.geometry, strict=True):
-            index.setdefault(ident, geom)  # the first row with the id, as a filter's iloc[0]
-        if len(_GEOMETRY_INDEX) > 64:  # a safety net: entries go with their frames anyway
-            _GEOMETRY_INDEX.clear()
-        # The entry goes when its frame does (an old version of the data dropped from the
-        # cache), so the index never keeps old geometries alive.
-        ref = weakref.ref(frame, lambda _ref, k=key: _GEOMETRY_INDEX.pop(k, None))
-        _GEOMETRY_INDEX[key] = (ref, index)
-    return index
+    return _GEOMETRY_INDEX.get(frame, column, lambda: _index(frame, column))
 
 
 def geometry_of(bundle: Bundle, sel: str | None):
