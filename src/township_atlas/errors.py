@@ -31,5 +31,10 @@ class DataFolderError(AtlasError):
     """The data folder itself is missing or is not a Township Atlas data folder."""
 
 
+class EmptyDataFolder(DataFolderError):
+    """The data folder does not exist yet or holds none of our files: a township still to
+    be set up (the app offers the set-up guide instead of an error)."""
+
+
 class SettingError(AtlasError):
     """A setting has a value that cannot be used."""

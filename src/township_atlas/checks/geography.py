@@ -10,6 +10,7 @@ import shapely
 
 from township_atlas.checks.layers import (
     layers_usable,
+    not_yet_imported,
     point_of,
     rows_by,
     valid_geometry,
@@ -61,6 +62,8 @@ def check_village_count(bundle: Bundle) -> list[Finding]:
     """The number of village polygons equals the reported number of villages."""
     reported = bundle.township_props.get("reported_villages")
     n = len(bundle.villages)
+    if n == 0 and len(bundle.township):
+        return [not_yet_imported("villages", "村界", "village boundaries")]
     if reported is None or pd.isna(reported) or n == reported:
         return []
     return [

@@ -261,3 +261,16 @@ def layers_usable(bundle: Bundle, *layers: str) -> bool:
     """True if none of ``layers`` is too broken for spatial checks (see unusable_spatial_layers)."""
     bad = unusable_spatial_layers(bundle)
     return not any(name in bad for name in layers)
+
+
+def not_yet_imported(layer: str, what_zh: str, what_en: str) -> Finding:
+    """The one finding for a layer that is still empty while the township is being set
+    up: a warning naming what to import, instead of the counts the layer would fail."""
+    return Finding(
+        "warning",
+        "not_yet_imported",
+        layer,
+        f"尚未导入{what_zh}。请在“建立本乡数据”中导入,或在数据编辑页的“导入”中上传文件。",
+        f"No {what_en} yet. Import them in 'Set up your township', or upload a file in the "
+        "editing page's Import tab.",
+    )

@@ -103,8 +103,8 @@ def village_features(bundle: Bundle, lang: str, shift: Shift, simplify_m: float 
     """Village polygons with name and industry (styling is added by the choropleth)."""
     out = []
     for v in bundle.villages.itertuples(index=False):
-        name = pick(lang, v.name_zh, v.name_en)
-        industry = pick(lang, v.leading_industry_zh, v.leading_industry_en)
+        name = pick(lang, v.name_zh, v.name_en, fallback=True)
+        industry = pick(lang, v.leading_industry_zh, v.leading_industry_en, fallback=True)
         feat = _feature(
             v.geometry,
             {
@@ -129,7 +129,7 @@ def village_labels(bundle: Bundle, lang: str, shift: Shift) -> dict[str, Any]:
         feats.append(
             _feature(
                 v.geometry.representative_point(),
-                {"name": shorten(pick(lang, v.name_zh, v.name_en), LABEL_CHARS)},
+                {"name": shorten(pick(lang, v.name_zh, v.name_en, fallback=True), LABEL_CHARS)},
                 shift,
             )
         )

@@ -257,7 +257,7 @@ def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
     branch = orgs[(orgs["level"] == "branch") & (orgs["village_code"] == code)]
     groups = orgs[(orgs["level"] == "group") & (orgs["village_code"] == code)]
     m2 = geodesic_area_m2(v.geometry)
-    industry = pick(lang, v.leading_industry_zh, v.leading_industry_en)
+    industry = pick(lang, v.leading_industry_zh, v.leading_industry_en, fallback=True)
     d = Details("village", _name(v, lang), str(industry), village_code=code)
     d.facts = [
         ("area", f"{m2 / 1e6:.2f} km² / {m2_to_mu(m2):,.0f} 亩"),
@@ -271,7 +271,7 @@ def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
         ("sites", str(int((bundle.sites["village_code"] == code).sum()))),
         ("groups", str(len(groups))),
     ]
-    support = pick(lang, v.support_unit_zh, v.support_unit_en)
+    support = pick(lang, v.support_unit_zh, v.support_unit_en, fallback=True)
     if isinstance(support, str) and support:
         d.facts.append(("support_unit", support))
     d.figures = [f for f in (_latest(bundle, code, k) for k in KEY_FIGURES) if f]

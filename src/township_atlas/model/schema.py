@@ -88,7 +88,7 @@ TOWNSHIP = LayerSpec(
     (
         Field("code", "str", "乡镇代码", "Township code"),
         Field("name_zh", "str", "乡镇名称", "Name (Chinese)"),
-        Field("name_en", "str", "英文名称", "Name (English)"),
+        Field("name_en", "str", "英文名称", "Name (English)", required=False),
         Field("flagship_zh", "str", "一乡一品", "One township, one product", required=False),
         Field("flagship_en", "str", "一乡一品(英文)", "Flagship product (English)", False),
         Field("reported_area_km2", "float", "报告面积", "Reported area", min=0, unit_zh="平方公里"),
@@ -113,11 +113,13 @@ VILLAGES = LayerSpec(
     (
         Field("code", "str", "村代码", "Village code"),
         Field("name_zh", "str", "村名", "Name (Chinese)"),
-        Field("name_en", "str", "英文村名", "Name (English)"),
-        Field("population", "int", "户籍人口", "Population", min=0, max=100_000, unit_zh="人"),
-        Field("households", "int", "户数", "Households", min=0, max=50_000, unit_zh="户"),
-        Field("leading_industry_zh", "str", "主导产业", "Leading industry (Chinese)"),
-        Field("leading_industry_en", "str", "主导产业(英文)", "Leading industry"),
+        Field("name_en", "str", "英文村名", "Name (English)", required=False),
+        Field(
+            "population", "int", "户籍人口", "Population", False, min=0, max=100_000, unit_zh="人"
+        ),
+        Field("households", "int", "户数", "Households", False, min=0, max=50_000, unit_zh="户"),
+        Field("leading_industry_zh", "str", "主导产业", "Leading industry (Chinese)", False),
+        Field("leading_industry_en", "str", "主导产业(英文)", "Leading industry", False),
         Field("support_unit_zh", "str", "结对帮扶单位", "Pairing-support unit", required=False),
         Field("support_unit_en", "str", "帮扶单位(英文)", "Support unit (English)", False),
     ),

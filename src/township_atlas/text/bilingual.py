@@ -29,9 +29,22 @@ def pick(lang: str, zh: T, en: T, *, fallback: bool = False) -> T:
     T
         ``zh`` or ``en``.
     """
-    if lang == "zh" or (fallback and not en):
+    if lang == "zh" or (fallback and _empty(en)):
         return zh
     return en
+
+
+def _empty(value: object) -> bool:
+    """None, empty text or an empty tuple, NaN or pandas' NA (a missing English value in a
+    data frame), without importing pandas here."""
+    if value is None:
+        return True
+    if isinstance(value, str | tuple | list):
+        return not value
+    try:
+        return bool(value != value)  # NaN is the only value unequal to itself
+    except TypeError:  # pandas' NA cannot be a bool: it is missing too
+        return True
 
 
 def bilingual(obj: object, field: str, lang: str) -> str:

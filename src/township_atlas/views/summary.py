@@ -97,19 +97,25 @@ def village_table(bundle: Bundle, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "code": v.code,
-                "name": pick(lang, v.name_zh, v.name_en),
+                "name": pick(lang, v.name_zh, v.name_en, fallback=True),
                 "area_km2": round(m2 / 1e6, 2),
                 "area_mu": round(m2_to_mu(m2)),
                 "population": v.population,
                 "households": v.households,
-                "leading_industry": pick(lang, v.leading_industry_zh, v.leading_industry_en),
+                "leading_industry": pick(
+                    lang, v.leading_industry_zh, v.leading_industry_en, fallback=True
+                ),
                 "members": members.get(v.code),
                 "sites": int(sites.get(v.code, 0)),
                 "groups": int(groups.get(v.code, 0)),
-                "support_unit": text(pick(lang, v.support_unit_zh, v.support_unit_en)),
+                "support_unit": text(
+                    pick(lang, v.support_unit_zh, v.support_unit_en, fallback=True)
+                ),
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["code", "name", "area_km2", "area_mu", "population", "households"]
+    columns += ["leading_industry", "members", "sites", "groups", "support_unit"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def kind_table(head: Headline, lang: str) -> pd.DataFrame:

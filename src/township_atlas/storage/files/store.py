@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from township_atlas.checks import run_checks
-from township_atlas.errors import DataFileError, DataFolderError
+from township_atlas.errors import DataFileError, DataFolderError, EmptyDataFolder
 from township_atlas.model.bundle import Bundle, Finding, LoadResult
 from township_atlas.model.schema import LAYERS, PLANS_FILE, REPORT_FILE, TOWNSHIP
 from township_atlas.storage.changes import (
@@ -25,7 +25,14 @@ from township_atlas.storage.changes import (
 from township_atlas.storage.datastore import TownshipRef
 from township_atlas.storage.files import history
 from township_atlas.storage.files.saving import FolderSave, recover_if_idle
-from township_atlas.storage.formats import empty_layer, read_layer, read_yaml
+from township_atlas.storage.formats import (
+    csv_text,
+    empty_layer,
+    geojson_text,
+    read_layer,
+    read_yaml,
+    yaml_text,
+)
 from township_atlas.storage.layer_codec import codec
 from township_atlas.storage.load_findings import stale_finding, unreadable_finding
 from township_atlas.storage.saving import save_change
@@ -77,15 +84,16 @@ class Store:
 
         Raises
         ------
-        DataFolderError : the folder does not exist or holds none of our files
+        EmptyDataFolder : the folder does not exist or holds none of our files (a
+            township to set up: see :func:`create_folder`)
         """
         if not self.path.is_dir():
-            raise DataFolderError(
+            raise EmptyDataFolder(
                 f"数据文件夹 {self.path} 不存在。请检查设置 TOWNSHIP_ATLAS_DATA_DIR。",
                 f"The data folder {self.path} does not exist. Check TOWNSHIP_ATLAS_DATA_DIR.",
             )
         if not any((self.path / name).exists() for name in DATA_FILES):
-            raise DataFolderError(
+            raise EmptyDataFolder(
                 f"文件夹 {self.path} 中没有乡镇数据文件(如 township.geojson)。",
                 f"The folder {self.path} holds no township data files (e.g. township.geojson).",
             )
@@ -187,6 +195,42 @@ class Store:
             for row in frame.itertuples(index=False)
             if row.code
         ]
+
+
+def create_folder(path: Path | str) -> Store:
+    """A new, empty data folder at ``path``: every layer file with no features or rows and
+    empty plan and report documents, ready for the set-up guide to fill step by step.
+
+    The folder may exist already but must hold none of the data files: an existing
+    township is never overwritten.
+
+    Raises
+    ------
+    DataFolderError : the folder already holds data files, or cannot be created
+    """
+    folder = Path(path)
+    present = [name for name in DATA_FILES if (folder / name).exists()]
+    if present:
+        raise DataFolderError(
+            f"文件夹 {folder} 已有乡镇数据({present[0]} 等),不会覆盖。请选一个空文件夹。",
+            f"The folder {folder} already holds township data ({present[0]}, ...); it is "
+            "never overwritten. Choose an empty folder.",
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for spec in LAYERS:
+            frame = empty_layer(spec)
+            text = geojson_text(frame, spec) if spec.is_spatial else csv_text(frame, spec)
+            (folder / spec.filename).write_text(text, encoding="utf-8")
+        for name in (PLANS_FILE, REPORT_FILE):
+            (folder / name).write_text(yaml_text({}), encoding="utf-8")
+    except OSError as exc:
+        raise DataFolderError(
+            f"无法在 {folder} 建立数据文件夹:{exc.strerror}。请检查路径和写入权限。",
+            f"Cannot create the data folder {folder}: {exc.strerror}. Check the path and "
+            "the permission to write there.",
+        ) from exc
+    return Store(folder)
 
 
 def _usable_fallback(fallback: LoadResult | None, layer: str):
