@@ -165,6 +165,6 @@ def test_a_boundary_that_does_not_match_the_reported_area_is_refused(tmp_path):
     form = _form(reported={"reported_area_km2": 42.5})
     plan = _plan(store, _boundary_file(("测试乡", TOWN)), form)
     before = _files(tmp_path)
-    with pytest.raises(CheckFailedError, match="reported 42.5"):
+    with pytest.raises(CheckFailedError, match=r"reported 42\.5"):
         store.save(township_change(plan, form, store.read_records("township"), "planner"))
     assert _files(tmp_path) == before
