@@ -579,7 +579,7 @@ class _SheetLog:
         self.sheet = sheet
         self.items: list[PlanProblem] = []
 
-    def add(self, row: int, code: str, key: str, candidates: tuple[str, ...] = (), **params: Any):
+    def add(self, row: int, code: str, key: str, choices: tuple[str, ...] = (), **params: Any):
         shown = str(params.get("value", ""))
         params["value"] = shown[:80] + ("…" if len(shown) > 80 else "")
         zh, en = text(key, **params)
@@ -588,7 +588,7 @@ class _SheetLog:
         else:
             wzh, wen = text("xfer_pt_where_sheet", sheet=self.sheet)
         self.items.append(
-            PlanProblem(self.sheet, row, code, f"{wzh}:{zh}", f"{wen}: {en}", candidates)
+            PlanProblem(self.sheet, row, code, f"{wzh}:{zh}", f"{wen}: {en}", choices)
         )
 
 
@@ -1030,7 +1030,8 @@ def plan_chains(
     log = _SheetLog(sheet_name)
     sites = NameIndex.from_frame(bundle.sites, "site_id")
     chain_index = NameIndex.from_frame(bundle.chains, "chain_id")
-    existing = bundle.chains.set_index("chain_id")
+    # Plain dicts, not pandas lookups: the worker's memory limit does not suit pyarrow's.
+    existing = {str(r.chain_id): r._asdict() for r in bundle.chains.itertuples(index=False)}
     groups: dict[str, dict[str, Any]] = {}
     last_chain = last_industry = None
     for record, row in zip(table.records, table.row_numbers, strict=True):
@@ -1059,7 +1060,7 @@ def plan_chains(
         group["problems"] += len(log.items) - before
         if stage is not None:
             group["stages"].append(stage)
-    allocator = IdAllocator("chains", [(str(i), None) for i in existing.index], ())
+    allocator = IdAllocator("chains", [(i, None) for i in existing], ())
     chains: list[ChainPlan] = []
     skipped: list[str] = []
     for chain_name, group in groups.items():
@@ -1090,7 +1091,7 @@ def plan_chains(
             seqs[stage.seq] = stage.row
         industry = group["industry"]
         if industry is None and found.id is not None:
-            industry = str(existing.loc[found.id, "industry_zh"])
+            industry = str(existing[found.id]["industry_zh"])
         if industry is None:
             log.add(first, "no_industry", "xfer_ct_no_industry", value=chain_name)
         if group["problems"] or len(log.items) > before:
@@ -1099,7 +1100,7 @@ def plan_chains(
         new = found.id is None
         chain_id = allocator.new() if new else str(found.id)
         # Written as an id ("C01", "肉牛全产业链(C01)"): the chain keeps its name.
-        name_zh = str(existing.loc[chain_id, "name_zh"]) if found.how == "id" else chain_name
+        name_zh = str(existing[chain_id]["name_zh"]) if found.how == "id" else chain_name
         chains.append(
             ChainPlan(
                 chain_id,
