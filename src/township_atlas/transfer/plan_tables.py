@@ -861,9 +861,8 @@ def plan_plans(
     book = _open_book(filename, data, limits)
     try:
         index = _village_index(bundle)
-        names = dict(
-            zip(bundle.villages["code"].astype(str), bundle.villages["name_zh"], strict=True)
-        )
+        # Plain Python, not pandas: pyarrow's allocator fails under the worker's limit.
+        names = {str(r.code): str(r.name_zh) for r in bundle.villages.itertuples(index=False)}
         stored_plans = _plans(bundle)
         indicators = _Indicators(bundle)
         problems: list[PlanProblem] = []
