@@ -1277,7 +1277,6 @@ TEXT.update(
         "xfer_ui_item": ("项目", "Item"),
         "xfer_ui_before": ("原来", "Before"),
         "xfer_ui_after": ("导入后", "After"),
-        "xfer_ui_where": ("位置", "Where"),
         "xfer_ui_message": ("问题", "Problem"),
         "xfer_ui_chains_help": (
             "下载产业链模板(已填入现有产业链和环节),或直接上传业务科室的产业链表格:"
@@ -1308,5 +1307,11 @@ TEXT.update(
         ),
         "xfer_ui_chains_note": ("从 {source} 导入产业链", "Chains imported from {source}"),
         "xfer_ui_stage_headers": ("环节序号|环节|依托基地", "Order|Stage|Site"),
+        "xfer_ui_candidates": ("可选", "Could be"),
+        "xfer_ui_chains_skipped": (
+            "以下产业链有问题,本次不导入:{chains}。改正后重新上传。",
+            "These chains have problems and are not imported: {chains}. Correct them and "
+            "upload again.",
+        ),
     }
 )
