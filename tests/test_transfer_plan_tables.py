@@ -398,3 +398,35 @@ def test_both_imports_run_in_the_worker_with_the_same_result(sample_dir):
     assert plan_chains_isolated("产业链.xlsx", chains, bundle) == plan_chains(
         "产业链.xlsx", chains, bundle
     )
+
+
+def test_a_hand_written_plans_file_with_bare_dates_reads_back_unchanged_in_the_worker(
+    sample_dir,
+):
+    path = sample_dir / "plans.yaml"
+    text = path.read_text(encoding="utf-8").replace("due: '2023-10-31'", "due: 2023-10-31")
+    assert "due: 2023-10-31" in text  # YAML loads it as a date, not as text
+    path.write_text(text, encoding="utf-8")
+    store = Store(sample_dir)
+    bundle = store.load().bundle
+    before = _files(sample_dir)
+    plan = plan_plans_isolated("规划.xlsx", plans_template_xlsx(bundle), bundle)
+    assert plan.problems == () and plan.changed == ()
+    assert plan.to_change_set(store.read_records("plans"), "pia").upserts == []
+    assert _files(sample_dir) == before
+
+
+def test_one_chain_written_under_two_names_is_a_problem(sample_dir):
+    bundle = Store(sample_dir).load().bundle
+    before = _files(sample_dir)
+    rows = [
+        ("肉牛全产业链", "肉牛养殖", 1, "饲草种植", "上庄肉牛养殖专业合作社"),
+        ("C01", "肉牛养殖", 2, "规模养殖", "上庄肉牛养殖基地"),
+    ]
+    plan = plan_chains("产业链.xlsx", _office_chains(rows), bundle)
+    first, second = plan.problems
+    assert first.code == second.code == "duplicate_chain"
+    assert (first.row, second.row) == (4, 5)
+    assert "产业链“C01”与“肉牛全产业链”是同一条产业链" in second.message_zh
+    assert plan.skipped == ("肉牛全产业链", "C01") and plan.chains == ()
+    assert _files(sample_dir) == before

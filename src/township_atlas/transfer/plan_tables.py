@@ -169,7 +169,7 @@ class PlansPlan:
             if village.plan is None:
                 continue
             stored = records.get(village.code)
-            if stored is not None and (stored.get("properties") or {}) == village.plan:
+            if stored is not None and plain_doc(stored.get("properties") or {}) == village.plan:
                 continue
             change.upserts.append({"id": village.code, "properties": village.plan})
             change.base[village.code] = feature_version(stored)
@@ -373,6 +373,23 @@ def _number(value: Any) -> float | int | None:
 def _candidates(text_value: str, names: list[str]) -> str:
     found = difflib.get_close_matches(text_value, names, n=MAX_CANDIDATES, cutoff=0.3)
     return "、".join(found) if found else "—"
+
+
+def plain_doc(value: Any) -> Any:
+    """A YAML document with plain values only: dates (a hand-written ``due: 2025-06-30``
+    loads as a date) as ISO text, so plans compare as the sheet reads them and the worker's
+    result holds nothing but plain values."""
+    if isinstance(value, dict):
+        return {str(k): plain_doc(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_doc(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 # --- the plans template ---------------------------------------------------------------
@@ -826,7 +843,7 @@ def plan_differences(before: dict[str, Any] | None, after: dict[str, Any]) -> li
         if a != b:
             out.append(Difference(item, *text(key), a, b))
     if not out:  # a change the sheet does not show (e.g. the English industry name)
-        out.append(Difference("other", *text("xfer_pt_item_industry"), "", ""))
+        out.append(Difference("other", *text("xfer_pt_item_other"), "", ""))
     return out
 
 
@@ -863,7 +880,7 @@ def plan_plans(
         index = _village_index(bundle)
         # Plain Python, not pandas: pyarrow's allocator fails under the worker's limit.
         names = {str(r.code): str(r.name_zh) for r in bundle.villages.itertuples(index=False)}
-        stored_plans = _plans(bundle)
+        stored_plans = plain_doc(_plans(bundle))
         indicators = _Indicators(bundle)
         problems: list[PlanProblem] = []
         villages: list[VillagePlan] = []
@@ -1062,10 +1079,15 @@ def plan_chains(
     allocator = IdAllocator("chains", [(i, None) for i in existing], ())
     chains: list[ChainPlan] = []
     skipped: list[str] = []
+    found_by_name = {name: _match(chain_index, name) for name in groups}
+    written: dict[str, list[str]] = {}  # existing chain id -> the names it was written as
+    for name, found in found_by_name.items():
+        if found.id is not None:
+            written.setdefault(found.id, []).append(name)
     for chain_name, group in groups.items():
         before = len(log.items)
         first = group["rows"][0]
-        found = _match(chain_index, chain_name)
+        found = found_by_name[chain_name]
         if found.how == "ambiguous":
             labels = tuple(c.label() for c in found.candidates)
             log.add(
@@ -1076,6 +1098,15 @@ def plan_chains(
                 value=chain_name,
                 candidates="、".join(labels),
                 example=labels[0] if labels else chain_name,
+            )
+        others = [n for n in written.get(str(found.id), []) if n != chain_name]
+        if others:  # one chain under two names: neither is imported
+            log.add(
+                first,
+                "duplicate_chain",
+                "xfer_ct_duplicate_chain",
+                value=chain_name,
+                other="、".join(others),
             )
         seqs: dict[int, int] = {}
         for stage in group["stages"]:

@@ -1313,5 +1313,10 @@ TEXT.update(
             "These chains have problems and are not imported: {chains}. Correct them and "
             "upload again.",
         ),
+        "xfer_pt_item_other": ("其他(表中未显示的内容)", "Other (not shown in the sheet)"),
+        "xfer_ct_duplicate_chain": (
+            "产业链“{value}”与“{other}”是同一条产业链。请把它的环节写在同一个名称下。",
+            "The chain '{value}' is the same chain as '{other}'. Write its stages under one name.",
+        ),
     }
 )
