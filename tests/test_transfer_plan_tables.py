@@ -25,6 +25,7 @@ from township_atlas.transfer.plan_tables import (
     plans_template_xlsx,
 )
 from township_atlas.transfer.worker_jobs import plan_chains_isolated, plan_plans_isolated
+from township_atlas.views.plans import village_plan
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -166,6 +167,9 @@ def test_added_goal_rows_with_text_years_targets_and_excel_dates(sample_dir):
     ]
     store.save(change)
     assert _plans_file(sample_dir)["V04"]["goals"][1]["target"] == 1200
+    # With no target recorded for 2028, the village page shows the plan's own.
+    shown = village_plan(store.load().bundle, "V04")
+    assert next(g for g in shown.goals if g.year == 2028).target == 1200.0
 
 
 def _bad_case(sample_dir, edit) -> tuple:
