@@ -58,6 +58,10 @@ SUMMARY = "发展思路"
 GOAL_HEADERS = ("年度", "目标", "指标", "目标值")
 MEASURE_HEADER = "措施"
 MILESTONE_HEADERS = ("节点", "完成时间", "状态")
+# The first header cell of each table as people may retitle it.
+GOAL_FIRST = frozenset({"年度", "年份", "目标年度"})
+MEASURE_FIRST = frozenset({"措施", "主要措施", "工作措施", "发展措施"})
+MILESTONE_FIRST = frozenset({"节点", "节点名称", "时间节点", "关键节点"})
 SPARE_ROWS = 5  # empty rows with drop-downs left in each table for additions
 # Status words people write, beyond the labels of MILESTONE_STATUS_LABELS.
 STATUS_WORDS: dict[str, str] = {
@@ -624,11 +628,6 @@ class _Indicators:
         return self.by_name.get(_norm(value).casefold())
 
 
-def _header_is(cells: list[Any], names: tuple[str, ...]) -> bool:
-    found = [_norm(c) if c is not None else "" for c in cells[: len(names)]]
-    return found[0] == names[0] and all(f in ("", n) for f, n in zip(found, names, strict=False))
-
-
 def _read_village(
     rows: list[tuple[int, list[Any]]],
     stored: dict[str, Any],
@@ -659,13 +658,13 @@ def _read_village(
                 summary = value
             section = None
             continue
-        if _header_is(cells, GOAL_HEADERS):
+        if first in GOAL_FIRST:
             section, seen = "goals", True
             continue
-        if first == MEASURE_HEADER and all(_text(c) is None for c in cells[1:]):
+        if first in MEASURE_FIRST and all(_text(c) is None for c in cells[1:]):
             section, seen = "measures", True
             continue
-        if _header_is(cells, MILESTONE_HEADERS):
+        if first in MILESTONE_FIRST:
             section, seen = "milestones", True
             continue
         if section == "goals":
