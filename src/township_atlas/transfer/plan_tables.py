@@ -600,7 +600,9 @@ class _SheetLog:
         self.sheet = sheet
         self.items: list[PlanProblem] = []
 
-    def add(self, row: int, code: str, key: str, choices: tuple[str, ...] = (), **params: Any):
+    def add(
+        self, row: int, code: str, key: str, choices: tuple[str, ...] = (), **params: Any
+    ) -> None:
         shown = str(params.get("value", ""))
         params["value"] = shown[:80] + ("…" if len(shown) > 80 else "")
         zh, en = text(key, **params)
