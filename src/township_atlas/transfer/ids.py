@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 _ID = re.compile(r"^(.*?)(\d+)$")
 # Used when a layer has no ids yet to copy the style from.
-DEFAULT_PREFIX = {"villages": "V", "sites": "S", "party_orgs": "G"}
+DEFAULT_PREFIX = {"villages": "V", "sites": "S", "party_orgs": "G", "chains": "C"}
 DEFAULT_LEVEL_PREFIX = {"committee": "P", "branch": "B", "group": "G"}
-DEFAULT_WIDTH = {"villages": 2, "sites": 3, "party_orgs": 2}
+DEFAULT_WIDTH = {"villages": 2, "sites": 3, "party_orgs": 2, "chains": 2}
 
 
 class IdAllocator:

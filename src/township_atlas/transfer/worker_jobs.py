@@ -17,6 +17,7 @@ from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.name_match import MAX_CANDIDATES
 from township_atlas.transfer.plan import ImportPlan, build_plan
+from township_atlas.transfer.plan_tables import ChainsPlan, PlansPlan, plan_chains, plan_plans
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
@@ -227,3 +228,85 @@ def plan_import_isolated(
     if preview.plan is None:
         raise preview.suggestion.needed()
     return preview.plan
+
+
+def _plans_job(
+    path: Path, progress: ProgressCallback, filename: str, bundle: Bundle, *, limits: Limits
+) -> PlansPlan:
+    data = path.read_bytes()
+    path.unlink()
+    return plan_plans(filename, data, bundle, limits=limits)
+
+
+def plan_plans_isolated(
+    filename: str,
+    data: bytes,
+    bundle: Bundle,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+) -> PlansPlan:
+    """:func:`~.plan_tables.plan_plans` run in a worker process (same arguments, plus
+    ``worker`` and ``progress``): the plans workbook is never parsed in the server.
+
+    Raises
+    ------
+    TransferError : as ``plan_plans``
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    return run_isolated(
+        _plans_job,
+        filename,
+        bundle,
+        data=data,
+        worker=worker,
+        progress=progress,
+        file_bytes=len(data) + 2**20,
+        limits=limits,
+    )
+
+
+def _chains_job(
+    path: Path,
+    progress: ProgressCallback,
+    filename: str,
+    bundle: Bundle,
+    *,
+    sheet: str | None,
+    limits: Limits,
+) -> ChainsPlan:
+    data = path.read_bytes()
+    path.unlink()
+    return plan_chains(filename, data, bundle, sheet=sheet, limits=limits)
+
+
+def plan_chains_isolated(
+    filename: str,
+    data: bytes,
+    bundle: Bundle,
+    *,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+) -> ChainsPlan:
+    """:func:`~.plan_tables.plan_chains` run in a worker process (same arguments, plus
+    ``worker`` and ``progress``): the chains table is never parsed in the server.
+
+    Raises
+    ------
+    TransferError : as ``plan_chains``
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    return run_isolated(
+        _chains_job,
+        filename,
+        bundle,
+        data=data,
+        worker=worker,
+        progress=progress,
+        file_bytes=len(data) + 2**20,
+        sheet=sheet,
+        limits=limits,
+    )

@@ -88,6 +88,13 @@ _ALLOWED_GLOBALS = {
     ("township_atlas.transfer.plan_geometry", "Snapping"),
     ("township_atlas.transfer.problems", "RowProblem"),
     ("township_atlas.transfer.coordinates", "CoordinateColumns"),
+    ("township_atlas.transfer.plan_tables", "PlansPlan"),
+    ("township_atlas.transfer.plan_tables", "VillagePlan"),
+    ("township_atlas.transfer.plan_tables", "Difference"),
+    ("township_atlas.transfer.plan_tables", "PlanProblem"),
+    ("township_atlas.transfer.plan_tables", "ChainsPlan"),
+    ("township_atlas.transfer.plan_tables", "ChainPlan"),
+    ("township_atlas.transfer.plan_tables", "StagePlan"),
 }
 
 

@@ -32,6 +32,7 @@ from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
 from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
+from township_atlas.ui.import_plans import chains_import, plans_import
 from township_atlas.ui.text import md_escape
 
 # Worker results for the current upload, keyed by (upload digest, choices): a small,
@@ -40,6 +41,8 @@ CACHE = "edit_import_cache"
 PLAN = "edit_import_plan"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
+# What the tab imports besides geodata layers: kind -> its page part (label xfer_ui_kind_*).
+TABLE_IMPORTS = {"plans": plans_import, "chains": chains_import}
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
 
 
@@ -106,6 +109,16 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         show_error(PermissionDenied(current_user(), "import"), lang)
         return
     if conflict_panel(lang, on_resolved=lambda: st.session_state.pop(PLAN, None)):
+        return
+    kind = st.segmented_control(
+        tr("xfer_ui_import_what", lang),
+        ["layers", *TABLE_IMPORTS],
+        default="layers",
+        format_func=lambda k: tr(f"xfer_ui_kind_{k}", lang),
+        key="edit_import_kind",
+    )
+    if kind in TABLE_IMPORTS:
+        TABLE_IMPORTS[kind](bundle, lang)
         return
     st.caption(tr("xfer_ui_help", lang))
     upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key="edit_import_file")

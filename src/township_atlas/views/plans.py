@@ -115,6 +115,9 @@ def village_plan(bundle: Bundle, code: str, today: dt.date | None = None) -> Vil
             row = rec.loc[(goal["year"], key)]
             value = None if np.isnan(row["value"]) else float(row["value"])
             target = None if np.isnan(row["target"]) else float(row["target"])
+        planned = goal.get("target")  # a target written in the plan itself (Excel import)
+        if target is None and isinstance(planned, int | float) and not isinstance(planned, bool):
+            target = float(planned)
         hib = cat[key].higher_is_better if key in cat else True
         goals.append(
             Goal(

@@ -1099,5 +1099,224 @@ TEXT.update(
             "Wide {kind_en} no. {n}: about {mu} mu ({area_m2} m²) near {lon}, {lat}, wider than "
             "{tol} m: check it by hand.",
         ),
+        # --- plans (一村一业) and industry chains from Excel ---
+        "xfer_pt_where": ("工作表“{sheet}”第 {row} 行", "Sheet '{sheet}', row {row}"),
+        "xfer_pt_where_sheet": ("工作表“{sheet}”", "Sheet '{sheet}'"),
+        "xfer_pt_not_xlsx": (
+            "文件 {name} 不是 Excel 工作簿(.xlsx)。请用下载的规划模板填写后上传。",
+            "{name} is not an Excel workbook (.xlsx). Fill in the downloaded plan template "
+            "and upload it.",
+        ),
+        "xfer_pt_unknown_village": (
+            "工作表名“{sheet}”不是本乡的村名,该表未导入。请把工作表改名为村名(相近的有:{candidates})。",
+            "The sheet name '{sheet}' is not a village of the township, so the sheet was not "
+            "imported. Rename the sheet to the village's name (similar: {candidates}).",
+        ),
+        "xfer_pt_ambiguous_village": (
+            "工作表名“{sheet}”可指多个村:{candidates}。请改为完整村名或村代码。",
+            "The sheet name '{sheet}' fits several villages: {candidates}. Rename it to the "
+            "full village name or its code.",
+        ),
+        "xfer_pt_duplicate_village": (
+            "工作表“{sheet}”与“{other}”都是{village}的规划,只读取了“{other}”。请删去重复的工作表。",
+            "Sheets '{sheet}' and '{other}' are both the plan of {village}; only '{other}' was "
+            "read. Delete the duplicate sheet.",
+        ),
+        "xfer_pt_no_blocks": (
+            "没有找到“主导产业”“年度”“措施”“节点”等标题,无法读取本表。请使用下载的模板填写。",
+            "None of the headings 主导产业, 年度, 措施 or 节点 was found, so the sheet cannot be "
+            "read. Fill in the downloaded template.",
+        ),
+        "xfer_pt_no_industry": (
+            "没有填写主导产业。请在“主导产业”右侧的格子中填写。",
+            "The leading industry is missing. Fill in the cell right of 主导产业.",
+        ),
+        "xfer_pt_bad_year": (
+            "年度“{value}”不是年份。请填写四位年份,如 2025。",
+            "The year '{value}' is not a year. Write four digits, such as 2025.",
+        ),
+        "xfer_pt_no_year": (
+            "目标“{value}”没有填写年度。请填写年份,或删除该行。",
+            "The goal '{value}' has no year. Fill in the year or delete the row.",
+        ),
+        "xfer_pt_no_goal_text": (
+            "年度 {value} 的目标内容为空。请填写目标,或删除该行。",
+            "The goal of year {value} has no text. Write the goal or delete the row.",
+        ),
+        "xfer_pt_unknown_indicator": (
+            "指标“{value}”不在指标目录中。请从下拉列表中选择(相近的有:{candidates})。",
+            "The indicator '{value}' is not in the catalogue. Pick one from the drop-down "
+            "list (similar: {candidates}).",
+        ),
+        "xfer_pt_bad_target": (
+            "目标值“{value}”不是数字。请只填写数字(单位见“说明”表),或留空。",
+            "The target '{value}' is not a number. Write only the number (units are on the "
+            "说明 sheet) or leave it blank.",
+        ),
+        "xfer_pt_bad_date": (
+            "完成时间“{value}”不是日期。请写成 2025-06-30、2025年6月30日 或 2025年6月。",
+            "The due date '{value}' is not a date. Write it as 2025-06-30, 2025年6月30日 or "
+            "2025年6月.",
+        ),
+        "xfer_pt_bad_status": (
+            "状态“{value}”无法识别。请填写 已完成、推进中、未开始 或 滞后。",
+            "The status '{value}' is not known. Write 已完成 (done), 推进中 (in progress), "
+            "未开始 (not started) or 滞后 (delayed).",
+        ),
+        "xfer_pt_no_milestone_name": (
+            "完成时间为“{value}”的节点没有名称。请填写节点,或删除该行。",
+            "The milestone due '{value}' has no name. Name it or delete the row.",
+        ),
+        "xfer_pt_item_new": ("新建规划", "New plan"),
+        "xfer_pt_item_industry": ("主导产业", "Leading industry"),
+        "xfer_pt_item_summary": ("发展思路", "Summary"),
+        "xfer_pt_item_goals": ("发展目标", "Goals"),
+        "xfer_pt_item_measures": ("主要措施", "Measures"),
+        "xfer_pt_item_milestones": ("时间节点", "Milestones"),
+        "xfer_pt_guide": (
+            "填写说明:每个村一张工作表,工作表名为村名,请勿改名。"
+            "“主导产业”“发展思路”填在右侧格子;目标、措施、节点表可增删行,空行会被忽略。"
+            "“指标”请从下拉列表选择(见下方指标目录);完成时间可写 2025-06-30、2025年6月30日 或 2025年6月;"
+            "状态填 已完成、推进中、未开始 或 滞后。删除某村的工作表不会删除该村现有规划。",
+            "How to fill in: one sheet per village, named by the village; do not rename it. "
+            "Write the leading industry and the summary in the cell to their right; goals, "
+            "measures and milestones may gain or lose rows (empty rows are ignored). Pick the "
+            "indicator from the drop-down list (catalogue below); dates as 2025-06-30, "
+            "2025年6月30日 or 2025年6月; status 已完成, 推进中, 未开始 or 滞后. Deleting a "
+            "village's sheet does not delete its plan.",
+        ),
+        "xfer_ct_where": ("第 {row} 行", "Row {row}"),
+        "xfer_ct_missing_columns": (
+            "表格 {name} 缺少列:{missing}(找到的列:{columns})。请使用下载的产业链模板,"
+            "或把列名改为 产业链、主导产业、环节序号、环节、依托基地。",
+            "{name} lacks the columns {missing} (found: {columns}). Use the downloaded chains "
+            "template, or name the columns 产业链, 主导产业, 环节序号, 环节, 依托基地.",
+        ),
+        "xfer_ct_empty": (
+            "表格 {name} 中没有产业链环节。请在表头下按行填写,每行一个环节。",
+            "{name} holds no chain stages. Write one stage per row under the header.",
+        ),
+        "xfer_ct_no_chain": (
+            "没有产业链名称。请填写“产业链”,或删除该行。",
+            "The chain's name is missing. Fill in 产业链 or delete the row.",
+        ),
+        "xfer_ct_no_stage": (
+            "环节名称为空。请填写“环节”,或删除该行。",
+            "The stage's name is missing. Fill in 环节 or delete the row.",
+        ),
+        "xfer_ct_bad_seq": (
+            "环节序号“{value}”不是正整数。请填写 1、2、3 …,或留空按行的顺序排列。",
+            "The stage number '{value}' is not a positive whole number. Write 1, 2, 3 … or "
+            "leave it blank to keep the rows' order.",
+        ),
+        "xfer_ct_duplicate_seq": (
+            "产业链“{chain}”的第 {value} 环节出现了两次。请改正环节序号。",
+            "Chain '{chain}' has stage {value} twice. Correct the stage numbers.",
+        ),
+        "xfer_ct_no_industry": (
+            "产业链“{value}”没有填写主导产业。请在“主导产业”列填写。",
+            "Chain '{value}' has no leading industry. Fill in the 主导产业 column.",
+        ),
+        "xfer_ct_no_site": (
+            "环节“{value}”没有填写依托基地。请填写点位名称。",
+            "Stage '{value}' has no site. Write the site's name.",
+        ),
+        "xfer_ct_unknown_site": (
+            "依托基地“{value}”在点位中找不到(相近的有:{candidates})。请改为准确的名称,或先导入该点位。",
+            "The site '{value}' is not among the sites (similar: {candidates}). Write its "
+            "exact name, or import the site first.",
+        ),
+        "xfer_ct_ambiguous_site": (
+            "依托基地“{value}”对应多个点位:{candidates}。请写成带编号的形式,如“{example}”。",
+            "The site '{value}' fits several sites: {candidates}. Write it with its id, such "
+            "as '{example}'.",
+        ),
+        "xfer_ct_ambiguous_chain": (
+            "产业链“{value}”对应多条现有产业链:{candidates}。请写成带编号的形式,如“{example}”。",
+            "The chain '{value}' fits several chains: {candidates}. Write it with its id, "
+            "such as '{example}'.",
+        ),
+        "xfer_ct_chain_skipped": (
+            "产业链“{value}”有 {n} 处问题,本次未导入。改正后重新上传。",
+            "Chain '{value}' has {n} problems and was not imported. Correct them and upload again.",
+        ),
+        "xfer_ui_import_what": ("导入内容", "What to import"),
+        "xfer_ui_kind_layers": ("地理数据", "Geodata"),
+        "xfer_ui_kind_plans": ("一村一业规划", "Village plans"),
+        "xfer_ui_kind_chains": ("产业链", "Industry chains"),
+        "xfer_ui_plans_help": (
+            "下载规划模板(每个村一张工作表,已填入现有规划),请村党支部书记填写后上传。"
+            "预览每个村的修改,确认后才保存。",
+            "Download the plan template (one sheet per village, filled with the current "
+            "plans), have each village fill it in, and upload it. Each village's changes are "
+            "previewed; nothing is saved until you accept.",
+        ),
+        "xfer_ui_plans_template": ("生成规划模板(Excel)", "Make the plan template (Excel)"),
+        "xfer_ui_plans_file": ("上传填好的规划表(.xlsx)", "Upload the filled-in plans (.xlsx)"),
+        "xfer_ui_plans_reading": ("正在读取规划表…", "Reading the plans…"),
+        "xfer_ui_plans_village": ("{village}:{n} 项修改", "{village}: {n} changes"),
+        "xfer_ui_plans_unchanged": (
+            "没有变化的村:{villages}",
+            "Villages without changes: {villages}",
+        ),
+        "xfer_ui_plans_blocked": (
+            "以下村的规划有问题,本次不导入:{villages}。改正后重新上传。",
+            "These villages' plans have problems and are not imported: {villages}. Correct "
+            "them and upload again.",
+        ),
+        "xfer_ui_plans_nothing": (
+            "规划表与现有规划一致,没有需要保存的修改。",
+            "The workbook matches the current plans; there is nothing to save.",
+        ),
+        "xfer_ui_plans_accept": ("接受并保存 {n} 个村的规划", "Accept and save {n} village plans"),
+        "xfer_ui_plans_saved": (
+            "已保存 {n} 个村的规划(修改记录 #{seq})。",
+            "Saved {n} village plans (change #{seq}).",
+        ),
+        "xfer_ui_plans_note": ("从 {source} 导入规划", "Plans imported from {source}"),
+        "xfer_ui_item": ("项目", "Item"),
+        "xfer_ui_before": ("原来", "Before"),
+        "xfer_ui_after": ("导入后", "After"),
+        "xfer_ui_message": ("问题", "Problem"),
+        "xfer_ui_chains_help": (
+            "下载产业链模板(已填入现有产业链和环节),或直接上传业务科室的产业链表格:"
+            "列为 产业链、主导产业、环节序号、环节、依托基地(点位名称)。表中的产业链整条替换,其余不变。",
+            "Download the chains template (filled with the current chains and stages), or "
+            "upload the office's own table with the columns 产业链, 主导产业, 环节序号, 环节, "
+            "依托基地 (the site's name). Each chain in the table is replaced whole; others stay.",
+        ),
+        "xfer_ui_chains_template": ("生成产业链模板(Excel)", "Make the chains template (Excel)"),
+        "xfer_ui_chains_file": (
+            "上传产业链表格(.xlsx 或 .csv)",
+            "Upload the chains table (.xlsx or .csv)",
+        ),
+        "xfer_ui_chains_reading": ("正在读取产业链表格…", "Reading the chains table…"),
+        "xfer_ui_chain_new": ("{chain}(新增,编号 {id})", "{chain} (new, id {id})"),
+        "xfer_ui_chain_existing": ("{chain}(编号 {id})", "{chain} (id {id})"),
+        "xfer_ui_chains_nothing": (
+            "表格与现有产业链一致,没有需要保存的修改。",
+            "The table matches the current chains; there is nothing to save.",
+        ),
+        "xfer_ui_chains_accept": (
+            "接受并保存 {chains} 条产业链的修改",
+            "Accept and save the changes to {chains} chains",
+        ),
+        "xfer_ui_chains_saved": (
+            "已保存 {chains} 条产业链的修改。",
+            "Saved the changes to {chains} chains.",
+        ),
+        "xfer_ui_chains_note": ("从 {source} 导入产业链", "Chains imported from {source}"),
+        "xfer_ui_stage_headers": ("环节序号|环节|依托基地", "Order|Stage|Site"),
+        "xfer_ui_candidates": ("可选", "Could be"),
+        "xfer_ui_chains_skipped": (
+            "以下产业链有问题,本次不导入:{chains}。改正后重新上传。",
+            "These chains have problems and are not imported: {chains}. Correct them and "
+            "upload again.",
+        ),
+        "xfer_pt_item_other": ("其他(表中未显示的内容)", "Other (not shown in the sheet)"),
+        "xfer_ct_duplicate_chain": (
+            "产业链“{value}”与“{other}”是同一条产业链。请把它的环节写在同一个名称下。",
+            "The chain '{value}' is the same chain as '{other}'. Write its stages under one name.",
+        ),
     }
 )
