@@ -88,6 +88,10 @@ _ALLOWED_GLOBALS = {
     ("township_atlas.transfer.plan_geometry", "Snapping"),
     ("township_atlas.transfer.problems", "RowProblem"),
     ("township_atlas.transfer.coordinates", "CoordinateColumns"),
+    ("township_atlas.transfer.indicator_tables", "IndicatorPlan"),
+    ("township_atlas.transfer.indicator_tables", "IndicatorRow"),
+    ("township_atlas.transfer.indicator_tables", "NewIndicator"),
+    ("township_atlas.transfer.indicator_tables", "UnmatchedColumn"),
 }
 
 
