@@ -265,7 +265,7 @@ class IndicatorPlan:
             change = ChangeSet("indicator_catalogue", user, note=note)
             for new in self.new_indicators:
                 if new.key in catalogue:
-                    raise TransferError("xfer_ind_stale", key=new.key)
+                    raise TransferError("xfer_ind_stale", record=new.key)
                 change.upserts.append(new.record())
                 change.base[new.key] = None
             out.append(change)
@@ -279,7 +279,7 @@ class IndicatorPlan:
                     and _same(_number(stored, "target"), row.before_target)
                 )
             ):
-                raise TransferError("xfer_ind_stale", key=row.key)
+                raise TransferError("xfer_ind_stale", record=row.key)
             change.upserts.append({"properties": row.properties()})
             change.base[row.key] = feature_version(stored)
         if change.upserts:
@@ -318,6 +318,64 @@ def _plain_number(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+@dataclass(frozen=True)
+class IndicatorContext:
+    """What planning needs from the data, as plain values (sent to the upload worker,
+    which then touches no data frame).
+
+    Attributes
+    ----------
+    township : the township's code ("" without a township) and its names
+    villages : (code, name_zh, name_en) in the villages layer's order
+    catalogue : (key, label_zh, label_en, unit_zh) per catalogue indicator
+    indicators : "place|year|indicator" -> (value, target) as stored
+    """
+
+    township: str
+    township_names: tuple[str, ...]
+    villages: tuple[tuple[str, str, str], ...]
+    catalogue: tuple[tuple[str, str, str, str], ...]
+    indicators: dict[str, tuple[float | None, float | None]]
+
+    @classmethod
+    def of(cls, bundle: Bundle) -> IndicatorContext:
+        """The context of ``bundle``."""
+        props = bundle.township_props
+        code = props.get("code")
+        names = tuple(
+            str(props[k]).strip()
+            for k in ("name_zh", "name_en")
+            if isinstance(props.get(k), str) and str(props[k]).strip()
+        )
+        villages = tuple(
+            (str(c), _text(n), _text(e))
+            for c, n, e in zip(
+                bundle.villages["code"],
+                bundle.villages["name_zh"],
+                bundle.villages["name_en"],
+                strict=True,
+            )
+            if _text(c)
+        )
+        catalogue = tuple(
+            (str(r["key"]), _text(r.get("label_zh")) or str(r["key"]), _text(r.get("label_en")),
+             _text(r.get("unit_zh")))
+            for r in bundle.indicator_catalogue.to_dict("records")
+            if _text(r.get("key"))
+        )  # fmt: skip
+        current = {
+            key: (_number(rec, "value"), _number(rec, "target"))
+            for key, rec in _records(bundle, "indicators").items()
+        }
+        return cls(_text(code), names, villages, catalogue, current)
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
 # --- matching -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Target:
@@ -342,18 +400,14 @@ def _strip_year(name: str) -> tuple[str, int | None]:
 class _Catalogue:
     """The catalogue (and indicators added in this step) by every name they go by."""
 
-    def __init__(self, bundle: Bundle, new: Mapping[str, NewIndicator]) -> None:
+    def __init__(self, context: IndicatorContext, new: Mapping[str, NewIndicator]) -> None:
         self.units: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
-        for row in bundle.indicator_catalogue.to_dict("records"):
-            key = row.get("key")
-            if not isinstance(key, str) or not key:
-                continue
-            unit = row.get("unit_zh")
-            self._add(key, str(row.get("label_zh") or key), unit if isinstance(unit, str) else "")
-            for name in (row.get("label_en"), *INDICATOR_ALIASES.get(key, ())):
-                if isinstance(name, str) and name:
+        for key, label_zh, label_en, unit in context.catalogue:
+            self._add(key, label_zh, unit)
+            for name in (label_en, *INDICATOR_ALIASES.get(key, ())):
+                if name:
                     self.by_name.setdefault(norm_header(name), key)
         self.new = dict(new)
         for name, ind in self.new.items():
@@ -398,27 +452,24 @@ class _Catalogue:
 class _Places:
     """Villages and the township by code and by name."""
 
-    def __init__(self, bundle: Bundle, chosen: Mapping[str, str]) -> None:
+    def __init__(self, context: IndicatorContext, chosen: Mapping[str, str]) -> None:
         self.chosen = dict(chosen)
-        self.township = ""
-        extra: list[Candidate] = []
-        props = bundle.township_props
-        code = props.get("code")
-        if isinstance(code, str) and code:
-            self.township = code
-            names = [props.get("name_zh"), props.get("name_en"), *TOWNSHIP_WORDS]
-            for name in names:
-                if isinstance(name, str) and name.strip():
-                    extra.append(Candidate(code, name.strip()))
-                    bare = re.sub(r"[(（][^)）]*[)）]", "", name).strip()
-                    if bare and bare != name.strip():
-                        extra.append(Candidate(code, bare))
-        self.index = NameIndex.from_frame(bundle.villages, "code", extra=extra)
-        self.villages = [str(c) for c in bundle.villages["code"].dropna()]
-        self.names = {
-            str(c): str(n)
-            for c, n in zip(bundle.villages["code"], bundle.villages["name_zh"], strict=True)
-        }
+        self.township = context.township
+        found: list[Candidate] = []
+        for code, name_zh, name_en in context.villages:
+            found.append(Candidate(code, code))  # so a code is a candidate too
+            found.extend(Candidate(code, n) for n in (name_zh, name_en) if n)
+        if self.township:
+            code = self.township
+            found.append(Candidate(code, code))
+            for name in (*context.township_names, *TOWNSHIP_WORDS):
+                found.append(Candidate(code, name))
+                bare = re.sub(r"[(（][^)）]*[)）]", "", name).strip()
+                if bare and bare != name:
+                    found.append(Candidate(code, bare))
+        self.index = NameIndex(found)
+        self.villages = [code for code, _, _ in context.villages]
+        self.names = {code: name or code for code, name, _ in context.villages}
 
     def match(self, value: Any) -> Any:
         return self.index.match(value, self.chosen)
@@ -437,15 +488,15 @@ class _Figure:
 class _Planner:
     def __init__(
         self,
-        bundle: Bundle,
+        context: IndicatorContext,
         source: str,
         new_indicators: Mapping[str, NewIndicator],
         names: Mapping[str, str],
     ) -> None:
-        self.bundle = bundle
+        self.context = context
         self.source = source
-        self.catalogue = _Catalogue(bundle, new_indicators)
-        self.places = _Places(bundle, names)
+        self.catalogue = _Catalogue(context, new_indicators)
+        self.places = _Places(context, names)
         self.problems: list[RowProblem] = []
         self.notes: list[Note] = []
         self.figures: dict[tuple[str, int, str], _Figure] = {}
@@ -454,6 +505,7 @@ class _Planner:
         self.converted: dict[tuple[str, str, str], float] = {}
         self.sheets: list[tuple[str, str, tuple[int, ...]]] = []
         self.total_rows = 0
+        self.no_year: set[tuple[str, str]] = set()
 
     # problems ---------------------------------------------------------------------------
     def problem(
@@ -576,7 +628,11 @@ class _Planner:
         if factor is None:
             return
         if year is None:
-            self.problem(sheet, row, "year", "xfer_ind_no_year", column=column, sheet_name=sheet)
+            if (sheet, column) not in self.no_year:
+                self.no_year.add((sheet, column))
+                self.problem(
+                    sheet, row, "year", "xfer_ind_no_year", column=column, sheet_name=sheet
+                )
             return
         if not 1949 <= year <= 2100:
             self.problem(
@@ -704,6 +760,9 @@ class _Planner:
                     targets.pop(column)
             elif isinstance(found, str):
                 self.unmatched_column(column, sheet.name, header_unit(column)[1], header_row)
+        header_years = {t.year for t in targets.values() if t.year is not None}
+        if default_year is None and len(header_years) == 1:
+            default_year = header_years.pop()  # "2025年村集体经济收入" dates the whole sheet
         years: set[int] = set()
         for record, row in zip(table.records, table.row_numbers, strict=True):
             code = record.get(code_col) if code_col else None
@@ -888,13 +947,12 @@ class _Planner:
 
     # result -----------------------------------------------------------------------------
     def plan(self) -> IndicatorPlan:
-        current = _records(self.bundle, "indicators")
+        current = self.context.indicators
         rows: list[IndicatorRow] = []
         for (place, year, key), figure in sorted(self.figures.items()):
             record_key = f"{place}|{year}|{key}"
             stored = current.get(record_key)
-            before_value = _number(stored, "value") if stored else None
-            before_target = _number(stored, "target") if stored else None
+            before_value, before_target = stored if stored is not None else (None, None)
             value = figure.value if "value" in figure.given else before_value
             target = figure.target if "target" in figure.given else before_target
             if stored is not None and _same(value, before_value) and _same(target, before_target):
@@ -965,20 +1023,20 @@ def _year_cell(value: Any) -> int | None:
     return year_in(str(value))
 
 
-def check_new_indicators(bundle: Bundle, new: Mapping[str, NewIndicator]) -> None:
+def check_new_indicators(context: IndicatorContext, new: Mapping[str, NewIndicator]) -> None:
     """Refuse indicators to add that are not well formed or clash with the catalogue.
 
     Raises
     ------
     TransferError : "xfer_ind_new_bad" naming the column and what to change
     """
-    keys = {str(k) for k in bundle.indicator_catalogue["key"]}
+    keys = {c[0] for c in context.catalogue}
     seen: set[str] = set()
     for column, ind in new.items():
         if not _KEY.match(ind.key):
-            raise TransferError("xfer_ind_new_key", column=column, key=ind.key)
+            raise TransferError("xfer_ind_new_key", column=column, code=ind.key)
         if ind.key in keys or ind.key in seen:
-            raise TransferError("xfer_ind_new_exists", column=column, key=ind.key)
+            raise TransferError("xfer_ind_new_exists", column=column, code=ind.key)
         if not ind.label_zh.strip() or not ind.label_en.strip():
             raise TransferError("xfer_ind_new_label", column=column)
         if ind.aggregate not in INDICATOR_AGGREGATES:
@@ -993,7 +1051,7 @@ def check_new_indicators(bundle: Bundle, new: Mapping[str, NewIndicator]) -> Non
 
 def plan_indicator_sheets(
     sheets: list[Sheet],
-    bundle: Bundle,
+    context: IndicatorContext,
     *,
     source: str,
     new_indicators: Mapping[str, NewIndicator] | None = None,
@@ -1001,8 +1059,8 @@ def plan_indicator_sheets(
 ) -> IndicatorPlan:
     """Plan importing sheets already read (see :func:`plan_indicators`)."""
     new = dict(new_indicators or {})
-    check_new_indicators(bundle, new)
-    planner = _Planner(bundle, source, new, names or {})
+    check_new_indicators(context, new)
+    planner = _Planner(context, source, new, names or {})
     for sheet in sorted(sheets, key=lambda s: s.is_target_sheet):
         if sheet.is_target_sheet:
             _read_as_targets(planner, sheet)
@@ -1033,7 +1091,7 @@ def _read_as_targets(planner: _Planner, sheet: Sheet) -> None:
 def plan_indicators(
     filename: str,
     data: bytes,
-    bundle: Bundle,
+    bundle: Bundle | IndicatorContext,
     *,
     sheet: str | None = None,
     new_indicators: Mapping[str, NewIndicator] | None = None,
@@ -1047,7 +1105,8 @@ def plan_indicators(
     Parameters
     ----------
     filename, data : the upload
-    bundle : the current data (villages, township, catalogue, indicators); not modified
+    bundle : the current data (villages, township, catalogue, indicators), or its
+        :class:`IndicatorContext` (what the upload worker gets); not modified
     sheet : read only this sheet (default: every sheet but 说明 sheets)
     new_indicators : unmatched column (or indicator name) -> the indicator to add for it
     names : a written village name -> the place code the planner chose for it
@@ -1061,5 +1120,9 @@ def plan_indicators(
     del lang
     sheets = read_sheets(data, filename, limits, sheet)
     return plan_indicator_sheets(
-        sheets, bundle, source=filename, new_indicators=new_indicators, names=names
+        sheets,
+        bundle if isinstance(bundle, IndicatorContext) else IndicatorContext.of(bundle),
+        source=filename,
+        new_indicators=new_indicators,
+        names=names,
     )

@@ -13,7 +13,12 @@ from township_atlas.errors import AtlasError
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
 from township_atlas.transfer.errors import LayerChoiceNeeded
-from township_atlas.transfer.indicator_tables import IndicatorPlan, NewIndicator, plan_indicators
+from township_atlas.transfer.indicator_tables import (
+    IndicatorContext,
+    IndicatorPlan,
+    NewIndicator,
+    plan_indicators,
+)
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.name_match import MAX_CANDIDATES
@@ -234,7 +239,7 @@ def _indicators_job(
     path: Path,
     progress: ProgressCallback,
     filename: str,
-    bundle: Bundle,
+    context: IndicatorContext,
     *,
     sheet: str | None,
     new_indicators: dict[str, NewIndicator] | None,
@@ -249,7 +254,7 @@ def _indicators_job(
     plan = plan_indicators(
         filename,
         data,
-        bundle,
+        context,
         sheet=sheet,
         new_indicators=new_indicators,
         names=names,
@@ -282,7 +287,8 @@ def plan_indicators_isolated(
     progress: ProgressCallback | None = None,
 ) -> IndicatorPlan:
     """:func:`~.indicator_tables.plan_indicators` run in a worker process (same arguments,
-    plus ``worker`` and ``progress``): the server never parses the upload itself.
+    plus ``worker`` and ``progress``): the server never parses the upload itself. The
+    worker gets only the plain :class:`~.indicator_tables.IndicatorContext` of ``bundle``.
 
     Raises
     ------
@@ -292,7 +298,7 @@ def plan_indicators_isolated(
     return run_isolated(
         _indicators_job,
         filename,
-        bundle,
+        IndicatorContext.of(bundle),
         data=data,
         worker=worker,
         progress=progress,

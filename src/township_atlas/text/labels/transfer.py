@@ -1193,18 +1193,18 @@ TEXT.update(
             "The table still has {n} errors; nothing was imported. Correct them and upload again.",
         ),
         "xfer_ind_stale": (
-            "预览之后数据已被修改({key}),未导入。请重新预览后再接受。",
-            "The data changed after the preview ({key}); nothing was imported. Preview again "
+            "预览之后数据已被修改({record}),未导入。请重新预览后再接受。",
+            "The data changed after the preview ({record}); nothing was imported. Preview again "
             "and accept.",
         ),
         "xfer_ind_new_key": (
-            "新指标(列“{column}”)的代码“{key}”无效:请用 2 到 40 个小写英文字母、数字或下划线,以字母开头。",
-            "New indicator for column '{column}': key '{key}' is not valid. Use 2 to 40 "
+            "新指标(列“{column}”)的代码“{code}”无效:请用 2 到 40 个小写英文字母、数字或下划线,以字母开头。",
+            "New indicator for column '{column}': key '{code}' is not valid. Use 2 to 40 "
             "lower-case letters, digits or underscores, starting with a letter.",
         ),
         "xfer_ind_new_exists": (
-            "新指标(列“{column}”)的代码“{key}”已在指标目录中。请换一个代码,或把列名改成该指标的名称。",
-            "New indicator for column '{column}': key '{key}' is already in the catalogue. "
+            "新指标(列“{column}”)的代码“{code}”已在指标目录中。请换一个代码,或把列名改成该指标的名称。",
+            "New indicator for column '{column}': key '{code}' is already in the catalogue. "
             "Choose another key, or rename the column to that indicator.",
         ),
         "xfer_ind_new_label": (
