@@ -10,6 +10,7 @@ Read back unchanged, it changes nothing; filled, it gives exactly the typed figu
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,13 @@ from openpyxl.utils import get_column_letter
 
 from township_atlas.text.labels import tr
 from township_atlas.views.indicator_export import HEADER_FILL, sheet_title
-from township_atlas.views.indicators import catalogue, records, township_code, village_codes
+from township_atlas.views.indicators import (
+    catalogue,
+    latest_year,
+    records,
+    township_code,
+    village_codes,
+)
 
 if TYPE_CHECKING:
     from township_atlas.model.bundle import Bundle
@@ -35,6 +42,13 @@ def template_headers(label: str, unit: str) -> tuple[str, str]:
     "村集体经济收入目标(万元)" (no brackets for an indicator without a unit)."""
     suffix = f"({unit})" if unit else ""
     return f"{label}{suffix}", f"{label}目标{suffix}"
+
+
+def template_year(bundle: Bundle, today: datetime.date | None = None) -> int:
+    """The year a template is for: the one after the latest with village figures, or
+    this year when there are none yet."""
+    latest = latest_year(bundle)
+    return latest + 1 if latest is not None else (today or datetime.date.today()).year
 
 
 def _targets(bundle: Bundle, year: int) -> dict[tuple[str, str], float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -31,6 +32,7 @@ from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.import_indicators import indicators_import
 from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
 from township_atlas.ui.text import md_escape
 
@@ -40,6 +42,8 @@ CACHE = "edit_import_cache"
 PLAN = "edit_import_plan"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
+# What can be imported besides map layers: choice -> the part of the tab that does it.
+OTHER_IMPORTS: dict[str, Callable[[Bundle, str], None]] = {"indicators": indicators_import}
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
 
 
@@ -106,6 +110,15 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         show_error(PermissionDenied(current_user(), "import"), lang)
         return
     if conflict_panel(lang, on_resolved=lambda: st.session_state.pop(PLAN, None)):
+        return
+    what = st.selectbox(
+        tr("edit_import_what", lang),
+        ["layers", *OTHER_IMPORTS],
+        format_func=lambda w: tr(f"edit_import_what_{w}", lang),
+        key="edit_import_what",
+    )
+    if what in OTHER_IMPORTS:
+        OTHER_IMPORTS[what](bundle, lang)
         return
     st.caption(tr("xfer_ui_help", lang))
     upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key="edit_import_file")

@@ -1245,5 +1245,16 @@ TEXT.update(
             "When done, upload this file under 数据编辑 (Edit data) → Import → Indicators, "
             "check the preview and accept.",
         ),
+        # --- indicator import preview (transfer/indicator_preview.py) ---
+        "xfer_ind_col_place": ("村(乡)", "Village or township"),
+        "xfer_ind_col_year": ("年份", "Year"),
+        "xfer_ind_col_indicator": ("指标", "Indicator"),
+        "xfer_ind_col_value": ("数值(原 → 新)", "Value (before → after)"),
+        "xfer_ind_col_target": ("目标(原 → 新)", "Target (before → after)"),
+        "xfer_ind_col_status": ("变化", "Change"),
+        "xfer_ind_col_row": ("来源(工作表 · 行)", "From (sheet · row)"),
+        "xfer_ind_status_new": ("新增", "New"),
+        "xfer_ind_status_replace": ("替换", "Replaced"),
+        "xfer_ind_status_unchanged": ("不变", "Unchanged"),
     }
 )
