@@ -147,10 +147,12 @@ def test_one_sheet_per_year_and_a_target_sheet_are_read_as_years_and_targets(sam
             "2032": [head, ["V01", "上庄村", 3.5]],
             "2032年目标": [head, ["V01", "上庄村", 4]],
             "说明": [["这一页是说明", "不是数据"]],
+            "图表数据": [["月份", "降水量"], ["一月", 3]],
         }
     )
     plan = plan_indicators("years.xlsx", data, bundle_of(sample_dir))
     assert plan.ok, messages(plan)
+    assert any("“图表数据”没有村名或村代码列,已跳过" in n.message_zh for n in plan.notes)
     assert values(plan) == {
         ("V01", 2031, "collective_income"): (1.5, None),
         ("V02", 2031, "collective_income"): (2.5, None),
@@ -352,3 +354,11 @@ def test_the_filled_template_gives_exactly_the_typed_values(sample_dir):
         ("620000-QH", 2026, "collective_income"),
     }
     assert after[("V01", 2026, "collective_income")] == ("30.2", "28")
+
+
+def test_a_single_sheet_without_a_village_column_is_refused_saying_what_to_add(sample_dir):
+    data = workbook({"2025": [["月份", "村集体经济收入"], ["一月", 3]]})
+    with pytest.raises(TransferError) as exc:
+        plan_indicators("months.xlsx", data, bundle_of(sample_dir))
+    assert exc.value.key == "xfer_ind_no_place_column"
+    assert "加一列“村名”或“村代码”" in exc.value.message_zh and "月份" in exc.value.message_zh

@@ -410,6 +410,7 @@ class _Catalogue:
                 if name:
                     self.by_name.setdefault(norm_header(name), key)
         self.new = dict(new)
+        self.targets_only = False  # a 目标 sheet: every indicator column holds targets
         for name, ind in self.new.items():
             self._add(ind.key, ind.label_zh, ind.unit_zh)
             self.by_name[norm_header(name)] = ind.key
@@ -426,7 +427,9 @@ class _Catalogue:
         name, unit = header_unit(str(header))
         name, year = _strip_year(name)
         base = _TARGET_SUFFIX.sub("", name).strip()
-        role: Literal["value", "target"] = "target" if base != name else "value"
+        role: Literal["value", "target"] = (
+            "target" if base != name or self.targets_only else "value"
+        )
         if role == "target" and not base:
             if previous is None:
                 return None
@@ -1061,31 +1064,20 @@ def plan_indicator_sheets(
     new = dict(new_indicators or {})
     check_new_indicators(context, new)
     planner = _Planner(context, source, new, names or {})
+    skipped: list[TransferError] = []
+    # Figures first, then 目标 sheets, whose every indicator column (or row) is a target.
     for sheet in sorted(sheets, key=lambda s: s.is_target_sheet):
-        if sheet.is_target_sheet:
-            _read_as_targets(planner, sheet)
-        else:
+        planner.catalogue.targets_only = sheet.is_target_sheet
+        try:
             planner.read(sheet)
+        except TransferError as exc:
+            if len(sheets) == 1 or exc.key != "xfer_ind_no_place_column":
+                raise
+            skipped.append(exc)
+            planner.notes.append(Note.of("xfer_ind_sheet_skipped", sheet=sheet.name))
+    if len(skipped) == len(sheets):
+        raise skipped[0]
     return planner.plan()
-
-
-def _read_as_targets(planner: _Planner, sheet: Sheet) -> None:
-    """A 目标 sheet: every indicator column (or row) holds targets."""
-    original = planner.catalogue.match
-
-    def as_target(header: str, previous: _Target | None) -> _Target | str | None:
-        found = original(header, previous)
-        if isinstance(found, _Target):
-            return _Target(
-                found.key, "target", found.unit, found.catalogue_unit, found.label, found.year
-            )
-        return found
-
-    planner.catalogue.match = as_target  # type: ignore[method-assign]
-    try:
-        planner.read(sheet)
-    finally:
-        planner.catalogue.match = original  # type: ignore[method-assign]
 
 
 def plan_indicators(

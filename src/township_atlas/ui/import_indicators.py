@@ -31,7 +31,7 @@ from township_atlas.transfer.indicator_tables import (
 from township_atlas.transfer.name_match import candidate_id, name_fixes
 from township_atlas.transfer.preview_tables import PROBLEM_HEADERS, problems_table
 from township_atlas.transfer.worker_jobs import plan_indicators_isolated
-from township_atlas.ui.edit_common import ProgressBar, flash, try_save
+from township_atlas.ui.edit_common import CONFLICT, ProgressBar, flash, try_save
 from township_atlas.ui.text import md_escape
 from township_atlas.views.indicator_tables import GROUP_ORDER, group_label
 
@@ -223,6 +223,8 @@ def _accept(plan: IndicatorPlan, bundle: Bundle, lang: str) -> None:
     for change in change_sets:
         result = try_save(change, lang, action="import")
         if result is None:
+            if st.session_state.get(CONFLICT):  # shown side by side by the import tab
+                st.rerun()
             return
         seqs.append(str(result.seq))
     flash(tr("imp_ind_imported", lang).format(n=len(plan.changes), seq="、".join(seqs)))
@@ -245,6 +247,11 @@ def indicators_import(bundle: Bundle, lang: str) -> None:
     if isinstance(plan, AtlasError):
         st.error(md_escape(plan.message(lang)), icon=":material/block:")
         st.caption(tr("xfer_ui_nothing_written", lang))
+        if _kept(NEW, digest) and st.button(
+            tr("imp_ind_new_clear", lang), key=f"import_ind_new_reset_{digest}"
+        ):
+            _keep(NEW, digest, {})
+            st.rerun()
         return
     st.subheader(tr("xfer_ui_preview", lang))
     m = st.columns(4)

@@ -1256,5 +1256,9 @@ TEXT.update(
         "xfer_ind_status_new": ("新增", "New"),
         "xfer_ind_status_replace": ("替换", "Replaced"),
         "xfer_ind_status_unchanged": ("不变", "Unchanged"),
+        "xfer_ind_sheet_skipped": (
+            "工作表“{sheet}”没有村名或村代码列,已跳过。",
+            "Sheet '{sheet}' has no village name or code column and was skipped.",
+        ),
     }
 )
