@@ -362,3 +362,23 @@ def test_a_single_sheet_without_a_village_column_is_refused_saying_what_to_add(s
         plan_indicators("months.xlsx", data, bundle_of(sample_dir))
     assert exc.value.key == "xfer_ind_no_place_column"
     assert "加一列“村名”或“村代码”" in exc.value.message_zh and "月份" in exc.value.message_zh
+
+
+def test_a_two_row_merged_header_gives_values_and_targets_with_the_groups_unit(sample_dir):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2034年"
+    sheet.append(["村名", "村集体经济收入(元)", None, "土地流转面积(亩)", None])
+    sheet.append([None, "数值", "目标", "数值", "目标"])
+    sheet.append(["上庄村", 100000, 120000, 800, 900])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("D1:E1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = plan_indicators("merged.xlsx", buffer.getvalue(), bundle_of(sample_dir))
+    assert plan.ok, messages(plan)
+    assert values(plan) == {
+        ("V01", 2034, "collective_income"): (10.0, 12.0),
+        ("V01", 2034, "land_transferred"): (800.0, 900.0),
+    }

@@ -107,6 +107,7 @@ _TARGET_COLUMNS = {"目标", "目标值", "target", "计划值", "计划"}
 _UNIT_COLUMNS = {"单位", "计量单位", "unit"}
 _IGNORED_COLUMNS = {"序号", "备注", "说明", "填报人", "note", "notes", "no", "排名"}
 _TARGET_SUFFIX = re.compile(r"[\s·_\-]*(目标值|目标|target)$", re.IGNORECASE)
+_VALUE_SUFFIX = re.compile(r"[\s·_\-]+(数值|实际值|完成值|实际数|完成数|value)$", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 TOWNSHIP_WORDS = ("全乡", "全镇", "全乡镇", "乡本级", "镇本级")
@@ -430,6 +431,10 @@ class _Catalogue:
         role: Literal["value", "target"] = (
             "target" if base != name or self.targets_only else "value"
         )
+        # a two-row header: "村集体经济收入(万元)" over 数值 / 目标
+        base = _VALUE_SUFFIX.sub("", base).strip()
+        base, inner = header_unit(base)
+        unit = unit or inner
         if role == "target" and not base:
             if previous is None:
                 return None
