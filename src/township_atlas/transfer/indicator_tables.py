@@ -1036,7 +1036,8 @@ def check_new_indicators(context: IndicatorContext, new: Mapping[str, NewIndicat
 
     Raises
     ------
-    TransferError : "xfer_ind_new_bad" naming the column and what to change
+    TransferError : naming the column and what to change (a bad key, a key already in
+        the catalogue, a missing name, an aggregate other than sum or mean)
     """
     keys = {c[0] for c in context.catalogue}
     seen: set[str] = set()
