@@ -16,6 +16,7 @@ import pytest
 
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer.errors import TransferError
+from township_atlas.transfer.indicator_preview import figures_table
 from township_atlas.transfer.indicator_tables import NewIndicator, plan_indicators
 from township_atlas.transfer.indicator_template import indicator_template_xlsx
 from township_atlas.transfer.worker_jobs import plan_indicators_isolated
@@ -96,6 +97,15 @@ def test_a_wide_office_sheet_is_read_converted_and_saved(sample_dir):
     row = next(r for r in plan.rows if r.key == "V01|2025|collective_income")
     assert row.status == "replace" and row.before_value == pytest.approx(26.9)
     assert row.target == row.before_target == pytest.approx(23.7)
+    table = figures_table(plan, bundle_of(sample_dir), "zh")
+    shown = table[(table["place"] == "上庄村") & (table["indicator"] == "村集体经济收入")]
+    assert shown.iloc[0][["value", "target", "status"]].tolist() == [
+        "26.9 → 12.3456",
+        "23.7",
+        "替换",
+    ]
+    township = table[table["place"] == "青禾乡(示例)"].iloc[0]
+    assert township["value"] == "40" and township["status"] == "新增"
     save(sample_dir, plan)
     after = figures(sample_dir)
     assert float(after[("V01", 2025, "collective_income")][0]) == pytest.approx(12.3456)
