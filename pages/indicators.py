@@ -4,6 +4,7 @@ for the township, over the years — and downloadable as Excel or CSV."""
 import streamlit as st
 
 from township_atlas.text.labels import headers, tr
+from township_atlas.transfer.indicator_template import indicator_template_xlsx, template_year
 from township_atlas.ui.auth import allowed, export_button
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
@@ -35,11 +36,31 @@ from township_atlas.views.indicators import (
 
 lang, result = start_page("page_indicators")
 bundle = result.bundle
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template_download() -> None:
+    """下载明年填报模板: next year's Excel template (planners and admins only)."""
+    if not allowed("export") or not village_codes(bundle):
+        return
+    next_year = template_year(bundle)
+    export_button(
+        tr("imp_ind_template", lang),
+        lambda: indicator_template_xlsx(bundle, next_year),
+        key="indicators_template",
+        file_name=tr("imp_ind_template_filename", lang).format(year=next_year) + ".xlsx",
+        mime=XLSX,
+        lang=lang,
+    )
+    st.caption(tr("imp_ind_template_help", lang).format(year=next_year))
+
 
 cat = catalogue(bundle)
 all_years = years(bundle)
 if not all_years or not cat or not village_codes(bundle):
     st.info(tr("no_indicators", lang), icon=":material/info:")
+    if cat:
+        template_download()
     st.stop()
 
 groups = indicator_groups(cat)
@@ -153,7 +174,7 @@ else:
                 lambda: indicator_workbook(bundle, year, lang),
                 key="indicators_xlsx",
                 file_name=f"{stem}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                mime=XLSX,
                 lang=lang,
             )
             export_button(
@@ -164,6 +185,7 @@ else:
                 mime="text/csv",
                 lang=lang,
             )
+        template_download()
 
 # --- small multiples: the township and every village over the years ---------
 st.subheader(tr("small_multiples", lang).format(indicator=md_escape(ind.label(lang))))

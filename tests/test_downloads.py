@@ -22,6 +22,7 @@ DOWNLOADS = [
     ("pages/meeting.py", {"slide": "5"}, "mtg_pptx", ".pptx"),
     ("pages/meeting.py", {"slide": "5"}, "mtg_sheets", ".pdf"),
     ("pages/meeting.py", {"slide": "5"}, "mtg_sheet", ".pdf"),
+    ("pages/indicators.py", {"year": "2025"}, "indicators_template", ".xlsx"),
 ]
 
 

@@ -18,6 +18,11 @@ process with a time and memory limit (:mod:`.worker`); ``Upload`` and ``plan_imp
 usable in-process for tests and scripts. Export: ``export_layer(bundle, "sites", "shapefile")`` and
 ``export_dataset(bundle, "geojson")`` return ``(file name, bytes)``.
 
+Indicators from an office's statistics sheet: ``plan_indicators_isolated(filename, data,
+bundle)`` (in the worker; ``plan_indicators`` in-process) -> ``IndicatorPlan`` whose
+``to_change_sets(bundle, user)`` gives the catalogue and indicator changes to save;
+``indicator_template_xlsx(bundle, year)`` is the Excel template that reads back unchanged.
+
 Every error is a :class:`TransferError` (an ``AtlasError``) with a Chinese and English
 message saying what is wrong and what to do.
 """
@@ -48,6 +53,13 @@ from township_atlas.transfer.export import (
     export_warnings,
 )
 from township_atlas.transfer.gdal_env import GDAL_OPTIONS, lock_down_gdal
+from township_atlas.transfer.indicator_tables import (
+    IndicatorPlan,
+    IndicatorRow,
+    NewIndicator,
+    plan_indicators,
+)
+from township_atlas.transfer.indicator_template import indicator_template_xlsx
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.messages import Note
@@ -55,7 +67,11 @@ from township_atlas.transfer.plan import IMPORTABLE_LAYERS, ImportPlan, build_pl
 from township_atlas.transfer.problems import RowProblem
 from township_atlas.transfer.raw import RawLayer, SourceLayer
 from township_atlas.transfer.upload import Upload, read_upload
-from township_atlas.transfer.worker_jobs import plan_import_isolated, preview_import
+from township_atlas.transfer.worker_jobs import (
+    plan_import_isolated,
+    plan_indicators_isolated,
+    preview_import,
+)
 from township_atlas.transfer.worker_results import ImportPreview
 from township_atlas.transfer.worker_sandbox import WorkerFailed, WorkerLimits, run_isolated
 from township_atlas.transfer.workflow import plan_import
@@ -74,8 +90,11 @@ __all__ = [
     "FieldMapping",
     "ImportPlan",
     "ImportPreview",
+    "IndicatorPlan",
+    "IndicatorRow",
     "LayerChoiceNeeded",
     "Limits",
+    "NewIndicator",
     "Note",
     "RawLayer",
     "RowProblem",
@@ -93,9 +112,12 @@ __all__ = [
     "export_formats",
     "export_layer",
     "export_warnings",
+    "indicator_template_xlsx",
     "lock_down_gdal",
     "plan_import",
     "plan_import_isolated",
+    "plan_indicators",
+    "plan_indicators_isolated",
     "preview_import",
     "read_upload",
     "run_isolated",

@@ -35,10 +35,12 @@ UNITS: dict[str, tuple[str, float]] = {
     "户": ("households", 1.0),
     "人": ("people", 1.0),
     "名": ("people", 1.0),
+    "万人": ("people", 10_000.0),
     "人次": ("visits", 1.0),
     "个": ("count", 1.0),
     "年": ("year", 1.0),
     "%": ("percent", 1.0),
+    "‰": ("percent", 0.1),
 }
 # Spellings of the same unit.
 _SPELLINGS = {"平米": "平方米", "m²": "m2", "km²": "km2", "hm²": "hm2", "百分比": "%"}

@@ -13,6 +13,12 @@ from township_atlas.errors import AtlasError
 from township_atlas.transfer.coordinates import CoordinateColumns
 from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
 from township_atlas.transfer.errors import LayerChoiceNeeded
+from township_atlas.transfer.indicator_tables import (
+    IndicatorContext,
+    IndicatorPlan,
+    NewIndicator,
+    plan_indicators,
+)
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.name_match import MAX_CANDIDATES
@@ -309,4 +315,80 @@ def plan_chains_isolated(
         file_bytes=len(data) + 2**20,
         sheet=sheet,
         limits=limits,
+    )
+
+
+def _indicators_job(
+    path: Path,
+    progress: ProgressCallback,
+    filename: str,
+    context: IndicatorContext,
+    *,
+    sheet: str | None,
+    new_indicators: dict[str, NewIndicator] | None,
+    names: dict[str, str] | None,
+    limits: Limits,
+    lang: str,
+) -> IndicatorPlan:
+    report = Reporter(progress, lang)
+    report(0.0, "xfer_progress_read", name=filename)
+    data = path.read_bytes()
+    path.unlink()
+    plan = plan_indicators(
+        filename,
+        data,
+        context,
+        sheet=sheet,
+        new_indicators=new_indicators,
+        names=names,
+        lang=lang,
+        limits=limits,
+    )
+    report(1.0, "xfer_progress_done")
+    problems = tuple(
+        dataclasses.replace(
+            p,
+            value=_plain(p.value),
+            candidates=tuple(str(c)[:200] for c in p.candidates[:MAX_CANDIDATES]),
+        )
+        for p in plan.problems
+    )
+    return dataclasses.replace(plan, problems=problems)
+
+
+def plan_indicators_isolated(
+    filename: str,
+    data: bytes,
+    bundle: Bundle,
+    *,
+    sheet: str | None = None,
+    new_indicators: dict[str, NewIndicator] | None = None,
+    names: dict[str, str] | None = None,
+    lang: str = "zh",
+    limits: Limits = DEFAULT_LIMITS,
+    worker: WorkerLimits | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndicatorPlan:
+    """:func:`~.indicator_tables.plan_indicators` run in a worker process (same arguments,
+    plus ``worker`` and ``progress``): the server never parses the upload itself. The
+    worker gets only the plain :class:`~.indicator_tables.IndicatorContext` of ``bundle``.
+
+    Raises
+    ------
+    TransferError : the table cannot be read or planned (with the reason)
+    WorkerFailed : the worker crashed or hit its time or memory limit
+    """
+    return run_isolated(
+        _indicators_job,
+        filename,
+        IndicatorContext.of(bundle),
+        data=data,
+        worker=worker,
+        progress=progress,
+        file_bytes=len(data) + 2**20,
+        sheet=sheet,
+        new_indicators=dict(new_indicators) if new_indicators else None,
+        names=dict(names) if names else None,
+        limits=limits,
+        lang=lang,
     )

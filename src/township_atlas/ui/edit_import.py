@@ -31,6 +31,7 @@ from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
 from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.import_indicators import indicators_import
 from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
 from township_atlas.ui.import_plans import chains_import, plans_import
 from township_atlas.ui.text import md_escape
@@ -42,7 +43,11 @@ PLAN = "edit_import_plan"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
 # What the tab imports besides geodata layers: kind -> its page part (label xfer_ui_kind_*).
-TABLE_IMPORTS = {"plans": plans_import, "chains": chains_import}
+TABLE_IMPORTS = {
+    "indicators": indicators_import,
+    "plans": plans_import,
+    "chains": chains_import,
+}
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
 
 

@@ -188,4 +188,61 @@ TEXT: dict[str, tuple[str, str]] = {
         "恢复整个图层的早期版本需要管理员。",
         "Restoring a layer's earlier version needs an administrator.",
     ),
+    # --- import: what to import, and indicators (ui/import_indicators.py) ---
+    "imp_ind_help": (
+        "上传各村指标统计表(Excel 或 CSV):村为行、指标为列,或指标为行、村为列,或每行一个数(村、年度、指标、数值)。"
+        "年份可写在“年度”列、标题、工作表名或表头中;单位写在表头括号中,会换算为指标目录的单位。接受前不会写入任何数据。",
+        "Upload the villages' statistics sheet (Excel or CSV): villages as rows and indicators "
+        "as columns, the other way round, or one figure per row (village, year, indicator, "
+        "value). The year may be in a 年度 column, the title, the sheet name or the header; "
+        "units in brackets in the header are converted to the catalogue's. Nothing is "
+        "written until you accept.",
+    ),
+    "imp_ind_file": ("指标表格", "Indicator table"),
+    "imp_ind_checking": ("正在检查指标表…", "Checking the indicator table…"),
+    "imp_ind_errors": ("错误", "Errors"),
+    "imp_ind_figures": ("将写入的数字", "Figures to write"),
+    "imp_ind_pick_place": (
+        "“{value}”(第 {rows} 行)是哪个村?",
+        "Which village is '{value}' (rows {rows})?",
+    ),
+    "imp_ind_unmatched_title": ("未匹配到指标目录的列", "Columns not in the indicator catalogue"),
+    "imp_ind_column": ("列", "Column"),
+    "imp_ind_sheet": ("工作表", "Sheet"),
+    "imp_ind_add_as_new": (
+        "把“{column}”作为新指标加入目录",
+        "Add '{column}' to the catalogue as a new indicator",
+    ),
+    "imp_ind_new_key": (
+        "指标代码(小写英文,如 solar_income)",
+        "Key (lower case, e.g. solar_income)",
+    ),
+    "imp_ind_new_label_zh": ("中文名称", "Chinese name"),
+    "imp_ind_new_label_en": ("英文名称", "English name"),
+    "imp_ind_new_unit_zh": ("单位(中文,如 万元)", "Unit (Chinese, e.g. 万元)"),
+    "imp_ind_new_unit_en": ("单位(英文)", "Unit (English)"),
+    "imp_ind_new_higher": ("越高越好", "Higher is better"),
+    "imp_ind_new_submit": ("加入并重新检查", "Add and check again"),
+    "imp_ind_new_added": (
+        "将同时加入指标目录:{names}",
+        "Added to the catalogue in the same step: {names}",
+    ),
+    "imp_ind_new_clear": ("取消新增的指标", "Drop the added indicators"),
+    "imp_ind_fix_first": (
+        "表格有错误(见上表),不能导入。请改正表格后重新上传,或在上面为村名做出选择。",
+        "The table has errors (see above) and cannot be imported. Correct it and upload "
+        "again, or choose the villages above.",
+    ),
+    "imp_ind_accept": ("接受导入({n} 个数字)", "Accept the import ({n} figures)"),
+    "imp_ind_imported": (
+        "已导入 {n} 个指标数字(修改记录 #{seq})。",
+        "Imported {n} indicator figures (change #{seq}).",
+    ),
+    "imp_ind_template": ("下载明年填报模板", "Download next year's template"),
+    "imp_ind_template_help": (
+        "{year} 年的 Excel 填报模板:各村一行,指标为列,已填入现有目标。填好后在“数据编辑 → 导入 → 指标”上传。",
+        "An Excel template for {year}'s figures: a row per village, indicators as columns, "
+        "targets filled in. Upload it, filled, under Edit data → Import → Indicators.",
+    ),
+    "imp_ind_template_filename": ("指标填报模板_{year}", "indicator_template_{year}"),
 }

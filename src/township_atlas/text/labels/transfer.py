@@ -1244,6 +1244,7 @@ TEXT.update(
         "xfer_ui_kind_layers": ("地理数据", "Geodata"),
         "xfer_ui_kind_plans": ("一村一业规划", "Village plans"),
         "xfer_ui_kind_chains": ("产业链", "Industry chains"),
+        "xfer_ui_kind_indicators": ("指标", "Indicators"),
         "xfer_ui_plans_help": (
             "下载规划模板(每个村一张工作表,已填入现有规划),请村党支部书记填写后上传。"
             "预览每个村的修改,确认后才保存。",
@@ -1317,6 +1318,167 @@ TEXT.update(
         "xfer_ct_duplicate_chain": (
             "产业链“{value}”与“{other}”是同一条产业链。请把它的环节写在同一个名称下。",
             "The chain '{value}' is the same chain as '{other}'. Write its stages under one name.",
+        ),
+        # --- indicator tables (transfer/indicator_tables.py) ---
+        "xfer_ind_where": ("工作表“{sheet}”第 {row} 行", "sheet '{sheet}', row {row}"),
+        "xfer_ind_place_unknown": (
+            "“{name}”不是本乡的村或乡本身。请改成村名或村代码(可能是:{choices}),或在下方选择。",
+            "'{name}' is not a village of the township nor the township itself. Write a "
+            "village name or code (perhaps: {choices}), or choose below.",
+        ),
+        "xfer_ind_place_ambiguous": (
+            "“{name}”可以指几个村:{choices}。请在表中写村代码或完整村名,或在下方选择。",
+            "'{name}' could be several villages: {choices}. Write the village code or full "
+            "name in the sheet, or choose below.",
+        ),
+        "xfer_ind_column_unmatched": (
+            "列“{column}”不是指标目录中的指标,未导入。如需导入,请改成目录中的指标名,或作为新指标加入目录。",
+            "Column '{column}' is not an indicator of the catalogue and was not imported. "
+            "Rename it to a catalogue indicator, or add it to the catalogue as a new one.",
+        ),
+        "xfer_ind_unit": (
+            "列“{column_name}”的单位“{unit}”无法换算为指标“{label}”的单位“{catalogue_unit}”。"
+            "请把表头改成可换算的单位(如 元、万元、亩、公顷),或把数值换算后再上传。",
+            "Column '{column_name}': unit '{unit}' cannot be converted to the unit "
+            "'{catalogue_unit}' of indicator '{label}'. Use a unit that converts (such as 元, "
+            "万元, 亩, 公顷) in the header, or convert the values before uploading.",
+        ),
+        "xfer_ind_not_number": (
+            "列“{column_name}”的“{value_text}”不是数字。请填数字,没有数据的留空或写“—”。",
+            "Column '{column_name}': '{value_text}' is not a number. Type a number, or leave "
+            "it blank (or '—') where there is no figure.",
+        ),
+        "xfer_ind_no_year": (
+            "不知道工作表“{sheet_name}”是哪一年的数据。请加一列“年度”,或在标题、工作表名或表头中写明年份(如 2025年)。",
+            "The year of sheet '{sheet_name}' is not given. Add a 年度 (year) column, or write "
+            "the year in the title, the sheet name or the header (e.g. 2025年).",
+        ),
+        "xfer_ind_bad_year": (
+            "年份“{year}”不是 1949 至 2100 之间的年份。请改正。",
+            "'{year}' is not a year between 1949 and 2100. Correct it.",
+        ),
+        "xfer_ind_duplicate": (
+            "{place} {year} 年的“{label}”出现两次且不相同:{first}(工作表“{first_sheet}”第 "
+            "{first_row} 行)和 {second}。请只保留一个。",
+            "{place}, {year}, '{label}' is given twice with different figures: {first} (sheet "
+            "'{first_sheet}', row {first_row}) and {second}. Keep only one.",
+        ),
+        "xfer_ind_total_mismatch": (
+            "“{label}”行的“{column_name}”合计为 {total},但上面各行相加为 {computed}。"
+            "请核对各村数字或合计后再上传;合计不会被导入。",
+            "The '{label}' row gives {total} for '{column_name}', but the rows above add up "
+            "to {computed}. Check the villages' figures or the total and upload again; totals "
+            "are never imported.",
+        ),
+        "xfer_ind_sheet_wide": (
+            "工作表“{sheet}”:村为行、指标为列,{rows} 行,年份 {years}。",
+            "Sheet '{sheet}': villages as rows, indicators as columns; {rows} rows, years {years}.",
+        ),
+        "xfer_ind_sheet_transposed": (
+            "工作表“{sheet}”:指标为行、村为列,{rows} 行,年份 {years}。",
+            "Sheet '{sheet}': indicators as rows, villages as columns; {rows} rows, years {years}.",
+        ),
+        "xfer_ind_sheet_long": (
+            "工作表“{sheet}”:每行一个数(村、年度、指标、数值),{rows} 行,年份 {years}。",
+            "Sheet '{sheet}': one figure per row (village, year, indicator, value); {rows} "
+            "rows, years {years}.",
+        ),
+        "xfer_ind_no_place_column": (
+            "工作表“{sheet}”中找不到村名或村代码列(现有列:{columns})。请加一列“村名”或“村代码”。",
+            "Sheet '{sheet}' has no village name or code column (columns: {columns}). Add a "
+            "村名 (village) or 村代码 (code) column.",
+        ),
+        "xfer_ind_no_place": (
+            "这一行有数字但没有村名或村代码。请填写是哪个村。",
+            "This row has figures but no village name or code. Say which village it is.",
+        ),
+        "xfer_ind_no_indicator": (
+            "这一行没有写指标。请填写指标名称。",
+            "This row names no indicator. Fill in the indicator.",
+        ),
+        "xfer_ind_unit_converted": (
+            "列“{column}”的数值从 {unit} 换算为 {to}(× {factor})。",
+            "Column '{column}': values converted from {unit} to {to} (× {factor}).",
+        ),
+        "xfer_ind_villages_without": (
+            "{year} 年有 {n} 个村没有数据:{names}。",
+            "{year}: {n} villages without figures: {names}.",
+        ),
+        "xfer_ind_rows_checked": (
+            "共检查 {sheets} 个工作表的 {rows} 行数据。",
+            "{rows} data rows checked in {sheets} sheets.",
+        ),
+        "xfer_ind_not_ok": (
+            "表格还有 {n} 个错误,未导入任何数据。请改正后重新上传。",
+            "The table still has {n} errors; nothing was imported. Correct them and upload again.",
+        ),
+        "xfer_ind_stale": (
+            "预览之后数据已被修改({record}),未导入。请重新预览后再接受。",
+            "The data changed after the preview ({record}); nothing was imported. Preview again "
+            "and accept.",
+        ),
+        "xfer_ind_new_key": (
+            "新指标(列“{column}”)的代码“{code}”无效:请用 2 到 40 个小写英文字母、数字或下划线,以字母开头。",
+            "New indicator for column '{column}': key '{code}' is not valid. Use 2 to 40 "
+            "lower-case letters, digits or underscores, starting with a letter.",
+        ),
+        "xfer_ind_new_exists": (
+            "新指标(列“{column}”)的代码“{code}”已在指标目录中。请换一个代码,或把列名改成该指标的名称。",
+            "New indicator for column '{column}': key '{code}' is already in the catalogue. "
+            "Choose another key, or rename the column to that indicator.",
+        ),
+        "xfer_ind_new_label": (
+            "新指标(列“{column}”)需要中文和英文名称。",
+            "New indicator for column '{column}' needs a Chinese and an English name.",
+        ),
+        "xfer_ind_new_aggregate": (
+            "新指标(列“{column}”)的全乡合计方式“{aggregate}”无效,应为 {allowed}。",
+            "New indicator for column '{column}': township total '{aggregate}' is not valid; "
+            "use {allowed}.",
+        ),
+        # --- indicator template (transfer/indicator_template.py) ---
+        "xfer_tpl_title": (
+            "{township}{year}年各村指标填报表",
+            "{township}: indicators of {year} by village",
+        ),
+        "xfer_tpl_code": ("村代码", "Village code"),
+        "xfer_tpl_name": ("村名", "Village"),
+        "xfer_tpl_note_1": (
+            "在“指标填报 {year}”工作表中,每个村一行,最后一行是全乡。请在各指标列填写 {year} 年的数字,没有数据的留空。",
+            "In the sheet '指标填报 {year}', each village has a row and the last row is the "
+            "township. Type {year}'s figures in the indicator columns; leave a cell blank "
+            "where there is no figure.",
+        ),
+        "xfer_tpl_note_2": (
+            "表头括号中是单位(如 万元)。数字可以按表头的单位填写;如用其他单位(如 元),把表头括号中的单位一并改掉,导入时会换算。",
+            "The unit is in brackets in the header (such as 万元). Type figures in that unit; "
+            "if you use another (such as 元), change the unit in the header too and it is "
+            "converted on import.",
+        ),
+        "xfer_tpl_note_3": (
+            "“目标”列已填入现有的 {year} 年目标,可以修改。不要改动村代码、村名和表头中的指标名。",
+            "The 目标 (target) columns hold the targets already set for {year}; you may change "
+            "them. Do not change the village codes, names or the indicator names in the header.",
+        ),
+        "xfer_tpl_note_4": (
+            "填好后在“数据编辑 → 导入 → 指标”中上传本文件,预览无误后点“接受导入”。",
+            "When done, upload this file under 数据编辑 (Edit data) → Import → Indicators, "
+            "check the preview and accept.",
+        ),
+        # --- indicator import preview (transfer/indicator_preview.py) ---
+        "xfer_ind_col_place": ("村(乡)", "Village or township"),
+        "xfer_ind_col_year": ("年份", "Year"),
+        "xfer_ind_col_indicator": ("指标", "Indicator"),
+        "xfer_ind_col_value": ("数值(原 → 新)", "Value (before → after)"),
+        "xfer_ind_col_target": ("目标(原 → 新)", "Target (before → after)"),
+        "xfer_ind_col_status": ("变化", "Change"),
+        "xfer_ind_col_row": ("来源(工作表 · 行)", "From (sheet · row)"),
+        "xfer_ind_status_new": ("新增", "New"),
+        "xfer_ind_status_replace": ("替换", "Replaced"),
+        "xfer_ind_status_unchanged": ("不变", "Unchanged"),
+        "xfer_ind_sheet_skipped": (
+            "工作表“{sheet}”没有村名或村代码列,已跳过。",
+            "Sheet '{sheet}' has no village name or code column and was skipped.",
         ),
     }
 )
