@@ -341,3 +341,11 @@ def test_an_organisation_office_sheet_imports_party_organisations() -> None:
     assert bad.row == 6 and bad.field == "members" and "不是整数" in bad.message_zh
     assert not plan.warnings  # a column with an unreadable cell is not summed
     assert "合计行与各行之和一致" not in notes_zh(plan)
+
+
+def test_a_township_row_above_the_total_is_not_added_into_it() -> None:
+    rows = office_rows()
+    rows.insert(-1, ["全乡", None, None, 9999, 999, None, None, None])
+    raw = read_upload("基地.csv", office_csv(rows).encode())
+    checks = {c.column: c.agrees for c in raw.total_checks}
+    assert checks["面积(亩)"] and checks["带动户数"]

@@ -42,7 +42,7 @@ from township_atlas.transfer.indicator_sheets import Sheet, read_sheets, year_in
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.messages import Note, text
 from township_atlas.transfer.name_match import Candidate, NameIndex
-from township_atlas.transfer.office_tables import _is_total_label, total_text
+from township_atlas.transfer.office_tables import TOWNSHIP_WORDS, _is_total_label, total_text
 from township_atlas.transfer.problems import RowProblem, Severity
 from township_atlas.transfer.tables import norm_header
 from township_atlas.transfer.units import cell_number, conversion, header_unit, is_missing
@@ -110,7 +110,6 @@ _TARGET_SUFFIX = re.compile(r"[\s·_\-]*(目标值|目标|target)$", re.IGNORECA
 _VALUE_SUFFIX = re.compile(r"[\s·_\-]+(数值|实际值|完成值|实际数|完成数|value)$", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
-TOWNSHIP_WORDS = ("全乡", "全镇", "全乡镇", "乡本级", "镇本级")
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,14 @@ def find_header(rows: Rows, name: str) -> int:
     raise UnreadableFile("xfer_table_no_header", name=name, rows=HEADER_SEARCH_ROWS)
 
 
+# A row of the township's own figures (not a village's): never part of a total's sum.
+TOWNSHIP_WORDS = ("全乡", "全镇", "全乡镇", "乡本级", "镇本级")
+
+
+def _is_township_row(record: dict[str, Any]) -> bool:
+    return any(isinstance(v, str) and v.strip() in TOWNSHIP_WORDS for v in record.values())
+
+
 def _is_total_label(cell: Any) -> bool:
     if not isinstance(cell, str) or "计" not in cell or len(cell) > 20:
         return False
@@ -265,7 +273,8 @@ def split_totals(
     """Take 合计/小计/总计 rows out of the data and check each numeric column against them.
 
     A total row has a cell such as 合计, 小计, 全乡合计 and no coordinates. A 小计 sums the
-    rows since the previous 小计; other totals sum all data rows above them.
+    rows since the previous 小计; other totals sum all data rows above them, except a row
+    of the township's own figures (全乡, 乡本级 …), which a total never includes.
 
     Returns
     -------
@@ -286,6 +295,7 @@ def split_totals(
             continue
         totals.append((number, label))
         covered = kept[since_subtotal:] if "小计" in label else kept
+        covered = [r for r in covered if not _is_township_row(r)]
         if "小计" in label:
             since_subtotal = len(kept)
         checks.extend(_check_total(columns, coordinate_columns, record, covered, number, label))
