@@ -16,7 +16,7 @@ from township_atlas.transfer.kml_read import read_kml
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.messages import Note
 from township_atlas.transfer.raw import RawLayer, geometry_array
-from township_atlas.transfer.tables import Table, read_csv, read_xlsx
+from township_atlas.transfer.tables import Table, read_csv, read_xls, read_xlsx
 
 if TYPE_CHECKING:
     from township_atlas.transfer.upload import Entry
@@ -182,6 +182,10 @@ def read_entry(
         assert entry.data is not None
         table = read_xlsx(entry.data, entry.label, entry.layer, limits)
         raw = _table_layer(table, entry.label, "xlsx", coordinates, limits)
+    elif entry.format == "xls":
+        assert entry.data is not None
+        table = read_xls(entry.data, entry.label, entry.layer, limits)
+        raw = _table_layer(table, entry.label, "xls", coordinates, limits)
     else:  # pragma: no cover - sniff() only returns the formats above
         raise UnreadableFile("xfer_unknown_format", name=entry.label, ext=entry.format)
     if progress is not None:

@@ -40,7 +40,7 @@ CACHE = "edit_import_cache"
 PLAN = "edit_import_plan"
 CACHE_SIZE = 6  # previews kept per session (each is capped by the upload limits)
 ENCODINGS = (None, "UTF-8", "GB18030", "BIG5")
-UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx", "xls"]
 
 
 def _note_lines(notes: list[Any], lang: str) -> str:

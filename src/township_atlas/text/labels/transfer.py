@@ -46,11 +46,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} is only one part of a Shapefile, which consists of .shp, .shx, .dbf, .prj "
         "(and .cpg) files. Put all files of the same name into one zip and upload that.",
     ),
-    "xfer_old_excel": (
-        "{name} 是旧版 Excel(.xls)文件,不支持。请在 Excel 中“另存为”Excel 工作簿(.xlsx)或 CSV UTF-8。",
-        "{name} is an old Excel (.xls) file, which is not supported. In Excel, save it as "
-        "an Excel Workbook (.xlsx) or CSV UTF-8.",
-    ),
     "xfer_sqlite_not_gpkg": (
         "{name} 是 SQLite 数据库,但不是 GeoPackage。请在 QGIS 中导出为 GeoPackage(.gpkg)后再上传。",
         "{name} is an SQLite database but not a GeoPackage. Export it as a GeoPackage "
@@ -1098,6 +1093,24 @@ TEXT.update(
             "第 {n} 处{kind_zh}约 {mu} 亩({area_m2} 平方米),位于 {lon}, {lat} 附近,宽于 {tol} 米,需人工核对。",
             "Wide {kind_en} no. {n}: about {mu} mu ({area_m2} m²) near {lon}, {lat}, wider than "
             "{tol} m: check it by hand.",
+        ),
+        "xfer_xls_damaged": (
+            "无法读取旧版 Excel 文件 {name}({detail})。请在 Excel 或 WPS 中打开,另存为 .xlsx 或 .xls 后再上传。",
+            "The old-style Excel file {name} cannot be read ({detail}). Open it in Excel or "
+            "WPS, save it again as .xlsx or .xls and upload that.",
+        ),
+        "xfer_xls_not_workbook": (
+            "{name} 是 Office 97–2003 格式的文件,但不是 Excel 工作簿(可能是 Word 文档)。"
+            "请上传 Excel 表格(.xls、.xlsx)或 CSV。",
+            "{name} is an Office 97–2003 file but not an Excel workbook (a Word document?). "
+            "Upload the Excel table (.xls, .xlsx) or a CSV.",
+        ),
+        "xfer_xls_encrypted": (
+            "{name} 设置了打开密码,无法读取。请在 Excel 或 WPS 中输入密码打开,在“文件 › 信息 › 保护工作簿”"
+            "(WPS:“文件 › 文档加密”)中删除密码并保存,再上传。",
+            "{name} is protected with a password and cannot be read. Open it in Excel or WPS "
+            "with the password, remove it (File › Info › Protect Workbook; WPS: File › "
+            "Document Encryption), save and upload again.",
         ),
     }
 )
