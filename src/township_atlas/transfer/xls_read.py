@@ -20,8 +20,6 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-import python_calamine
-
 from township_atlas.transfer.errors import UnreadableFile, UploadRefused
 from township_atlas.transfer.limits import Limits
 
@@ -185,6 +183,8 @@ def _check_cells(name: str, extent: XlsSheetExtent, limits: Limits) -> None:
 
 def open_xls(data: bytes, name: str) -> Any:
     """The workbook, opened with calamine (call :func:`vet_xls` first)."""
+    import python_calamine  # only .xls needs it: imported when one is read
+
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
@@ -198,6 +198,8 @@ def sheet_rows(
 ) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
     """The rows of ``sheet`` from A1 (empty cells as None) and its merged ranges as
     (first row, first column, last row, last column), 1-based."""
+    import python_calamine
+
     try:
         ws = book.get_sheet_by_name(sheet)
         rows = ws.to_python(skip_empty_area=False)
