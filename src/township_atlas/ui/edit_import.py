@@ -132,9 +132,12 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         placeholder=tr("choose_placeholder", lang),
     )
     source = st.session_state.get(f"edit_import_source_{digest}")
+    # The order of a one-cell coordinate pair, once the planner said it (the file could not).
+    order = st.session_state.get(f"edit_import_pair_{digest}")
+    coordinates = transfer.CoordinateColumns(pair_order=order) if order else None
     # id(bundle): the data is loaded once per version and shared, so a new version (a save
     # by anyone) is a new object, and the suggestion and plan are made again against it.
-    read_key = ("read", digest, id(bundle), layer, source, encoding)
+    read_key = ("read", digest, id(bundle), layer, source, encoding, order)
     first = _run_preview(
         upload,
         data,
@@ -146,9 +149,22 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         target=layer,
         source=source,
         encoding=encoding,
+        coordinates=coordinates,
     )
+    if isinstance(first, transfer.CoordinateOrderNeeded):
+        st.warning(md_escape(first.message(lang)), icon=":material/swap_horiz:")
+    if isinstance(first, transfer.CoordinateOrderNeeded) or order:
+        st.radio(
+            tr("xfer_ui_pair_order", lang),
+            ["lonlat", "latlon"],
+            index=None,
+            format_func=lambda o: tr(f"xfer_ui_pair_{o}", lang),
+            key=f"edit_import_pair_{digest}",
+            horizontal=True,
+        )
     if isinstance(first, AtlasError):
-        _refused(first, lang)
+        if not isinstance(first, transfer.CoordinateOrderNeeded):
+            _refused(first, lang)
         return
     if len(first.layers) > 1:
         names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in first.layers}
@@ -161,13 +177,15 @@ def import_tab(bundle: Bundle, lang: str) -> None:
             placeholder=tr("choose_placeholder", lang),
         )
     if source != first.source:  # the same read, now also under the layer it chose
-        _remember(("read", digest, id(bundle), layer, first.source, encoding), digest, first)
+        read_key = ("read", digest, id(bundle), layer, first.source, encoding, order)
+        _remember(read_key, digest, first)
     for note in first.upload_notes:
         st.caption(md_escape(note.message(lang)))
     # The plan made with the suggested choices is remembered under those choices.
     if first.plan is not None or first.plan_error is not None:
-        _remember(_plan_key(digest, bundle, layer, first.source, encoding, first), digest, first)
-    _after_read(upload, data, bundle, lang, layer, first, digest, encoding)
+        plan_key = _plan_key(digest, bundle, layer, first.source, encoding, first, order=order)
+        _remember(plan_key, digest, first)
+    _after_read(upload, data, bundle, lang, layer, first, digest, encoding, coordinates)
 
 
 def _plan_key(
@@ -182,12 +200,14 @@ def _plan_key(
     repair: bool = False,
     names: dict[str, dict[str, str]] | None = None,
     snap: float | None = None,
+    order: str | None = None,
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
     chosen = tuple(sorted((f, n, i) for f, m in (names or {}).items() for n, i in m.items()))
-    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, chosen, snap)
+    fixed = (repair, chosen, snap, order)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, *fixed)
 
 
 def _after_read(
@@ -199,6 +219,7 @@ def _after_read(
     first: transfer.ImportPreview,
     digest: str,
     encoding: str | None,
+    coordinates: transfer.CoordinateColumns | None = None,
 ) -> None:
     st.markdown(
         tr("xfer_ui_read", lang).format(
@@ -279,8 +300,20 @@ def _after_read(
         label = tr("xfer_ui_snap", lang).format(tol=f"{tol:g}")
         snap = tol if st.checkbox(label, key=f"edit_import_snap_{digest}") else None
     # --- plan and preview (in the worker, unless these choices were planned already) --
+    order = coordinates.pair_order if coordinates else None
     key = _plan_key(
-        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, names, snap
+        digest,
+        bundle,
+        layer,
+        first.source,
+        encoding,
+        first,
+        choice,
+        chosen,
+        repair,
+        names,
+        snap,
+        order,
     )
     planned = _run_preview(
         upload,
@@ -293,6 +326,7 @@ def _after_read(
         target=layer,
         source=first.source,
         encoding=encoding,
+        coordinates=coordinates,
         crs=choice,
         mapping=mapping,
         repair_invalid=repair,

@@ -1112,5 +1112,46 @@ TEXT.update(
             "with the password, remove it (File › Info › Protect Workbook; WPS: File › "
             "Document Encryption), save and upload again.",
         ),
+        "xfer_pair_order_unknown": (
+            "“{column}”列每格是一对坐标,但从数值看不出哪个是经度、哪个是纬度(都在 ±90 之内,"
+            "且不像中国范围:经度 73–135,纬度 18–54)。请在下方选择顺序:高德拾取器是“经度,纬度”,"
+            "百度、腾讯拾取器常是“纬度,经度”。",
+            "The column “{column}” holds a coordinate pair in each cell, but the values do not "
+            "tell which is the longitude (both are within ±90 and do not look like China: "
+            "longitude 73–135, latitude 18–54). Choose the order below: AMap's picker writes "
+            "“longitude,latitude”, Baidu's and Tencent's pickers often “latitude,longitude”.",
+        ),
+        "xfer_pair_lonlat": (
+            "“{column}”列每格一对坐标,按数值判断为“经度,纬度”顺序(如高德坐标拾取器)。",
+            "The column “{column}” holds one pair per cell, read as “longitude,latitude” "
+            "by its values (as AMap's picker writes it).",
+        ),
+        "xfer_pair_latlon": (
+            "“{column}”列每格一对坐标,按数值判断为“纬度,经度”顺序(如百度、腾讯坐标拾取器)。",
+            "The column “{column}” holds one pair per cell, read as “latitude,longitude” "
+            "by its values (as Baidu's and Tencent's pickers write it).",
+        ),
+        "xfer_ui_pair_order": (
+            "每格坐标的顺序",
+            "Order of the numbers in each cell",
+        ),
+        "xfer_ui_pair_lonlat": (
+            "经度,纬度(高德)",
+            "longitude,latitude (AMap)",
+        ),
+        "xfer_ui_pair_latlon": (
+            "纬度,经度(百度、腾讯)",
+            "latitude,longitude (Baidu, Tencent)",
+        ),
+        "xfer_pair_lonlat_chosen": (
+            "“{column}”列每格一对坐标,按您的选择读作“经度,纬度”。",
+            "The column “{column}” holds one pair per cell, read as “longitude,latitude” "
+            "as you chose.",
+        ),
+        "xfer_pair_latlon_chosen": (
+            "“{column}”列每格一对坐标,按您的选择读作“纬度,经度”。",
+            "The column “{column}” holds one pair per cell, read as “latitude,longitude” "
+            "as you chose.",
+        ),
     }
 )
