@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from township_atlas.errors import AtlasError
 from township_atlas.transfer.coordinates import CoordinateColumns
+from township_atlas.transfer.crs_candidates import candidate_layers
 from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
 from township_atlas.transfer.errors import LayerChoiceNeeded
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
@@ -101,6 +102,7 @@ def _preview_job(
         mapping=copy.deepcopy(suggested),
         crs=use_crs,
         plan=None,
+        candidates=candidate_layers(raw, suggestion, bundle),
     )
     if plan and use_crs is not None:
         try:

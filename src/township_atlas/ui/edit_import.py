@@ -20,6 +20,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.text.labels import headers, tr
+from township_atlas.transfer.crs_candidates import PALETTE
 from township_atlas.transfer.preview_tables import (
     PROBLEM_HEADERS,
     features_table,
@@ -30,7 +31,7 @@ from township_atlas.transfer.preview_tables import (
 from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
-from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.edit_map import candidates_map, diff_map
 from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
 from township_atlas.ui.text import md_escape
 
@@ -245,6 +246,11 @@ def _after_read(
     shown("\n".join(lines), icon=":material/explore:")
     if first.declared:
         st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
+    if first.candidates and (
+        suggestion.choice is None
+        or st.toggle(tr("xfer_ui_candidates_compare", lang), key=f"edit_import_compare_{digest}")
+    ):
+        _candidates(bundle, first.candidates, lang, digest)
     choice = st.selectbox(
         tr("xfer_ui_crs_confirm", lang),
         [*options, "epsg"],
@@ -342,6 +348,29 @@ def _after_read(
         st.warning(tr("xfer_ui_need_epsg", lang))
         return
     _preview(bundle, lang, planned.plan, digest)
+
+
+def _candidates(bundle: Bundle, candidates: list[Any], lang: str, digest: str) -> None:
+    """The file under each candidate coordinate system, one colour each, with a legend."""
+    st.caption(tr("xfer_ui_candidates_help", lang))
+    layers, lines = [], []
+    for c in candidates:
+        index = PALETTE.index(c.colour) if c.colour in PALETTE else -1
+        colour = tr(f"xfer_colour_{index}", lang) if index >= 0 else c.colour
+        label = c.choice.label(lang)
+        mark = tr("xfer_ui_candidate_suggested", lang) if c.suggested else ""
+        short = tr("xfer_ui_candidate_line_no_township", lang)
+        layers.append((short.format(colour=colour, crs=label, mark=mark), c.colour, c.geometries))
+        line = tr("xfer_ui_candidate_line", lang) if c.inside is not None else short
+        line = line.format(colour=colour, crs=label, inside=c.inside, total=c.total, mark=mark)
+        lines.append(f"- {md_escape(line)}")
+    candidates_map(
+        bundle,
+        layers,
+        title=tr("xfer_ui_candidates_title", lang),
+        key=f"edit_import_candidates_{digest}",
+    )
+    st.caption("\n".join(lines))
 
 
 def _preview(bundle: Bundle, lang: str, plan, digest: str) -> None:

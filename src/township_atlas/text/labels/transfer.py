@@ -1153,5 +1153,35 @@ TEXT.update(
             "The column “{column}” holds one pair per cell, read as “latitude,longitude” "
             "as you chose.",
         ),
+        "xfer_ui_candidates_compare": (
+            "在地图上对比各坐标系",
+            "Compare the coordinate systems on the map",
+        ),
+        "xfer_ui_candidates_title": (
+            "各坐标系下的位置",
+            "Where the file lands under each system",
+        ),
+        "xfer_ui_candidates_help": (
+            "下图把文件按每种可能的坐标系各画一遍(不同颜色),叠在本乡现有的村界上:哪种颜色落在它应在的"
+            "位置(点在所写的村里、边界与已有乡界重合),就选哪种坐标系。",
+            "The map draws the file once under each possible coordinate system (one colour "
+            "each) over the township's villages: choose the system whose colour lands where "
+            "the features belong (points in the village they name, outlines on the boundary).",
+        ),
+        "xfer_ui_candidate_line": (
+            "{colour}:{crs} — 落在乡内 {inside}/{total}{mark}",
+            "{colour}: {crs} — {inside} of {total} inside the township{mark}",
+        ),
+        "xfer_ui_candidate_line_no_township": (
+            "{colour}:{crs}{mark}",
+            "{colour}: {crs}{mark}",
+        ),
+        "xfer_ui_candidate_suggested": ("(建议)", " (suggested)"),
+        "xfer_colour_0": ("橙色", "orange"),
+        "xfer_colour_1": ("蓝色", "blue"),
+        "xfer_colour_2": ("绿色", "green"),
+        "xfer_colour_3": ("粉色", "pink"),
+        "xfer_colour_4": ("天蓝色", "sky blue"),
+        "xfer_colour_5": ("朱红色", "vermilion"),
     }
 )
