@@ -195,3 +195,11 @@ def test_the_cell_limit_holds_before_the_xls_is_parsed(xls: dict[str, bytes]) ->
         read_upload("基地.xls", xls["plain"], limits=Limits(max_cells=30))
     assert info.value.key == "xfer_too_many_cells"
     assert "基地.xls › 基地" in info.value.message_zh
+
+
+def test_an_xlsx_named_xls_is_read_by_its_content_with_a_note() -> None:
+    with Upload("产业基地.xls", office_xlsx()) as upload:
+        assert [s.format for s in upload.layers] == ["xlsx"]
+        assert any("已按内容识别为 xlsx" in n.message_zh for n in upload.notes)
+        raw = upload.read()
+    assert raw.row_numbers == [4, 5, 6] and raw.header_rows == (2, 3)

@@ -90,7 +90,8 @@ def sniff(name: str, head: bytes, size: int) -> str:
     if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise UnreadableFile("xfer_empty_file", name=name)
     if head.startswith(ZIP_MAGIC):
-        return "xlsx" if ext in (".xlsx", ".xlsm") else "zip"
+        # An .xls that is really an .xlsx (renamed, or saved so by some software) too.
+        return "xlsx" if ext in (".xlsx", ".xlsm", ".xls") else "zip"
     if head.startswith(SQLITE_MAGIC):
         if head[68:72] in GPKG_APPLICATION_IDS:
             return "gpkg"
