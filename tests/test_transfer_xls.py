@@ -12,6 +12,7 @@ a failure, not a skip.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -22,6 +23,7 @@ import pytest
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer import (
     Limits,
+    TransferError,
     UnreadableFile,
     Upload,
     UploadRefused,
@@ -203,3 +205,53 @@ def test_an_xlsx_named_xls_is_read_by_its_content_with_a_note() -> None:
         assert any("已按内容识别为 xlsx" in n.message_zh for n in upload.notes)
         raw = upload.read()
     assert raw.row_numbers == [4, 5, 6] and raw.header_rows == (2, 3)
+
+
+def test_faked_dimensions_are_refused_before_calamine_reserves_them(xls: dict[str, bytes]) -> None:
+    data = xls["plain"]
+    record = b"\x00\x02\x0e\x00" + struct.pack("<IIHH", 0, 7, 0, 8)  # DIMENSIONS: rows 0–7
+    assert data.count(record) == 1
+    # First row after the last: calamine would reserve (7 - 48896) wrapped × 8 cells (TBs).
+    upside_down = data.replace(record, record[:4] + struct.pack("<IIHH", 48896, 7, 0, 8))
+    with pytest.raises(UnreadableFile) as info:
+        read_upload("基地.xls", upside_down)
+    assert info.value.key == "xfer_xls_damaged" and "sheet dimensions" in info.value.message_en
+    huge = data.replace(record, record[:4] + struct.pack("<IIHH", 0, 65536, 0, 256))
+    with pytest.raises(UploadRefused) as info:
+        read_upload("基地.xls", huge)
+    assert info.value.key == "xfer_too_many_cells"
+
+
+def _outcome(data: bytes) -> int:
+    """Read ``data`` in a forked child: 0 read, 1 a TransferError, 2 any other exception,
+    or the negative signal that killed it (a crash must not take the test run with it)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 2
+        try:
+            read_upload("a.xls", data)
+            code = 0
+        except TransferError:
+            code = 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def test_damaged_xls_files_are_messages_never_crashes(xls: dict[str, bytes]) -> None:
+    # Truncations and random byte changes of a real file (seeded): each one is read or
+    # refused with a message; none crashes the reader or escapes as another error.
+    rng = random.Random(17)
+    data = xls["plain"]
+    outcomes = []
+    for case in range(80):
+        damaged = bytearray(data)
+        if case < 20:
+            damaged = damaged[: rng.randrange(1, len(data))]
+        else:
+            for _ in range(rng.randrange(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        outcomes.append(_outcome(bytes(damaged)))
+    assert set(outcomes) <= {0, 1}, outcomes
+    assert outcomes.count(1) >= 20  # most damage is noticed

@@ -9,8 +9,11 @@ workbook stream's records itself (bounded loops, no recursion) and
 - refuses an encrypted workbook (a ``FILEPASS`` record) with a message saying how to save
   it without a password;
 - refuses a file without a workbook stream (a Word ``.doc``, a damaged file);
-- computes each sheet's extent from its cell records (not from the DIMENSIONS record a
-  file may fake) and refuses a sheet above ``limits.max_cells`` before any grid is built.
+- computes each sheet's extent from its cell records (a file may fake its DIMENSIONS
+  record) and refuses a sheet above ``limits.max_cells`` before any grid is built; a
+  DIMENSIONS record or string-table count that would make calamine reserve more than that
+  (it trusts them) is refused too;
+- turns a panic inside calamine (a damaged record it slices past) into the same message.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from township_atlas.transfer.errors import UnreadableFile, UploadRefused
 from township_atlas.transfer.limits import Limits
 
@@ -27,7 +32,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 _STREAM_NAMES = ("workbook", "book")  # BIFF8 (Excel 97+); BIFF5 (Excel 95)
 # BIFF record types
-_BOF, _EOF, _FILEPASS, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
+_BOF, _EOF, _FILEPASS, _BOUNDSHEET, _SST = 0x0809, 0x000A, 0x002F, 0x0085, 0x00FC
+_DIMENSIONS = 0x0200
 _CELLS = {0x0203, 0x00FD, 0x027E, 0x0201, 0x0006, 0x0204, 0x0205, 0x00D6}  # row, col first
 _MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first col, ..., last col
 
@@ -54,7 +60,7 @@ def _workbook_stream(data: bytes, name: str) -> bytes:
     if shift not in (9, 12) or mini_shift != 6:
         raise _damaged(name, "unusual sector size")
     size = 1 << shift
-    n_sectors = (len(data) - size) // size + 1
+    n_sectors = len(data) // size - 1  # whole sectors after the header
     dir_start, cutoff, minifat_start = struct.unpack_from("<I4xII", data, 0x30)
     difat_start, n_difat = struct.unpack_from("<II", data, 0x44)
 
@@ -70,18 +76,17 @@ def _workbook_stream(data: bytes, name: str) -> bytes:
         block = struct.unpack(f"<{size // 4}I", sector(nxt))
         fat_sectors += [s for s in block[:-1] if s != _FREE]
         nxt, steps = block[-1], steps + 1
-    fat: list[int] = []
-    for s in fat_sectors[:n_sectors]:
-        fat += struct.unpack(f"<{size // 4}I", sector(s))
+    # One 4-byte entry per sector (an array, not a list: a 50 MB file has 100,000 sectors).
+    fat = np.frombuffer(b"".join(sector(s) for s in fat_sectors[:n_sectors]), dtype="<u4")
 
-    def chain(start: int, table: list[int], limit: int) -> list[int]:
+    def chain(start: int, table: Any, limit: int) -> list[int]:
         out, seen = [], set()
         while start not in (_FREE, _END):
             if start in seen or start >= len(table) or len(out) > limit:
                 raise _damaged(name, "broken sector chain")
             seen.add(start)
             out.append(start)
-            start = table[start]
+            start = int(table[start])
         return out
 
     directory = b"".join(sector(s) for s in chain(dir_start, fat, n_sectors))
@@ -95,6 +100,8 @@ def _workbook_stream(data: bytes, name: str) -> bytes:
         entries.append((label, kind, start, stream_size))
     if not entries:
         raise _damaged(name, "no directory")
+    if any(e[1] == 2 and e[3] > len(data) for e in entries):  # calamine would reserve it
+        raise _damaged(name, "stream larger than the file")
     found = [e for e in entries if e[1] == 2 and e[0].lower() in _STREAM_NAMES]
     if not found:
         raise UnreadableFile("xfer_xls_not_workbook", name=name)
@@ -104,9 +111,9 @@ def _workbook_stream(data: bytes, name: str) -> bytes:
     if stream_size >= cutoff:
         body = b"".join(sector(s) for s in chain(start, fat, n_sectors))
         return body[:stream_size]
-    minifat: list[int] = []
-    for s in chain(minifat_start, fat, n_sectors):
-        minifat += struct.unpack(f"<{size // 4}I", sector(s))
+    minifat = np.frombuffer(
+        b"".join(sector(s) for s in chain(minifat_start, fat, n_sectors)), dtype="<u4"
+    )
     root = b"".join(sector(s) for s in chain(entries[0][2], fat, n_sectors))
     mini = 1 << mini_shift
     parts = [root[i * mini : (i + 1) * mini] for i in chain(start, minifat, len(minifat))]
@@ -145,6 +152,12 @@ def vet_xls(data: bytes, name: str, limits: Limits) -> list[XlsSheetExtent]:
         body = stream[pos + 4 : pos + 4 + length]
         if kind == _FILEPASS:
             raise UploadRefused("xfer_xls_encrypted", name=name)
+        if kind == _SST and len(body) >= 8:
+            # calamine reserves room for the declared count of unique strings up front;
+            # each takes at least 3 bytes of the stream, so a larger count is a damaged file.
+            unique = struct.unpack_from("<I", body, 4)[0]
+            if unique * 3 > len(stream):
+                raise _damaged(name, "string table count")
         if kind == _BOUNDSHEET and len(body) >= 6:
             offset, _hidden, sheet_type = struct.unpack_from("<IBB", body, 0)
             if sheet_type == 0:  # a worksheet (not a chart, macro or VB module)
@@ -158,6 +171,13 @@ def vet_xls(data: bytes, name: str, limits: Limits) -> list[XlsSheetExtent]:
                 extents.append(XlsSheetExtent(current[0], current[1], current[2]))
                 current = None
             depth -= 1
+        elif kind == _DIMENSIONS and current is not None and len(body) >= 12:
+            # calamine reserves the declared rows × columns: check them as declared.
+            first_row, end_row, first_col, end_col = struct.unpack_from("<IIHH", body, 0)
+            if first_row > end_row or first_col > end_col:
+                raise _damaged(name, "sheet dimensions")
+            declared = XlsSheetExtent(current[0], end_row - first_row, end_col - first_col)
+            _check_cells(name, declared, limits)
         elif current is not None and len(body) >= 4 and (kind in _CELLS or kind in _MULTI):
             row, col = struct.unpack_from("<HH", body, 0)
             if kind in _MULTI and len(body) >= 6:
@@ -181,6 +201,12 @@ def _check_cells(name: str, extent: XlsSheetExtent, limits: Limits) -> None:
         )
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic in calamine (pyo3's PanicException derives from BaseException, so it
+    is caught by name; KeyboardInterrupt and SystemExit pass)."""
+    return type(exc).__name__ == "PanicException"
+
+
 def open_xls(data: bytes, name: str) -> Any:
     """The workbook, opened with calamine (call :func:`vet_xls` first)."""
     import python_calamine  # only .xls needs it: imported when one is read
@@ -190,6 +216,10 @@ def open_xls(data: bytes, name: str) -> Any:
     except python_calamine.PasswordError as exc:
         raise UploadRefused("xfer_xls_encrypted", name=name) from exc
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise _damaged(name, str(exc)[:200]) from exc
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
         raise _damaged(name, str(exc)[:200]) from exc
 
 
@@ -205,6 +235,10 @@ def sheet_rows(
         rows = ws.to_python(skip_empty_area=False)
         ranges = ws.merged_cell_ranges or []
     except python_calamine.CalamineError as exc:
+        raise _damaged(name, str(exc)[:200]) from exc
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
         raise _damaged(name, str(exc)[:200]) from exc
     out = [[None if c == "" else c for c in row] for row in rows]
     merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges]
