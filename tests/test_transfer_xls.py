@@ -32,6 +32,7 @@ from township_atlas.transfer import (
 )
 from township_atlas.transfer.xls_read import vet_xls
 
+from .test_edit_page import _import_tab, accounts, edit_page, widget  # noqa: F401 (a fixture)
 from .test_transfer_office_tables import (
     FAST,
     WGS84,
@@ -255,3 +256,25 @@ def test_damaged_xls_files_are_messages_never_crashes(xls: dict[str, bytes]) -> 
         outcomes.append(_outcome(bytes(damaged)))
     assert set(outcomes) <= {0, 1}, outcomes
     assert outcomes.count(1) >= 20  # most damage is noticed
+
+
+@pytest.mark.usefixtures("accounts")
+def test_the_import_page_takes_an_xls_and_previews_its_data_sheet(
+    xls: dict[str, bytes], data_env: Path
+) -> None:
+    before = _digest(data_env)
+    at = _import_tab(edit_page("pia"))
+    assert ".xls" in at.file_uploader[0].proto.type
+    at.file_uploader[0].set_value(("产业基地.xls", xls["sheets"], "application/vnd.ms-excel"))
+    at.run()
+    assert not at.exception, at.exception
+    sheet = widget(at, "selectbox", "文件中的图层")
+    assert sheet.value.endswith("基地") and len(sheet.options) == 2  # 空表 is not listed
+    if widget(at, "selectbox", "源文件的坐标系").value is None:
+        widget(at, "selectbox", "源文件的坐标系").set_value(WGS84).run()
+    widget(at, "selectbox", "产业").set_value("类型").run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["新增"], metrics["有错误未导入"]) == ("2", "1")  # 蔬菜合作社: no coordinates
+    assert any("表头占两行" in c.value for c in at.caption)
+    assert _digest(data_env) == before
