@@ -98,6 +98,10 @@ def test_the_worker_returns_the_candidate_layers_and_writes_nothing(sample_dir: 
     assert preview.crs is None and preview.plan is None
     assert [c.choice.kind for c in preview.candidates] == ["wgs84", "gcj02", "bd09"]
     assert all(isinstance(c.geometries[0]["coordinates"], tuple | list) for c in preview.candidates)
+    chosen = preview_import(
+        "points.csv", data, "sites", bundle, crs=CrsChoice("gcj02"), worker=FAST
+    )
+    assert chosen.plan is not None and chosen.candidates == []  # chosen: no map to choose with
     assert _digest(sample_dir) == before
 
 

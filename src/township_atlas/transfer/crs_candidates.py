@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 6
 MAX_PROBED = 2_000  # features converted per candidate (the first ones of the file)
 MAX_FEATURES = 300
-MAX_VERTICES = 20_000
+MAX_VERTICES = 10_000
 SIMPLIFY_DEG = 0.00005  # about 5 m: far below the 300–600 m between the candidates
 # Okabe–Ito colours (told apart with colour-blindness too), none the preview's red or grey.
 PALETTE = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")

@@ -102,7 +102,8 @@ def _preview_job(
         mapping=copy.deepcopy(suggested),
         crs=use_crs,
         plan=None,
-        candidates=candidate_layers(raw, suggestion, bundle),
+        # For the map that helps choose; once a system was given, not made again.
+        candidates=candidate_layers(raw, suggestion, bundle) if crs is None else [],
     )
     if plan and use_crs is not None:
         try:
