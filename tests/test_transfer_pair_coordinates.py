@@ -103,6 +103,10 @@ def test_pair_order_takes_evidence_and_never_guesses() -> None:
     assert parse_pair("105°12′30.5″E，35°7′24.4″N") == pytest.approx(
         (105.208472, 35.123444), abs=1e-6
     )
+    assert parse_pair("105° 12′ 30.5″E, 35° 7′ 24.4″N") == pytest.approx(
+        (105.208472, 35.123444), abs=1e-6
+    )
+    assert parse_pair("105.2 35.1") == parse_pair("105.2/35.1") == (105.2, 35.1)
     assert parse_pair("  ") is None
     with pytest.raises(ValueError):
         parse_pair("105.2,35.1,12")

@@ -68,7 +68,7 @@ _PAIR_NAMES = {
     "高德坐标", "百度坐标", "腾讯坐标", "中心点坐标", "lnglat", "lonlat", "latlng", "latlon",
     "location", "coordinate", "coordinates", "coords",
 }  # fmt: skip
-_PAIR_SPLIT = re.compile(r"\s*[,;，；、]\s*|\s+")
+_PAIR_SPLIT = re.compile(r"\s*[,;，；、/]\s*")
 LONLAT, LATLON = "lonlat", "latlon"
 # China's extent (deg): what decides the order of a pair when both numbers are within ±90.
 CHINA_LON = (73.0, 135.0)
@@ -136,6 +136,8 @@ def parse_pair(value: Any) -> tuple[float, float] | None:
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip().strip("()[]")
     parts = [p for p in _PAIR_SPLIT.split(text) if p]
+    if len(parts) == 1:  # "105.2 35.1": separated by spaces only
+        parts = text.split()
     if len(parts) != 2:
         raise ValueError(f"not a longitude,latitude pair: {str(value)[:40]!r}")
     return parse_number(parts[0]), parse_number(parts[1])
