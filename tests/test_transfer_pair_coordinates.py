@@ -18,6 +18,7 @@ from township_atlas.transfer import (
     plan_import,
     preview_import,
     read_upload,
+    suggest_crs,
     suggest_mapping,
 )
 from township_atlas.transfer.coordinates import pair_order, parse_pair
@@ -174,3 +175,10 @@ def test_the_import_page_asks_for_the_order_and_then_plans(data_env: Path) -> No
     assert not any("看不出哪个是经度" in w.value for w in at.warning)
     assert any("按数值判断为“经度,纬度”" in c.value for c in at.caption)
     assert _digest(data_env) == before
+
+
+def test_a_pair_column_named_for_amap_is_evidence_for_gcj02() -> None:
+    data = sites_csv("高德坐标", AMAP)
+    raw = read_upload("基地.csv", data)
+    suggestion = suggest_crs(raw, BUNDLE)
+    assert "坐标列名含'高德'" in suggestion.reason.message_zh
