@@ -38,6 +38,7 @@ from township_atlas.transfer.crs_choice import (
 )
 from township_atlas.transfer.encodings import EncodingChoice
 from township_atlas.transfer.errors import (
+    CoordinateOrderNeeded,
     ExportError,
     LayerChoiceNeeded,
     TransferError,
@@ -83,6 +84,7 @@ __all__ = [
     "GDAL_OPTIONS",
     "IMPORTABLE_LAYERS",
     "CoordinateColumns",
+    "CoordinateOrderNeeded",
     "CrsChoice",
     "CrsSuggestion",
     "EncodingChoice",

@@ -6,6 +6,12 @@ X坐标/Y坐标 are taken as they come (the CRS step detects northing-first). A 
 (or GeoJSON geometry text) is also accepted; where both exist, a row's WKT wins and rows
 without it use their longitude/latitude. Degrees-minutes-seconds such as 105°41'2.3"E or
 105度41分2.3秒 are understood.
+
+A map picker's pair in one cell (坐标/经纬度/位置坐标: AMap copies "105.208472,35.123456",
+Baidu's and Tencent's pickers "35.123456,105.208472"; full-width commas and spaces too) is
+read as a point; which number is the longitude is decided by the values
+(:func:`pair_order`), and when they cannot tell, the import asks
+(:class:`~.errors.CoordinateOrderNeeded`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from township_atlas.transfer.depth import check_depth
-from township_atlas.transfer.errors import UploadRefused
+from township_atlas.transfer.errors import CoordinateOrderNeeded, UploadRefused
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.tables import Table, norm_header
 from township_atlas.transfer.units import is_missing
@@ -56,24 +62,49 @@ _DMS = re.compile(
 )
 
 
+# A column holding both numbers of a point in one cell ("105.2,35.1"), by its header.
+_PAIR_NAMES = {
+    "坐标", "经纬度", "位置坐标", "坐标位置", "经纬度坐标", "地理坐标", "gps坐标", "gps",
+    "高德坐标", "百度坐标", "腾讯坐标", "中心点坐标", "lnglat", "lonlat", "latlng", "latlon",
+    "location", "coordinate", "coordinates", "coords",
+}  # fmt: skip
+_PAIR_SPLIT = re.compile(r"\s*[,;，；、/]\s*")
+LONLAT, LATLON = "lonlat", "latlon"
+# China's extent (deg): what decides the order of a pair when both numbers are within ±90.
+CHINA_LON = (73.0, 135.0)
+CHINA_LAT = (18.0, 54.0)
+
+
 @dataclass(frozen=True)
 class CoordinateColumns:
     """Which columns hold a table's geometry: ``lon``/``lat`` (first/second coordinate as
     written; may be metres) and/or ``wkt``; ``wkt_parts`` are continuation columns of a WKT
-    too long for one spreadsheet cell (``wkt_2``, ``wkt_3`` …, as our XLSX export writes)."""
+    too long for one spreadsheet cell (``wkt_2``, ``wkt_3`` …, as our XLSX export writes);
+    ``pair`` a column with both numbers in one cell, ``pair_order`` "lonlat" or "latlon"
+    (None: not decided; given alone, it is the order for the detected pair column)."""
 
     lon: str | None = None
     lat: str | None = None
     wkt: str | None = None
     wkt_parts: tuple[str, ...] = ()
+    pair: str | None = None
+    pair_order: str | None = None
 
     @property
     def usable(self) -> bool:
-        return bool(self.wkt or (self.lon and self.lat))
+        return bool(self.wkt or (self.lon and self.lat) or self.pair)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The columns used for the geometry."""
+        found = (self.lon, self.lat, self.wkt, *self.wkt_parts, self.pair)
+        return tuple(c for c in found if c)
 
 
 def _axis(name: str) -> str | None:
     key = norm_header(name)
+    if "经纬度" in key:  # both in one cell (it contains 纬度): see _is_pair_name
+        return None
     bare = _CRS_TAG.sub("", key) or key
     if "经度" in key or key in _LON or bare in _LON:
         return "lon"
@@ -88,8 +119,87 @@ def _looks_like_wkt(value: Any) -> bool:
     )
 
 
-def detect_columns(table: Table) -> CoordinateColumns:
-    """Suggest the coordinate columns of ``table`` from headers, then from WKT-looking values."""
+def _is_pair_name(name: str) -> bool:
+    key = norm_header(name)
+    return key in _PAIR_NAMES or "经纬度" in key or (key.endswith("坐标") and _axis(name) is None)
+
+
+def parse_pair(value: Any) -> tuple[float, float] | None:
+    """The two numbers of a cell like "105.208472,35.123456" (full-width comma, semicolon,
+    、 or spaces between; DMS allowed) as written; None for a blank cell.
+
+    Raises
+    ------
+    ValueError : not two numbers
+    """
+    if _blank(value):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip().strip("()[]")
+    parts = [p for p in _PAIR_SPLIT.split(text) if p]
+    if len(parts) == 1:  # "105.2 35.1": separated by spaces only
+        parts = text.split()
+    if len(parts) != 2:
+        raise ValueError(f"not a longitude,latitude pair: {str(value)[:40]!r}")
+    return parse_number(parts[0]), parse_number(parts[1])
+
+
+def _vote(a: float, b: float) -> str | None:
+    if abs(a) > 90 >= abs(b):
+        return LONLAT
+    if abs(b) > 90 >= abs(a):
+        return LATLON
+    china = (CHINA_LON[0] <= a <= CHINA_LON[1], CHINA_LAT[0] <= b <= CHINA_LAT[1])
+    swapped = (CHINA_LON[0] <= b <= CHINA_LON[1], CHINA_LAT[0] <= a <= CHINA_LAT[1])
+    if all(china) and not all(swapped):
+        return LONLAT
+    if all(swapped) and not all(china):
+        return LATLON
+    return None
+
+
+def pair_order(pairs: list[tuple[float, float]]) -> str | None:
+    """Which number of the pairs is the longitude, by evidence: a number beyond ±90 can
+    only be a longitude; else China's extent (longitude 73–135, latitude 18–54) tells
+    them apart. "lonlat" or "latlon" when every pair that tells agrees (and one does);
+    None when none tells or they disagree (the user must say)."""
+    votes = {_vote(a, b) for a, b in pairs} - {None}
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _pair_values(values: list[Any]) -> list[tuple[float, float]]:
+    """The values that read as pairs (blank and unreadable ones left out)."""
+    out = []
+    for value in values:
+        try:
+            pair = parse_pair(value)
+        except (ValueError, TypeError):
+            continue
+        if pair is not None:
+            out.append(pair)
+    return out
+
+
+def _pair_column(table: Table) -> str | None:
+    """The first column named like a coordinate pair whose filled cells (of the first 50)
+    mostly read as two numbers."""
+    for name in table.columns:
+        if not _is_pair_name(name):
+            continue
+        sample = [r.get(name) for r in table.records[:50] if not _blank(r.get(name))]
+        if sample and len(_pair_values(sample)) * 2 >= len(sample):
+            return name
+    return None
+
+
+def detect_columns(table: Table, order: str | None = None) -> CoordinateColumns:
+    """Suggest the coordinate columns of ``table`` from headers, then from WKT-looking values;
+    without longitude and latitude columns, a column holding both in one cell, its order
+    decided by :func:`pair_order` (or ``order`` when the user gave it).
+
+    Raises
+    ------
+    CoordinateOrderNeeded : a pair column whose order the values cannot tell, no ``order``
+    """
     lon = lat = wkt = None
     for name in table.columns:
         axis = _axis(name)
@@ -109,6 +219,11 @@ def detect_columns(table: Table) -> CoordinateColumns:
     if wkt is not None:
         parts = tuple(c for c in table.columns if re.fullmatch(re.escape(wkt) + r"_\d+", c))
         parts = tuple(sorted(parts, key=lambda c: int(c.rsplit("_", 1)[1])))
+    if not (lon and lat) and wkt is None and (pair := _pair_column(table)) is not None:
+        found = order or pair_order(_pair_values([r.get(pair) for r in table.records]))
+        if found is None:
+            raise CoordinateOrderNeeded("xfer_pair_order_unknown", column=pair)
+        return CoordinateColumns(pair=pair, pair_order=found)
     return CoordinateColumns(lon, lat, wkt, parts)
 
 
@@ -171,6 +286,15 @@ def _point_numbers(
     y = np.full(n, np.nan)
     bad: dict[int, str] = {}
     for index, record in enumerate(table.records):
+        if cols.pair:
+            try:
+                pair = parse_pair(record.get(cols.pair))
+            except (ValueError, TypeError) as exc:
+                bad[index] = str(exc)[:200]
+                continue
+            if pair is not None:
+                x[index], y[index] = pair if cols.pair_order == LONLAT else pair[::-1]
+            continue
         a, b = record.get(cols.lon), record.get(cols.lat)
         if _blank(a) and _blank(b):
             continue
@@ -214,7 +338,7 @@ def row_geometries(
                 json.JSONDecodeError,
             ) as exc:
                 bad[index] = str(exc)[:200]
-    if cols.lon and cols.lat:
+    if (cols.lon and cols.lat) or cols.pair:
         x, y, point_bad = _point_numbers(table, cols)
         usable = ~(np.isnan(x) & np.isnan(y))
         points = shapely.points(x, y)

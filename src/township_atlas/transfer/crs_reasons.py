@@ -57,7 +57,8 @@ def clues(raw: RawLayer) -> list[tuple[str, str, bool]]:
     coordinate column's name). Evidence only, never a verdict."""
     coord_cols = []
     if raw.coordinates is not None:
-        coord_cols = [(c or "").lower() for c in (raw.coordinates.lon, raw.coordinates.lat)]
+        c = raw.coordinates
+        coord_cols = [n.lower() for n in (c.lon, c.lat, c.pair) if n]
     words = " ".join([raw.name, *raw.columns]).lower()
     found: list[tuple[str, str, bool]] = []
     for kind, hints in (("bd09", BD_HINTS), ("gcj02", GCJ_HINTS)):

@@ -36,3 +36,8 @@ class ExportError(TransferError):
 
 class LayerChoiceNeeded(TransferError):
     """The upload holds several layers; the caller must say which one to read."""
+
+
+class CoordinateOrderNeeded(TransferError):
+    """A column holds longitude and latitude in one cell, and the values cannot tell which
+    comes first: the caller must say (``CoordinateColumns(pair_order=...)``)."""

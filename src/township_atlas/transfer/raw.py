@@ -37,7 +37,7 @@ class RawLayer:
     Attributes
     ----------
     name : the upload and layer, for messages ("村界.zip › 村界.shp")
-    format : "geojson", "shapefile", "gpkg", "kml", "csv" or "xlsx"
+    format : "geojson", "shapefile", "gpkg", "kml", "csv", "xlsx" or "xls"
     columns : source column names, in source order (full names restored for our exports)
     records : one dict per row, source column -> value as read
     geometries : object array of shapely geometries (or None) in the *source* coordinates

@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from township_atlas.transfer import gdal_read
-from township_atlas.transfer.coordinates import CoordinateColumns, detect_columns, row_geometries
+from township_atlas.transfer.coordinates import (
+    LATLON,
+    LONLAT,
+    CoordinateColumns,
+    detect_columns,
+    row_geometries,
+)
 from township_atlas.transfer.encodings import EncodingChoice, shapefile_encoding
-from township_atlas.transfer.errors import UnreadableFile, UploadRefused
+from township_atlas.transfer.errors import CoordinateOrderNeeded, UnreadableFile, UploadRefused
 from township_atlas.transfer.geojson_read import read_geojson
 from township_atlas.transfer.kml_read import read_kml
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.messages import Note
 from township_atlas.transfer.raw import RawLayer, geometry_array
-from township_atlas.transfer.tables import Table, read_csv, read_xlsx
+from township_atlas.transfer.tables import Table, read_csv, read_xls, read_xlsx
 
 if TYPE_CHECKING:
     from township_atlas.transfer.upload import Entry
@@ -31,10 +37,17 @@ def _table_layer(
     coordinates: CoordinateColumns | None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> RawLayer:
-    cols = coordinates or detect_columns(table)
-    for name in (cols.lon, cols.lat, cols.wkt, *cols.wkt_parts):
-        if name is not None and name not in table.columns:
+    chosen = coordinates is not None and not coordinates.usable and bool(coordinates.pair_order)
+    if chosen:
+        assert coordinates is not None
+        cols = detect_columns(table, coordinates.pair_order)  # the user said the order only
+    else:
+        cols = coordinates or detect_columns(table)
+    for name in cols.names:
+        if name not in table.columns:
             raise UnreadableFile("xfer_column_unknown", name=label, column=name)
+    if cols.pair and cols.pair_order not in (LONLAT, LATLON):
+        raise CoordinateOrderNeeded("xfer_pair_order_unknown", column=cols.pair)
     if not cols.usable:
         error = UnreadableFile(
             "xfer_no_coordinate_columns", name=label, columns="、".join(table.columns[:40])
@@ -42,14 +55,17 @@ def _table_layer(
         error.params["column_list"] = list(table.columns)
         raise error
     geoms, bad = row_geometries(table, cols, label, limits)
-    used = {cols.lon, cols.lat, cols.wkt, *cols.wkt_parts} - {None}
+    used = set(cols.names)
     notes = [
         *table.notes,
         Note.of(
             "xfer_coordinate_columns",
-            columns="、".join(c for c in (cols.lon, cols.lat, cols.wkt) if c),
+            columns="、".join(c for c in (cols.lon, cols.lat, cols.wkt, cols.pair) if c),
         ),
     ]
+    if cols.pair:
+        how = "_chosen" if chosen else ""
+        notes.append(Note.of(f"xfer_pair_{cols.pair_order}{how}", column=cols.pair))
     return RawLayer(
         name=label,
         format=fmt,
@@ -182,6 +198,10 @@ def read_entry(
         assert entry.data is not None
         table = read_xlsx(entry.data, entry.label, entry.layer, limits)
         raw = _table_layer(table, entry.label, "xlsx", coordinates, limits)
+    elif entry.format == "xls":
+        assert entry.data is not None
+        table = read_xls(entry.data, entry.label, entry.layer, limits)
+        raw = _table_layer(table, entry.label, "xls", coordinates, limits)
     else:  # pragma: no cover - sniff() only returns the formats above
         raise UnreadableFile("xfer_unknown_format", name=entry.label, ext=entry.format)
     if progress is not None:
@@ -198,8 +218,7 @@ def _check_text(raw: RawLayer, limits: Limits) -> None:
     columns of a table are bounded by ``max_geometry_text_chars`` instead)."""
     skip = set()
     if raw.coordinates is not None:
-        c = raw.coordinates
-        skip = {c.lon, c.lat, c.wkt, *c.wkt_parts} - {None}
+        skip = set(raw.coordinates.names)
     limit = limits.max_text_chars
     for index, record in enumerate(raw.records):
         for column, value in record.items():

@@ -14,12 +14,12 @@ from township_atlas.transfer.archive import ZIP_MAGIC
 from township_atlas.transfer.errors import UnreadableFile, UnsupportedFormat, UploadRefused
 
 # What we import; "zip" covers zipped Shapefiles, KMZ and zips of other supported files.
-FORMATS = ("zip", "xlsx", "geojson", "gpkg", "kml", "csv")
+FORMATS = ("zip", "xlsx", "xls", "geojson", "gpkg", "kml", "csv")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # GeoPackage application_id (SQLite header offset 68): "GPKG", or "GP10"/"GP11" (1.0/1.1).
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls/.doc
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls/.doc (a compound document)
 SHP_MAGIC = b"\x00\x00\x27\x0a"
 
 EXTENSIONS = {
@@ -33,6 +33,7 @@ EXTENSIONS = {
     ".txt": "csv",
     ".tsv": "csv",
     ".xlsx": "xlsx",
+    ".xls": "xls",
 }
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix")
 _REMOTE = re.compile(rb"^\s*(/vsi[a-z0-9_]+/|[a-z][a-z0-9+.-]*://)", re.IGNORECASE)
@@ -89,13 +90,16 @@ def sniff(name: str, head: bytes, size: int) -> str:
     if size == 0 or not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise UnreadableFile("xfer_empty_file", name=name)
     if head.startswith(ZIP_MAGIC):
-        return "xlsx" if ext in (".xlsx", ".xlsm") else "zip"
+        # An .xls that is really an .xlsx (renamed, or saved so by some software) too.
+        return "xlsx" if ext in (".xlsx", ".xlsm", ".xls") else "zip"
     if head.startswith(SQLITE_MAGIC):
         if head[68:72] in GPKG_APPLICATION_IDS:
             return "gpkg"
         raise UnsupportedFormat("xfer_sqlite_not_gpkg", name=name)
     if head.startswith(OLE_MAGIC):
-        raise UnsupportedFormat("xfer_old_excel", name=name)
+        # Excel 97–2003 (WPS's .et too); a .doc or other compound document is refused
+        # when no workbook stream is found in it (transfer.xls_read.vet_xls).
+        return "xls"
     if ext in _SHAPEFILE_PARTS or head.startswith(SHP_MAGIC):
         raise UnsupportedFormat("xfer_shapefile_not_zipped", name=name)
     if ext == ".vrt":

@@ -1,8 +1,10 @@
-"""Tables with coordinates: CSV (UTF-8 with or without BOM, GBK, UTF-16) and XLSX sheets.
+"""Tables with coordinates: CSV (UTF-8 with or without BOM, GBK, UTF-16), XLSX and XLS sheets.
 
 Rows come back as dicts keyed by the header, with the row number a planner sees in Excel
 (the header is row 1). XLSX is read with openpyxl in read-only mode with cached values:
 formulas are never evaluated, and openpyxl parses the workbook's XML with defusedxml.
+XLS (Excel 97–2003) is vetted by :mod:`.xls_read` and read with calamine into the same
+rows, so both go the same office-table way (title rows, merged headers, 合计 rows).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -35,6 +38,7 @@ from township_atlas.transfer.office_tables import (
     split_totals,
 )
 from township_atlas.transfer.units import header_unit
+from township_atlas.transfer.xls_read import open_xls, sheet_rows, vet_xls
 from township_atlas.transfer.xmlsafe import check_xml_prolog
 
 # WKT of a large polygon easily exceeds csv's default 128 KB field limit; raise it (the
@@ -248,9 +252,15 @@ def xlsx_sheets(data: bytes, name: str, limits: Limits | None = None) -> list[Sh
 
 
 def _survey(sheet: Any, declared: int | None, limits: Limits | None) -> SheetSummary | None:
+    return _survey_rows(sheet.title, sheet.iter_rows(values_only=True), declared, limits)
+
+
+def _survey_rows(
+    title: str, sheet_rows: Iterable[Sequence[Any]], declared: int | None, limits: Limits | None
+) -> SheetSummary | None:
     first: list[tuple[int, list[Any]]] = []
     count = 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, row in enumerate(sheet_rows, start=1):
         if any(c not in (None, "") for c in row):
             count += 1
             if len(first) < SURVEY_ROWS:
@@ -262,14 +272,14 @@ def _survey(sheet: Any, declared: int | None, limits: Limits | None) -> SheetSum
     if not first:
         return None
     try:
-        start = find_header(first, sheet.title)
+        start = find_header(first, title)
     except UnreadableFile:
-        return SheetSummary(sheet.title, max((declared or count) - 1, 0), False, 0)
+        return SheetSummary(title, max((declared or count) - 1, 0), False, 0)
     if start + 1 < len(first) and second_header_row(first[start], first[start + 1], []):
         start += 1  # a two-row header (merged cells read as blanks)
     below = max(declared - first[start][0], 0) if declared else max(count - start - 1, 0)
     known = sum(1 for c in first[start][1] if isinstance(c, str) and _known(c))
-    return SheetSummary(sheet.title, below, True, known)
+    return SheetSummary(title, below, True, known)
 
 
 @functools.cache
@@ -324,6 +334,46 @@ def read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tabl
 
 # Merged cells are looked for in the first rows only (where a header can be).
 MERGE_ROWS = 200
+
+
+def xls_sheets(data: bytes, name: str, limits: Limits) -> list[SheetSummary]:
+    """Every worksheet of an .xls that is not empty, as :func:`xlsx_sheets` lists them;
+    vetted first (:func:`.xls_read.vet_xls`: encrypted, not a workbook, too many cells)."""
+    extents = vet_xls(data, name, limits)
+    book = open_xls(data, name)
+    try:
+        out = []
+        for extent in extents:
+            if not extent.rows:
+                continue
+            rows, _ = sheet_rows(book, extent.name, name)
+            out.append(_survey_rows(extent.name, rows, extent.rows, limits))
+        return [s for s in out if s is not None]
+    finally:
+        book.close()
+
+
+def read_xls(data: bytes, name: str, sheet: str | None, limits: Limits) -> Table:
+    """Read one worksheet of an .xls (the first if ``sheet`` is None) the way
+    :func:`read_xlsx` reads one of an .xlsx, merged cells included."""
+    extents = vet_xls(data, name, limits)
+    titles = [e.name for e in extents]
+    if not titles:
+        raise UnreadableFile("xfer_table_empty", name=name)
+    title = titles[0] if sheet is None else sheet
+    if title not in titles:
+        raise UnreadableFile("xfer_layer_unknown", name=name, layer=title)
+    book = open_xls(data, name)
+    try:
+        cells, merges = sheet_rows(book, title, name)
+    finally:
+        book.close()
+    label = f"{name} › {title}"
+    if len(cells) > limits.max_features + 50:
+        raise UploadRefused("xfer_too_many_features", name=name, limit=limits.max_features)
+    rows = list(enumerate(cells, start=1))
+    merges = [m for m in merges if m[0] <= MERGE_ROWS]
+    return _rows_to_table(rows, limits, label, merges)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -29,7 +29,13 @@ from township_atlas.transfer.namemap import MANIFEST_NAME, ShapefileGroup, read_
 from township_atlas.transfer.raw import RawLayer, SourceLayer
 from township_atlas.transfer.readers import read_entry
 from township_atlas.transfer.sniff import extension_mismatch, sniff
-from township_atlas.transfer.tables import likely_data_sheet, vet_xlsx, xlsx_sheets
+from township_atlas.transfer.tables import (
+    SheetSummary,
+    likely_data_sheet,
+    vet_xlsx,
+    xls_sheets,
+    xlsx_sheets,
+)
 
 Progress = Callable[[float, str], None]
 _DATA_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".csv", ".tsv")
@@ -122,6 +128,8 @@ class Upload:
             self._open_zip(data, progress)
         elif self.format == "xlsx":
             self._open_xlsx(data, self.filename)
+        elif self.format == "xls":
+            self._open_xls(data, self.filename)
         elif self.format == "gpkg":
             path = self._workdir() / "upload.gpkg"
             path.write_bytes(data)
@@ -151,6 +159,9 @@ class Upload:
         if fmt == "xlsx":
             self._open_xlsx(data, label)
             return
+        if fmt == "xls":
+            self._open_xls(data, label)
+            return
         entry = Entry(fmt, label, data=data)
         if fmt == "geojson":
             parsed = read_geojson(data, label, self.limits)
@@ -175,12 +186,18 @@ class Upload:
         with zf:
             vet_xlsx(data, label, zf)
         sheets = xlsx_sheets(data, label, self.limits)  # empty sheets are not listed
+        self._add_sheets("xlsx", data, label, sheets)
+
+    def _open_xls(self, data: bytes, label: str) -> None:
+        self._add_sheets("xls", data, label, xls_sheets(data, label, self.limits))
+
+    def _add_sheets(self, fmt: str, data: bytes, label: str, sheets: list[SheetSummary]) -> None:
         best = likely_data_sheet(sheets)
         if best is not None and len(sheets) > 1:  # listed first, so it is the default
             sheets = [best, *(s for s in sheets if s is not best)]
             self.notes.append(Note.of("xfer_sheet_likely", sheet=best.title, rows=best.rows))
         for sheet in sheets:
-            entry = Entry("xlsx", f"{label} › {sheet.title}", data=data, layer=sheet.title)
+            entry = Entry(fmt, f"{label} › {sheet.title}", data=data, layer=sheet.title)
             self._add(f"{label}::{sheet.title}", entry.label, entry, sheet.rows, None)
 
     def _open_zip(self, data: bytes, progress: Progress | None) -> None:

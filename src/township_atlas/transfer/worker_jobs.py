@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from township_atlas.errors import AtlasError
 from township_atlas.transfer.coordinates import CoordinateColumns
+from township_atlas.transfer.crs_candidates import candidate_layers
 from township_atlas.transfer.crs_choice import CrsChoice, describe_declared, suggest_crs
 from township_atlas.transfer.errors import LayerChoiceNeeded
 from township_atlas.transfer.indicator_tables import (
@@ -108,6 +109,8 @@ def _preview_job(
         mapping=copy.deepcopy(suggested),
         crs=use_crs,
         plan=None,
+        # For the map that helps choose; once a system was given, not made again.
+        candidates=candidate_layers(raw, suggestion, bundle) if crs is None else [],
     )
     if plan and use_crs is not None:
         try:

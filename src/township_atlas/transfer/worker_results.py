@@ -11,6 +11,7 @@ from typing import Any
 
 from township_atlas.errors import AtlasError
 from township_atlas.text.bilingual import Messaged
+from township_atlas.transfer.crs_candidates import CandidateLayer
 from township_atlas.transfer.crs_choice import CrsChoice, CrsSuggestion
 from township_atlas.transfer.encodings import EncodingChoice
 from township_atlas.transfer.errors import TransferError
@@ -51,6 +52,8 @@ class ImportPreview:
     crs : the coordinate system the plan used (the caller's, else the suggestion)
     plan : the plan, or None when no coordinate system could be chosen or planning failed
         (then ``plan_error`` says why)
+    candidates : the features under each candidate coordinate system, capped, for the
+        preview map (:mod:`.crs_candidates`)
     peak_rss_mb : the worker's peak resident memory (for the bench and the log)
     """
 
@@ -70,6 +73,7 @@ class ImportPreview:
     crs: CrsChoice | None
     plan: ImportPlan | None
     plan_error: ErrorInfo | None = None
+    candidates: list[CandidateLayer] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -99,6 +103,7 @@ _ALLOWED_GLOBALS = {
     ("township_atlas.transfer.plan_tables", "ChainsPlan"),
     ("township_atlas.transfer.plan_tables", "ChainPlan"),
     ("township_atlas.transfer.plan_tables", "StagePlan"),
+    ("township_atlas.transfer.crs_candidates", "CandidateLayer"),
 }
 
 

@@ -20,6 +20,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.text.labels import headers, tr
+from township_atlas.transfer.crs_candidates import PALETTE
 from township_atlas.transfer.preview_tables import (
     PROBLEM_HEADERS,
     features_table,
@@ -30,7 +31,7 @@ from township_atlas.transfer.preview_tables import (
 from township_atlas.ui.auth import allowed, current_user
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.edit_common import ProgressBar, conflict_panel, flash, try_save
-from township_atlas.ui.edit_map import diff_map
+from township_atlas.ui.edit_map import candidates_map, diff_map
 from township_atlas.ui.import_indicators import indicators_import
 from township_atlas.ui.import_names import NAMES, chosen_names, names_to_fix
 from township_atlas.ui.import_plans import chains_import, plans_import
@@ -48,7 +49,7 @@ TABLE_IMPORTS = {
     "plans": plans_import,
     "chains": chains_import,
 }
-UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx"]
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "xlsx", "xls"]
 
 
 def _note_lines(notes: list[Any], lang: str) -> str:
@@ -150,9 +151,12 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         placeholder=tr("choose_placeholder", lang),
     )
     source = st.session_state.get(f"edit_import_source_{digest}")
+    # The order of a one-cell coordinate pair, once the planner said it (the file could not).
+    order = st.session_state.get(f"edit_import_pair_{digest}")
+    coordinates = transfer.CoordinateColumns(pair_order=order) if order else None
     # id(bundle): the data is loaded once per version and shared, so a new version (a save
     # by anyone) is a new object, and the suggestion and plan are made again against it.
-    read_key = ("read", digest, id(bundle), layer, source, encoding)
+    read_key = ("read", digest, id(bundle), layer, source, encoding, order)
     first = _run_preview(
         upload,
         data,
@@ -164,9 +168,22 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         target=layer,
         source=source,
         encoding=encoding,
+        coordinates=coordinates,
     )
+    if isinstance(first, transfer.CoordinateOrderNeeded):
+        st.warning(md_escape(first.message(lang)), icon=":material/swap_horiz:")
+    if isinstance(first, transfer.CoordinateOrderNeeded) or order:
+        st.radio(
+            tr("xfer_ui_pair_order", lang),
+            ["lonlat", "latlon"],
+            index=None,
+            format_func=lambda o: tr(f"xfer_ui_pair_{o}", lang),
+            key=f"edit_import_pair_{digest}",
+            horizontal=True,
+        )
     if isinstance(first, AtlasError):
-        _refused(first, lang)
+        if not isinstance(first, transfer.CoordinateOrderNeeded):
+            _refused(first, lang)
         return
     if len(first.layers) > 1:
         names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in first.layers}
@@ -179,13 +196,15 @@ def import_tab(bundle: Bundle, lang: str) -> None:
             placeholder=tr("choose_placeholder", lang),
         )
     if source != first.source:  # the same read, now also under the layer it chose
-        _remember(("read", digest, id(bundle), layer, first.source, encoding), digest, first)
+        read_key = ("read", digest, id(bundle), layer, first.source, encoding, order)
+        _remember(read_key, digest, first)
     for note in first.upload_notes:
         st.caption(md_escape(note.message(lang)))
     # The plan made with the suggested choices is remembered under those choices.
     if first.plan is not None or first.plan_error is not None:
-        _remember(_plan_key(digest, bundle, layer, first.source, encoding, first), digest, first)
-    _after_read(upload, data, bundle, lang, layer, first, digest, encoding)
+        plan_key = _plan_key(digest, bundle, layer, first.source, encoding, first, order=order)
+        _remember(plan_key, digest, first)
+    _after_read(upload, data, bundle, lang, layer, first, digest, encoding, coordinates)
 
 
 def _plan_key(
@@ -200,12 +219,14 @@ def _plan_key(
     repair: bool = False,
     names: dict[str, dict[str, str]] | None = None,
     snap: float | None = None,
+    order: str | None = None,
 ) -> tuple[Any, ...]:
     crs = crs if crs is not None else preview.crs
     columns = columns if columns is not None else preview.mapping.columns
     fields = tuple((f.name, columns.get(f.name)) for f in LAYERS_BY_NAME[layer].fields)
     chosen = tuple(sorted((f, n, i) for f, m in (names or {}).items() for n, i in m.items()))
-    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, repair, chosen, snap)
+    fixed = (repair, chosen, snap, order)
+    return ("plan", digest, id(bundle), layer, source, encoding, crs, fields, *fixed)
 
 
 def _after_read(
@@ -217,6 +238,7 @@ def _after_read(
     first: transfer.ImportPreview,
     digest: str,
     encoding: str | None,
+    coordinates: transfer.CoordinateColumns | None = None,
 ) -> None:
     st.markdown(
         tr("xfer_ui_read", lang).format(
@@ -242,6 +264,11 @@ def _after_read(
     shown("\n".join(lines), icon=":material/explore:")
     if first.declared:
         st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
+    if first.candidates and (
+        suggestion.choice is None
+        or st.toggle(tr("xfer_ui_candidates_compare", lang), key=f"edit_import_compare_{digest}")
+    ):
+        _candidates(bundle, first.candidates, lang, digest)
     choice = st.selectbox(
         tr("xfer_ui_crs_confirm", lang),
         [*options, "epsg"],
@@ -297,8 +324,20 @@ def _after_read(
         label = tr("xfer_ui_snap", lang).format(tol=f"{tol:g}")
         snap = tol if st.checkbox(label, key=f"edit_import_snap_{digest}") else None
     # --- plan and preview (in the worker, unless these choices were planned already) --
+    order = coordinates.pair_order if coordinates else None
     key = _plan_key(
-        digest, bundle, layer, first.source, encoding, first, choice, chosen, repair, names, snap
+        digest,
+        bundle,
+        layer,
+        first.source,
+        encoding,
+        first,
+        choice,
+        chosen,
+        repair,
+        names,
+        snap,
+        order,
     )
     planned = _run_preview(
         upload,
@@ -311,6 +350,7 @@ def _after_read(
         target=layer,
         source=first.source,
         encoding=encoding,
+        coordinates=coordinates,
         crs=choice,
         mapping=mapping,
         repair_invalid=repair,
@@ -326,6 +366,29 @@ def _after_read(
         st.warning(tr("xfer_ui_need_epsg", lang))
         return
     _preview(bundle, lang, planned.plan, digest)
+
+
+def _candidates(bundle: Bundle, candidates: list[Any], lang: str, digest: str) -> None:
+    """The file under each candidate coordinate system, one colour each, with a legend."""
+    st.caption(tr("xfer_ui_candidates_help", lang))
+    layers, lines = [], []
+    for c in candidates:
+        index = PALETTE.index(c.colour) if c.colour in PALETTE else -1
+        colour = tr(f"xfer_colour_{index}", lang) if index >= 0 else c.colour
+        label = c.choice.label(lang)
+        mark = tr("xfer_ui_candidate_suggested", lang) if c.suggested else ""
+        short = tr("xfer_ui_candidate_line_no_township", lang)
+        layers.append((short.format(colour=colour, crs=label, mark=mark), c.colour, c.geometries))
+        line = tr("xfer_ui_candidate_line", lang) if c.inside is not None else short
+        line = line.format(colour=colour, crs=label, inside=c.inside, total=c.total, mark=mark)
+        lines.append(f"- {md_escape(line)}")
+    candidates_map(
+        bundle,
+        layers,
+        title=tr("xfer_ui_candidates_title", lang),
+        key=f"edit_import_candidates_{digest}",
+    )
+    st.caption("\n".join(lines))
 
 
 def _preview(bundle: Bundle, lang: str, plan, digest: str) -> None:

@@ -9,6 +9,7 @@ which would compile data text as Jinja, nor through innerHTML: labels are set wi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import folium
@@ -270,4 +271,108 @@ def diff_map(
     }
     m = make_map(location=[0, 0], zoom_start=13, max_zoom=19)
     _DiffLayers(data).add_to(m)
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+_CANDIDATES_JS = """
+(function (map, data) {
+  L.geoJSON(data.context, {interactive: false, style: function () {
+    return {color: '#8D6E63', weight: 1, fillColor: '#FFF8E1', fillOpacity: 0.6}; }}).addTo(map);
+  L.geoJSON(data.township, {interactive: false, style: function () {
+    return {color: '#5D4037', weight: 3, fill: false}; }}).addTo(map);
+  data.layers.forEach(function (layer) {
+    L.geoJSON(layer.features, {
+      style: function () { return {color: layer.colour, weight: 2, fillOpacity: 0.15}; },
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 6,
+        color: '#fff', weight: 1, fillColor: layer.colour, fillOpacity: 0.95}); },
+      onEachFeature: function (f, l) {
+        var el = document.createElement('div');
+        el.textContent = layer.label;
+        l.bindTooltip(el, {sticky: true});
+      }
+    }).addTo(map);
+  });
+  var legend = L.control({position: 'bottomleft'});
+  legend.onAdd = function () {
+    var box = document.createElement('div');
+    box.className = 'atlas-candidates-legend';
+    box.style.cssText = 'background:#fff;padding:6px 8px;border-radius:4px;font:12px sans-serif;'
+      + 'box-shadow:0 1px 4px rgba(0,0,0,.3)';
+    var title = document.createElement('div');
+    title.textContent = data.title;
+    title.style.fontWeight = 'bold';
+    box.appendChild(title);
+    data.layers.forEach(function (layer) {
+      var row = document.createElement('div');
+      var swatch = document.createElement('span');
+      swatch.style.cssText = 'display:inline-block;width:12px;height:12px;margin-right:6px;'
+        + 'vertical-align:middle;border-radius:6px';
+      swatch.style.background = layer.colour;
+      row.appendChild(swatch);
+      row.appendChild(document.createTextNode(layer.label));
+      box.appendChild(row);
+    });
+    return box;
+  };
+  legend.addTo(map);
+  L.control.scale({imperial: false}).addTo(map);
+  if (data.bounds) { map.fitBounds(data.bounds, {padding: [30, 30], maxZoom: 16}); }
+})({{ this._parent.get_name() }}, {{ this.data_json }});
+"""
+
+
+class _CandidateLayers(LiteralMacro):
+    _template = Template("{% macro script(this, kwargs) %}" + _CANDIDATES_JS + "{% endmacro %}")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "CandidateLayers"
+        self.data_json = data_json(data)
+
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def candidates_map(
+    bundle: Bundle,
+    layers: list[tuple[str, str, list[dict[str, Any]]]],
+    *,
+    title: str,
+    key: str,
+    height: int = 420,
+) -> None:
+    """The file's features under each candidate coordinate system, one colour each with a
+    legend (``layers``: label, colour, GeoJSON geometries), over the township and its
+    villages. Labels are set with ``textContent``; a colour that is not ``#rrggbb`` is
+    drawn grey."""
+    township = [
+        {"type": "Feature", "properties": {}, "geometry": mapping(g)}
+        for g in bundle.township.geometry
+        if g is not None and not g.is_empty
+    ]
+    shown = []
+    for label, colour, geometries in layers:
+        feats = [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries if g]
+        shown.append(
+            {
+                "label": label,
+                "colour": colour if _COLOUR.match(colour or "") else "#757575",
+                "features": {"type": "FeatureCollection", "features": feats},
+            }
+        )
+    bounds = bounds_of(bundle.township.geometry) if not bundle.township.empty else None
+    if bounds is None:  # no township yet: frame the candidates themselves
+        from shapely.geometry import shape
+
+        drawn = [shape(g) for _, _, geometries in layers for g in geometries if g]
+        bounds = bounds_of(drawn) if drawn else None
+    data = {
+        "context": {"type": "FeatureCollection", "features": _features(bundle, "villages", None)},
+        "township": {"type": "FeatureCollection", "features": township},
+        "layers": shown,
+        "title": title,
+        "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,
+    }
+    m = make_map(location=[0, 0], zoom_start=13, max_zoom=19)
+    _CandidateLayers(data).add_to(m)
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])

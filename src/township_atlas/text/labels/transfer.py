@@ -46,11 +46,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name} is only one part of a Shapefile, which consists of .shp, .shx, .dbf, .prj "
         "(and .cpg) files. Put all files of the same name into one zip and upload that.",
     ),
-    "xfer_old_excel": (
-        "{name} 是旧版 Excel(.xls)文件,不支持。请在 Excel 中“另存为”Excel 工作簿(.xlsx)或 CSV UTF-8。",
-        "{name} is an old Excel (.xls) file, which is not supported. In Excel, save it as "
-        "an Excel Workbook (.xlsx) or CSV UTF-8.",
-    ),
     "xfer_sqlite_not_gpkg": (
         "{name} 是 SQLite 数据库,但不是 GeoPackage。请在 QGIS 中导出为 GeoPackage(.gpkg)后再上传。",
         "{name} is an SQLite database but not a GeoPackage. Export it as a GeoPackage "
@@ -1480,5 +1475,94 @@ TEXT.update(
             "工作表“{sheet}”没有村名或村代码列,已跳过。",
             "Sheet '{sheet}' has no village name or code column and was skipped.",
         ),
+        "xfer_xls_damaged": (
+            "无法读取旧版 Excel 文件 {name}({detail})。请在 Excel 或 WPS 中打开,另存为 .xlsx 或 .xls 后再上传。",
+            "The old-style Excel file {name} cannot be read ({detail}). Open it in Excel or "
+            "WPS, save it again as .xlsx or .xls and upload that.",
+        ),
+        "xfer_xls_not_workbook": (
+            "{name} 是 Office 97–2003 格式的文件,但不是 Excel 工作簿(可能是 Word 文档)。"
+            "请上传 Excel 表格(.xls、.xlsx)或 CSV。",
+            "{name} is an Office 97–2003 file but not an Excel workbook (a Word document?). "
+            "Upload the Excel table (.xls, .xlsx) or a CSV.",
+        ),
+        "xfer_xls_encrypted": (
+            "{name} 设置了打开密码,无法读取。请在 Excel 或 WPS 中输入密码打开,在“文件 › 信息 › 保护工作簿”"
+            "(WPS:“文件 › 文档加密”)中删除密码并保存,再上传。",
+            "{name} is protected with a password and cannot be read. Open it in Excel or WPS "
+            "with the password, remove it (File › Info › Protect Workbook; WPS: File › "
+            "Document Encryption), save and upload again.",
+        ),
+        "xfer_pair_order_unknown": (
+            "“{column}”列每格是一对坐标,但从数值看不出哪个是经度、哪个是纬度(都在 ±90 之内,"
+            "且不像中国范围:经度 73–135,纬度 18–54)。请在下方选择顺序:高德拾取器是“经度,纬度”,"
+            "百度、腾讯拾取器常是“纬度,经度”。",
+            "The column “{column}” holds a coordinate pair in each cell, but the values do not "
+            "tell which is the longitude (both are within ±90 and do not look like China: "
+            "longitude 73–135, latitude 18–54). Choose the order below: AMap's picker writes "
+            "“longitude,latitude”, Baidu's and Tencent's pickers often “latitude,longitude”.",
+        ),
+        "xfer_pair_lonlat": (
+            "“{column}”列每格一对坐标,按数值判断为“经度,纬度”顺序(如高德坐标拾取器)。",
+            "The column “{column}” holds one pair per cell, read as “longitude,latitude” "
+            "by its values (as AMap's picker writes it).",
+        ),
+        "xfer_pair_latlon": (
+            "“{column}”列每格一对坐标,按数值判断为“纬度,经度”顺序(如百度、腾讯坐标拾取器)。",
+            "The column “{column}” holds one pair per cell, read as “latitude,longitude” "
+            "by its values (as Baidu's and Tencent's pickers write it).",
+        ),
+        "xfer_ui_pair_order": (
+            "每格坐标的顺序",
+            "Order of the numbers in each cell",
+        ),
+        "xfer_ui_pair_lonlat": (
+            "经度,纬度(高德)",
+            "longitude,latitude (AMap)",
+        ),
+        "xfer_ui_pair_latlon": (
+            "纬度,经度(百度、腾讯)",
+            "latitude,longitude (Baidu, Tencent)",
+        ),
+        "xfer_pair_lonlat_chosen": (
+            "“{column}”列每格一对坐标,按您的选择读作“经度,纬度”。",
+            "The column “{column}” holds one pair per cell, read as “longitude,latitude” "
+            "as you chose.",
+        ),
+        "xfer_pair_latlon_chosen": (
+            "“{column}”列每格一对坐标,按您的选择读作“纬度,经度”。",
+            "The column “{column}” holds one pair per cell, read as “latitude,longitude” "
+            "as you chose.",
+        ),
+        "xfer_ui_candidates_compare": (
+            "在地图上对比各坐标系",
+            "Compare the coordinate systems on the map",
+        ),
+        "xfer_ui_candidates_title": (
+            "各坐标系下的位置",
+            "Where the file lands under each system",
+        ),
+        "xfer_ui_candidates_help": (
+            "下图把文件按每种可能的坐标系各画一遍(不同颜色),叠在本乡现有的村界上:哪种颜色落在它应在的"
+            "位置(点在所写的村里、边界与已有乡界重合),就选哪种坐标系。",
+            "The map draws the file once under each possible coordinate system (one colour "
+            "each) over the township's villages: choose the system whose colour lands where "
+            "the features belong (points in the village they name, outlines on the boundary).",
+        ),
+        "xfer_ui_candidate_line": (
+            "{colour}:{crs} — 落在乡内 {inside}/{total}{mark}",
+            "{colour}: {crs} — {inside} of {total} inside the township{mark}",
+        ),
+        "xfer_ui_candidate_line_no_township": (
+            "{colour}:{crs}{mark}",
+            "{colour}: {crs}{mark}",
+        ),
+        "xfer_ui_candidate_suggested": ("(建议)", " (suggested)"),
+        "xfer_colour_0": ("橙色", "orange"),
+        "xfer_colour_1": ("蓝色", "blue"),
+        "xfer_colour_2": ("绿色", "green"),
+        "xfer_colour_3": ("粉色", "pink"),
+        "xfer_colour_4": ("天蓝色", "sky blue"),
+        "xfer_colour_5": ("朱红色", "vermilion"),
     }
 )
