@@ -28,6 +28,7 @@ from township_atlas.briefing.fit import (
     figure_lines,
     problems_line,
     text_lines,
+    text_width,
 )
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.briefing.pictures import slide_picture
@@ -138,13 +139,29 @@ def _status_line(figure: Figure, lang: str, words: bool = True) -> str:
     return line
 
 
+#: Text is measured as briefing/fit.py does, with room to spare for a substituted font
+#: (WPS or LibreOffice without Microsoft YaHei set CJK and Latin a little wider).
+FONT_SLACK = 0.85
+
+
+def _one_line_pt(text: str, width_in: float, size: float, smallest: float = 10) -> float:
+    """``size``, or smaller (not below ``smallest``) so ``text`` fits ``width_in`` on one line."""
+    fits = FONT_SLACK * width_in * 72 / max(text_width(text), 1)
+    return max(min(size, fits), smallest)
+
+
+def _chars(width_in: float, size: float) -> float:
+    """How many CJK characters of ``size`` pt fit ``width_in`` (with :data:`FONT_SLACK`)."""
+    return FONT_SLACK * width_in * 72 / size
+
+
 def _card(slide, figure: Figure, x, y, w, h, lang: str, sizes=(14, 26, 12), words=True) -> None:
     status = figure.status if figure.status in RAG_TINTS else None
     fill = RAG_TINTS[status] if status else CARD
     paragraphs: list[Para] = [
         (figure.label, sizes[0], False, GREY),
-        # A long value ("52 名党员 · 3 个党小组") gets a smaller size so it stays in its card.
-        (figure.value, sizes[1] * (0.75 if len(figure.value) > 10 else 1), True, TEXT),
+        # A long value ("52 名党员 · 3 个党小组") gets a smaller size so it stays one line.
+        (figure.value, _one_line_pt(figure.value, w - 0.36, sizes[1]), True, TEXT),
     ]
     line = _status_line(figure, lang, words)
     if line:
@@ -364,7 +381,7 @@ def _village(slide, bundle: Bundle, model: Slide, lang: str) -> None:
     if plan is not None and plan.steps:
         _lines(slide, x, y, w, 1, [[(tr("mtg_steps", lang), 13, True, red)]])
         total = sum(STEP_WIDTHS)
-        chars = [(w * part / total - 0.12) / (STEP_PT / 72) for part in STEP_WIDTHS]
+        chars = [_chars(w * part / total - 0.12, STEP_PT) for part in STEP_WIDTHS]
         rows = tuple(
             tuple(
                 clip(text, n)
