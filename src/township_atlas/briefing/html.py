@@ -132,6 +132,8 @@ CSS = f"""
   .mtg-figs {{ grid-template-columns: repeat(2, 1fr); }}
   .mtg-items {{ grid-template-columns: 1fr; }}
   .mtg-fig-value {{ white-space: normal; }}
+  .mtg-head h1, .mtg-head p {{ white-space: normal; }}
+  .mtg-village .mtg-figs, .mtg-item-figs {{ grid-auto-rows: auto; }}
 }}
 </style>
 """
