@@ -4,6 +4,7 @@ village sheets follow that split. The PowerPoint's slides carry real titles."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -16,16 +17,19 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu, Inches
 
 from township_atlas.briefing.fit import (
+    ORG_ROWS,
     SIDE_LINES,
+    UNCOVERED_CHARS,
     clip,
     items_lines,
     paginate,
     side_lines,
     text_lines,
     text_width,
+    uncovered_text,
 )
 from township_atlas.briefing.html import slide_html
-from township_atlas.briefing.model import Item, Slide
+from township_atlas.briefing.model import Figure, Item, Slide, Table
 from township_atlas.briefing.pdf_export import FOOT_Y, village_sheets, village_sheets_pdf
 from township_atlas.briefing.pptx_export import TITLE_BOX, TITLE_PT, deck_pptx
 from township_atlas.briefing.slides import build_deck
@@ -181,3 +185,36 @@ def test_every_powerpoint_shape_ends_above_the_footer_line(sample_prs, long_plan
                     continue  # the footer itself
                 bottom = shape.top + shape.height
                 assert bottom <= footer_line, (number, shape.name, Emu(bottom).inches)
+
+
+def test_a_long_branches_table_and_sites_list_continue_on_the_next_slide():
+    branches = Table(
+        columns=("党支部", "党员", "党小组", "依托产业链"),
+        rows=tuple((f"第{i}党支部", "30", "2", "—") for i in range(23)),
+        title="各党支部",
+    )
+    sites = Table(
+        columns=("村", "点位", "类型"),
+        rows=tuple(("上庄村", f"产业示范点{i}", "产业基地") for i in range(40)),
+        title="尚未建立党小组的点位(40 个)",
+    )
+    figure = Figure("党支部", "23 个", "party_orgs")
+    slide = Slide(
+        "organisation",
+        "organisation",
+        "党组织建设与覆盖",
+        figures=(figure,),
+        tables=(branches, sites),
+    )
+    parts = paginate(slide, "zh")
+    assert [p.key for p in parts][:2] == ["organisation", "organisation-2"]
+    assert [p.title for p in parts[1:]] == ["党组织建设与覆盖(续)"] * (len(parts) - 1)
+    assert [r for p in parts for r in p.tables[0].rows] == list(branches.rows)
+    assert [r for p in parts for r in p.tables[1].rows] == list(sites.rows)
+    assert [len(p.tables[0].rows) for p in parts[:3]] == [ORG_ROWS, ORG_ROWS, 3]
+    for part in parts:
+        assert text_width(uncovered_text(part.tables[1].rows)) <= UNCOVERED_CHARS
+    assert parts[0].figures == (figure,) and not any(p.figures for p in parts[1:])
+    ten = dataclasses.replace(branches, rows=branches.rows[:ORG_ROWS])
+    short = Slide("organisation", "organisation", "党组织建设与覆盖", tables=(ten,))
+    assert paginate(short, "zh") == (short,)

@@ -4,10 +4,13 @@ footer line, nothing runs off the right edge, and no text is smaller than a read
 minimum. Measured by bounding boxes in real Chromium, no timing assertions.
 
 The sample is served with one village (V07, the last) given a twelve-year plan and six
-measures, so the walk also covers a continuation slide "(续)"."""
+measures, and with eight more Party branches and twelve more sites without a group, so the
+walk also covers continuation slides "(续)" of a village and of the organisation slide."""
 
 from __future__ import annotations
 
+import copy
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,11 +66,36 @@ def _long_plan(folder: Path) -> None:
     path.write_text(yaml.safe_dump(plans, allow_unicode=True), encoding="utf-8")
 
 
+def _more_branches_and_sites(folder: Path) -> None:
+    """Eight more branches (copies of the sample's, new ids and names) and twelve more sites
+    that no Party group is built on: a longer branches table and list of uncovered sites."""
+    path = folder / "party_orgs.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    branches = [f for f in doc["features"] if f["properties"]["level"] == "branch"]
+    for i in range(8):
+        feature = copy.deepcopy(branches[i % len(branches)])
+        feature["properties"].update(
+            org_id=f"BX{i}", name_zh=f"新增第{i + 1}党支部", name_en=f"Extra branch {i + 1}"
+        )
+        doc["features"].append(feature)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    path = folder / "sites.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for i in range(12):
+        feature = copy.deepcopy(doc["features"][i])
+        feature["properties"].update(
+            site_id=f"SX{i:02d}", name_zh=f"新增产业示范点{i + 1}", name_en=f"Extra site {i + 1}"
+        )
+        doc["features"].append(feature)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("fit") / "geodata"
     shutil.copytree(ROOT / "geodata", data)
     _long_plan(data)
+    _more_branches_and_sites(data)
     env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "0"}
     with streamlit_server(ROOT / "app.py", env=env) as url:
         yield url
@@ -114,5 +142,5 @@ def test_every_slide_fits_above_its_footer_at_both_projector_sizes(browser, app_
     walked = [_walk(browser, app_url, lang, w, h) for w, h in SIZES]
     assert walked[0] == walked[1]  # the same slides at both sizes (pagination is the model's)
     continued = [t for t in walked[0] if t.endswith("(续)" if lang == "zh" else "(cont.)")]
-    assert len(continued) >= 1, walked[0]
+    assert len(continued) >= 2, walked[0]  # the village's, the organisation's (at least)
     assert len(walked[0]) == 12 + len(continued)

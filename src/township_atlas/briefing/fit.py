@@ -49,6 +49,10 @@ ITEM_DETAIL_CHARS = 25.0
 ITEM_PAD_LINES = 1.1
 #: A card's figures, side by side.
 ITEM_FIGURES_PER_ROW = 2
+#: The organisation slide: rows of the branches table, and the width (in CJK characters)
+#: of the list of sites without a Party group under the map, per slide.
+ORG_ROWS = 10
+UNCOVERED_CHARS = 110.0
 ITEM_GAP_LINES = 0.6
 
 
@@ -195,11 +199,60 @@ def _paginate_items(slide: Slide, lang: str) -> tuple[Slide, ...]:
     )
 
 
+def uncovered_text(rows: Sequence[Sequence[str]]) -> str:
+    """The organisation slide's sites without a group as one line: "site(village)、…"."""
+    return "、".join(f"{row[1]}({row[0]})" for row in rows)
+
+
+def _chunks_by_width(rows: Sequence[tuple[str, ...]]) -> list[tuple[tuple[str, ...], ...]]:
+    chunks: list[list[tuple[str, ...]]] = [[]]
+    for row in rows:
+        if chunks[-1] and text_width(uncovered_text([*chunks[-1], row])) > UNCOVERED_CHARS:
+            chunks.append([])
+        chunks[-1].append(row)
+    return [tuple(c) for c in chunks]
+
+
+def _paginate_org(slide: Slide, lang: str) -> tuple[Slide, ...]:
+    if not slide.tables:
+        return (slide,)
+    branches, *others = slide.tables
+    rows = branches.rows
+    table_parts = [rows[i : i + ORG_ROWS] for i in range(0, len(rows), ORG_ROWS)] or [()]
+    site_parts = _chunks_by_width(others[0].rows) if others else [()]
+    count = max(len(table_parts), len(site_parts))
+    if count == 1:
+        return (slide,)
+    parts = []
+    for n in range(count):
+        tables = [
+            dataclasses.replace(branches, rows=table_parts[n] if n < len(table_parts) else ())
+        ]
+        if others:
+            sites = site_parts[n] if n < len(site_parts) else ()
+            tables.append(dataclasses.replace(others[0], rows=sites))
+        first = n == 0
+        parts.append(
+            dataclasses.replace(
+                slide,
+                key=slide.key if first else f"{slide.key}-{n + 1}",
+                title=slide.title if first else slide.title + tr("mtg_continued", lang),
+                figures=slide.figures if first else (),
+                tables=tuple(tables),
+                missing=slide.missing if first else (),
+                part=n + 1,
+            )
+        )
+    return tuple(parts)
+
+
 def paginate(slide: Slide, lang: str) -> tuple[Slide, ...]:
     """A slide as one or more slides that each fit.
 
-    A village slide's plan, and the cards of the problems and measures slides, continue
-    on slides titled "… (续)" when they do not fit; other slides are returned unchanged.
+    A village slide's plan, the cards of the problems and measures slides, and the
+    organisation slide's branches table (:data:`ORG_ROWS` rows a slide) and list of sites
+    without a group (:data:`UNCOVERED_CHARS` wide) continue on slides titled "… (续)"
+    when they do not fit; other slides are returned unchanged.
 
     Parameters
     ----------
@@ -219,6 +272,8 @@ def paginate(slide: Slide, lang: str) -> tuple[Slide, ...]:
     """
     if slide.kind in ("problems", "measures"):
         return _paginate_items(slide, lang)
+    if slide.kind == "organisation":
+        return _paginate_org(slide, lang)
     if slide.kind != "village" or slide.plan is None:
         return (slide,)
     used = figure_lines(len(slide.figures)) + missing_lines(slide.missing)

@@ -21,6 +21,7 @@ from township_atlas.briefing.fit import (
     ITEM_FIGURES_PER_ROW,
     ITEM_GAP_LINES,
     problems_line,
+    uncovered_text,
 )
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.maps.style import PARTY_RED, RAG
@@ -250,7 +251,7 @@ def _inline_list(table: Table, lang: str) -> str:
     """A table of names as one wrapped line (the uncovered sites on the organisation slide)."""
     if not table.rows:
         return ""
-    names = "、".join(f"{row[1]}({row[0]})" for row in table.rows)
+    names = uncovered_text(table.rows)
     return f'<div class="mtg-block"><h2>{esc(table.title)}</h2><p>{esc(names)}</p></div>'
 
 
@@ -296,7 +297,12 @@ def slide_html(
                 f'<div class="mtg-block"><p class="mtg-weak"><b>{esc(head)}</b>{esc(rest)}</p></div>'
             )
         side.append(_steps(slide, lang))
-    if slide.kind == "organisation" and slide.tables:
+    # A continuation slide may carry only the rest of the sites, not of the branches.
+    if (
+        slide.kind == "organisation"
+        and slide.tables
+        and (slide.tables[0].rows or not slide.continued)
+    ):
         side.append(table_html(slide.tables[0], lang))
     if slide.missing:
         lines = "".join(f"<div>{esc(m)}</div>" for m in slide.missing)

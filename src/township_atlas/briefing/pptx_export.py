@@ -29,6 +29,7 @@ from township_atlas.briefing.fit import (
     problems_line,
     text_lines,
     text_width,
+    uncovered_text,
 )
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.briefing.pictures import slide_picture
@@ -426,12 +427,12 @@ def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
     w = WIDTH - MARGIN - x
     if model.kind == "organisation":
         y = _cards(slide, model.figures, x, BODY_TOP, w, 1.9, 3, lang, sizes=(12, 20, 10)) + 0.12
-        if model.tables:
+        if model.tables and (model.tables[0].rows or not model.continued):
             branches = model.tables[0]
             _text(slide, x, y, w, 0.3, [(branches.title, 13, True, PARTY_RED.lstrip("#"))])
             _table(slide, branches, x, y + 0.32, w, 0.25, 10, (2.2, 0.8, 0.8, 2.4), lang)
         for extra in model.tables[1:]:
-            names = "、".join(f"{row[1]}({row[0]})" for row in extra.rows)
+            names = uncovered_text(extra.rows)
             if names:
                 _text(
                     slide,
