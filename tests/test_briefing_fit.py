@@ -218,3 +218,15 @@ def test_a_long_branches_table_and_sites_list_continue_on_the_next_slide():
     ten = dataclasses.replace(branches, rows=branches.rows[:ORG_ROWS])
     short = Slide("organisation", "organisation", "党组织建设与覆盖", tables=(ten,))
     assert paginate(short, "zh") == (short,)
+
+
+def test_a_long_powerpoint_title_is_set_smaller_to_stay_one_line(sample):
+    bundle, deck = sample
+    long = "上庄村 · 肉牛养殖与饲草种植、屠宰加工、冷链物流一体化发展示范"
+    slides = (dataclasses.replace(deck.slides[0], title=long),)
+    prs = Presentation(io.BytesIO(deck_pptx(bundle, dataclasses.replace(deck, slides=slides))))
+    title = prs.slides[0].shapes.title
+    assert title.text_frame.text == long
+    size = title.text_frame.paragraphs[0].runs[0].font.size.pt
+    assert 20 <= size < TITLE_PT
+    assert text_width(long) * size / 72 <= Emu(title.width).inches

@@ -238,7 +238,8 @@ def _frame(slide, deck: Deck, index: int, model: Slide) -> None:
     lang = deck.lang
     _title(slide, model.title)
     if model.subtitle:
-        _text(slide, MARGIN, 1.03, WIDTH - 2 * MARGIN, 0.42, [(model.subtitle, 15, False, GREY)])
+        size = _one_line_pt(model.subtitle, WIDTH - 2 * MARGIN - 0.24, 15, smallest=11)
+        _text(slide, MARGIN, 1.03, WIDTH - 2 * MARGIN, 0.42, [(model.subtitle, size, False, GREY)])
     _bar(slide, MARGIN, 1.47, WIDTH - 2 * MARGIN, 0.04, PARTY_RED)
     footer = deck.footer(index).rsplit(" · ", 1)[0]
     _bar(slide, MARGIN, 7.0, WIDTH - 2 * MARGIN, 0.01, "D0D7DE")
@@ -272,7 +273,8 @@ def _title(slide, title: str) -> None:
     para.alignment = PP_ALIGN.LEFT
     run = para.add_run()
     run.text = title
-    _font(run, TITLE_PT, True, TEXT)
+    # A long title is set smaller (down to 20 pt) so it stays one line in its band.
+    _font(run, _one_line_pt(title, w - 0.24, TITLE_PT, smallest=20), True, TEXT)
 
 
 def _layout(prs):
