@@ -13,6 +13,16 @@ import base64
 import html
 from collections.abc import Callable
 
+from township_atlas.briefing.fit import (
+    BOX_PAD_LINES,
+    FIGURE_GAP_LINES,
+    FIGURE_ROW_LINES,
+    GAP_LINES,
+    ITEM_FIGURES_PER_ROW,
+    ITEM_GAP_LINES,
+    problems_line,
+    uncovered_text,
+)
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.text.labels import tr
@@ -20,7 +30,41 @@ from township_atlas.views.charts import RAG_MARKS, RAG_TINTS
 
 #: Rows of a table shown on a slide; the rest are counted ("and 3 more").
 MAX_TABLE_ROWS = 10
-MAX_MEASURES = 4
+#: A line of a village slide's side column, in --u (see briefing/fit.py).
+LINE_U = 1.95
+
+# The village slide's side column in lines of --line, as briefing/fit.py counts them: a
+# heading, a list line and a table row are one line each, a row of cards FIGURE_ROW_LINES,
+# GAP_LINES between blocks; SIDE_LINES of them fit above the footer from 1366×768 up.
+VILLAGE_CSS = f"""
+.mtg-village, .mtg-problems, .mtg-measures {{ --line: calc({LINE_U} * var(--u)); }}
+.mtg-village .mtg-side {{ gap: calc({GAP_LINES} * var(--line)); }}
+.mtg-village .mtg-figs {{ grid-auto-rows: calc({FIGURE_ROW_LINES} * var(--line));
+  gap: calc({FIGURE_GAP_LINES} * var(--line)); }}
+.mtg-village .mtg-fig, .mtg-item .mtg-fig {{ padding: calc(0.3 * var(--u)) calc(0.8 * var(--u)); }}
+.mtg-item-figs {{ display: grid; grid-template-columns: repeat({ITEM_FIGURES_PER_ROW}, minmax(0, 1fr));
+  grid-auto-rows: calc({FIGURE_ROW_LINES} * var(--line)); gap: calc(0.6 * var(--u));
+  margin-top: calc({FIGURE_GAP_LINES} * var(--line)); }}
+.mtg-slide .mtg-item .mtg-fig {{ margin: 0; }}
+.mtg-village .mtg-fig-label, .mtg-village .mtg-fig-note,
+.mtg-item .mtg-fig-label, .mtg-item .mtg-fig-note {{ font-size: calc(1.2 * var(--u));
+  line-height: 1.25; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  contain: inline-size; }}
+.mtg-village .mtg-fig-value {{ font-size: calc(2 * var(--u)); line-height: 1.2; }}
+.mtg-slide .mtg-items {{ gap: calc({ITEM_GAP_LINES} * var(--line)) calc(1.2 * var(--u)); }}
+.mtg-slide .mtg-item {{ padding: calc(0.8 * var(--u)) calc(1 * var(--u)); }}
+.mtg-slide .mtg-item h2 {{ line-height: var(--line); margin: 0; }}
+.mtg-slide .mtg-item p {{ line-height: var(--line); margin: 0; }}
+.mtg-village .mtg-block h2, .mtg-village .mtg-block li, .mtg-village .mtg-block p {{
+  line-height: var(--line); margin: 0; }}
+.mtg-village .mtg-weak b {{ color: {PARTY_RED}; }}
+.mtg-village .mtg-table {{ table-layout: fixed; }}
+.mtg-village .mtg-table th, .mtg-village .mtg-table td {{ height: var(--line); padding-top: 0;
+  padding-bottom: 0; line-height: 1.2; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
+.mtg-village .mtg-missing {{ padding: calc({BOX_PAD_LINES / 2} * var(--line)) calc(0.8 * var(--u));
+  line-height: var(--line); }}
+"""
 
 CSS = f"""
 <style>
@@ -35,6 +79,7 @@ CSS = f"""
 .mtg-head {{ border-bottom: calc(0.3 * var(--u)) solid {PARTY_RED}; padding-bottom: calc(0.5 * var(--u)); }}
 .mtg-head h1 {{ font-size: calc(3 * var(--u)); font-weight: 700; margin: 0; padding: 0; line-height: 1.2; }}
 .mtg-head p {{ font-size: calc(1.5 * var(--u)); color: #57606A; margin: calc(0.3 * var(--u)) 0 0; }}
+.mtg-head h1, .mtg-head p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .mtg-body {{ flex: 1 1 auto; min-height: 0; display: grid; gap: calc(1.6 * var(--u));
   grid-template-columns: 46fr 54fr; }}
 .mtg-overview .mtg-body, .mtg-indicators .mtg-body {{ grid-template-columns: 52fr 48fr; }}
@@ -78,6 +123,7 @@ CSS = f"""
 .mtg-item .mtg-fig-value {{ font-size: calc(1.9 * var(--u)); }}
 .mtg-missing {{ background: #FFF4D6; border-left: calc(0.4 * var(--u)) solid #F9A825;
   padding: calc(0.4 * var(--u)) calc(0.8 * var(--u)); font-size: calc(1.3 * var(--u)); }}
+{VILLAGE_CSS}
 .mtg-foot {{ display: flex; justify-content: space-between; gap: 1em; color: #57606A;
   font-size: calc(1.2 * var(--u)); border-top: 1px solid #D0D7DE; padding: calc(0.3 * var(--u)) 0; }}
 .mtg-foot .mtg-num {{ font-weight: 700; color: #1F2328; white-space: nowrap; }}
@@ -87,6 +133,8 @@ CSS = f"""
   .mtg-figs {{ grid-template-columns: repeat(2, 1fr); }}
   .mtg-items {{ grid-template-columns: 1fr; }}
   .mtg-fig-value {{ white-space: normal; }}
+  .mtg-head h1, .mtg-head p {{ white-space: normal; }}
+  .mtg-village .mtg-figs, .mtg-item-figs {{ grid-auto-rows: auto; }}
 }}
 </style>
 """
@@ -101,10 +149,12 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure_html(figure: Figure, lang: str) -> str:
+def figure_html(figure: Figure, lang: str, words: bool = True) -> str:
+    """A figure card; narrow cards (``words=False``, three across) say the status by mark
+    and colour only, as in the PowerPoint."""
     status = figure.status or "none"
     mark = ""
-    if figure.status in RAG_MARKS and figure.target:
+    if figure.status in RAG_MARKS and figure.target and words:
         mark = (
             f'<span class="mtg-mark">{RAG_MARKS[figure.status]} '
             f"{esc(tr(f'status_{figure.status}', lang))}</span> · "
@@ -121,10 +171,11 @@ def figure_html(figure: Figure, lang: str) -> str:
     )
 
 
-def _figures(figures: tuple[Figure, ...], lang: str) -> str:
+def _figures(figures: tuple[Figure, ...], lang: str, words: bool = True) -> str:
     if not figures:
         return ""
-    return '<div class="mtg-figs">' + "".join(figure_html(f, lang) for f in figures) + "</div>"
+    cards = "".join(figure_html(f, lang, words) for f in figures)
+    return f'<div class="mtg-figs">{cards}</div>'
 
 
 def table_html(table: Table, lang: str, max_rows: int = MAX_TABLE_ROWS) -> str:
@@ -151,13 +202,16 @@ def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").isdigit()
 
 
-def _list_block(title: str, lines: tuple[str, ...] | list[str], lang: str, limit: int) -> str:
+def _list_block(title: str, lines: tuple[str, ...] | list[str]) -> str:
+    """A heading and a bulleted list (all of it: the model put on this slide what fits)."""
     if not lines:
         return ""
-    items = "".join(f"<li>{esc(line)}</li>" for line in lines[:limit])
-    if len(lines) > limit:
-        items += f"<li>{esc(tr('mtg_more', lang).format(n=len(lines) - limit))}</li>"
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
     return f'<div class="mtg-block"><h2>{esc(title)}</h2><ul>{items}</ul></div>'
+
+
+#: Widths of the goals table's columns (year, goal, actual / target, status), in %.
+STEP_COLUMNS = (9, 41, 31, 19)
 
 
 def _steps(slide: Slide, lang: str) -> str:
@@ -167,22 +221,26 @@ def _steps(slide: Slide, lang: str) -> str:
     for step in slide.plan.steps:
         mark = RAG_MARKS.get(step.status or "", "")
         cls = f' class="mtg-s-{step.status}"' if step.status else ""
+        actual = f"{step.actual} / {step.target}"
+        # One line per row (cut with "…" if need be); the whole text is the cell's tooltip.
         rows.append(
-            f"<tr><td>{step.year}</td><td>{esc(step.text)}</td>"
-            f'<td class="mtg-num">{esc(step.actual)} / {esc(step.target)}</td>'
+            f'<tr><td>{step.year}</td><td title="{esc(step.text)}">{esc(step.text)}</td>'
+            f'<td class="mtg-num" title="{esc(actual)}">{esc(actual)}</td>'
             f'<td{cls}><span class="mtg-mark">{mark}</span> {esc(step.state)}</td></tr>'
         )
     head = "".join(f"<th>{esc(tr(k, lang))}</th>" for k in ("year", "goal", "mtg_actual", "status"))
+    cols = "".join(f'<col style="width: {w}%">' for w in STEP_COLUMNS)
     return (
         f'<div class="mtg-block"><h2>{esc(tr("mtg_steps", lang))}</h2>'
-        f'<table class="mtg-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
-        "</tbody></table></div>"
+        f'<table class="mtg-table"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
 def _item_html(item: Item, lang: str) -> str:
     detail = f'<p class="mtg-detail">{esc(item.detail)}</p>' if item.detail else ""
-    figures = "".join(figure_html(f, lang) for f in item.figures)
+    figures = "".join(figure_html(f, lang, words=False) for f in item.figures)
+    figures = f'<div class="mtg-item-figs">{figures}</div>' if figures else ""
     return (
         f'<div class="mtg-item"><h2>{esc(item.title)}</h2><p>{esc(item.text)}</p>'
         f"{detail}{figures}</div>"
@@ -193,7 +251,7 @@ def _inline_list(table: Table, lang: str) -> str:
     """A table of names as one wrapped line (the uncovered sites on the organisation slide)."""
     if not table.rows:
         return ""
-    names = "、".join(f"{row[1]}({row[0]})" for row in table.rows)
+    names = uncovered_text(table.rows)
     return f'<div class="mtg-block"><h2>{esc(table.title)}</h2><p>{esc(names)}</p></div>'
 
 
@@ -228,17 +286,23 @@ def slide_html(
         side.append('<div class="mtg-items">' + "".join(_item_html(i, lang) for i in slide.items))
         side.append("</div>")
     else:
-        side.append(_figures(slide.figures, lang))
+        side.append(_figures(slide.figures, lang, words=slide.kind != "village"))
     if slide.kind == "village" and slide.plan is not None:
-        side.append(_list_block(tr("mtg_measures", lang), slide.plan.measures, lang, MAX_MEASURES))
+        # Blocks in the order and at the size briefing/fit.py counts them.
+        side.append(_list_block(tr("mtg_measures", lang), slide.plan.measures))
         if slide.plan.problems:
-            title = tr("mtg_weak_points", lang)
+            head = tr("mtg_weak_points", lang)
+            rest = problems_line(slide.plan.problems, lang).removeprefix(head)
             side.append(
-                f'<div class="mtg-block"><h2>{esc(title)}</h2>'
-                f"<p>{esc(';'.join(slide.plan.problems))}</p></div>"
+                f'<div class="mtg-block"><p class="mtg-weak"><b>{esc(head)}</b>{esc(rest)}</p></div>'
             )
         side.append(_steps(slide, lang))
-    if slide.kind == "organisation" and slide.tables:
+    # A continuation slide may carry only the rest of the sites, not of the branches.
+    if (
+        slide.kind == "organisation"
+        and slide.tables
+        and (slide.tables[0].rows or not slide.continued)
+    ):
         side.append(table_html(slide.tables[0], lang))
     if slide.missing:
         lines = "".join(f"<div>{esc(m)}</div>" for m in slide.missing)

@@ -117,6 +117,12 @@ class Slide:
     chart: ChartSpec | None = None
     missing: tuple[str, ...] = ()  # what this slide lacks, said plainly
     village_code: str = ""
+    part: int = 1  # 2, 3 …: a continuation slide "(续)" of the slide before (see fit.py)
+
+    @property
+    def continued(self) -> bool:
+        """True for a continuation slide, which carries the rest of the slide before."""
+        return self.part > 1
 
     def notes(self, lang: str) -> str:
         """Speaker notes: every figure on the slide with its source."""
@@ -229,7 +235,9 @@ _LIMITS: dict[tuple[str, str], int] = {
     ("ChartSpec", "value_label"): LABEL_CHARS,
     ("ChartSpec", "target_label"): LABEL_CHARS,
 }
-_KEEP = frozenset({"key", "kind", "village_code", "status", "row_status", "statuses", "map"})
+_KEEP = frozenset(
+    {"key", "kind", "village_code", "status", "row_status", "statuses", "map", "part"}
+)
 
 
 def _short(value: Any, limit: int) -> Any:

@@ -40,10 +40,18 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-class _Sheet(FPDF):
+#: Where the foot line of a page is drawn (mm from the top); content ends above it.
+FOOT_Y = 297 - MARGIN - 8
+
+
+class Sheets(FPDF):
+    """The village sheets as an fpdf2 document; ``content_bottom`` holds, per page, where
+    its content ended (mm from the top), to check it against :data:`FOOT_Y`."""
+
     def __init__(self, deck: Deck) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.deck = deck
+        self.content_bottom: list[float] = []
         font = cjk_font()
         self.add_font(FONT, "", str(font.regular), collection_font_number=font.regular_index)
         self.add_font(FONT, "B", str(font.bold), collection_font_number=font.bold_index)
@@ -121,7 +129,7 @@ def _status_word(figure: Figure, lang: str) -> str:
     return tr(f"status_{figure.status}", lang) if figure.status in RAG and figure.target else ""
 
 
-def _page(pdf: _Sheet, bundle: Bundle, slide: Slide, lang: str) -> None:
+def _page(pdf: Sheets, bundle: Bundle, slide: Slide, lang: str) -> None:
     deck = pdf.deck
     pdf.add_page()
     # Header: the sheet's name, township and date on the right; the village and its plan.
@@ -165,7 +173,8 @@ def _page(pdf: _Sheet, bundle: Bundle, slide: Slide, lang: str) -> None:
     x = MARGIN + MAP_W + 5
     w = PAGE_W - MARGIN - x
     pdf.set_y(top)
-    pdf.heading(tr("mtg_facts", lang), x, w)
+    if slide.facts:
+        pdf.heading(tr("mtg_facts", lang), x, w)
     facts = [(f.label, f.value + (f"({f.note})" if f.note else "")) for f in slide.facts]
     if facts:
         pdf.grid(("", ""), facts, x, w, (30, w - 30), headings=False)
@@ -229,7 +238,9 @@ def _page(pdf: _Sheet, bundle: Bundle, slide: Slide, lang: str) -> None:
             pdf.grid(columns, plan.milestones, x, w, (w - 37, 19, 18))
         pdf.set_y(max(below_steps, pdf.get_y()) + 3)
 
-    pdf.heading(tr("mtg_groups_heading", lang), MARGIN, INNER)
+    # A continuation page carries only the rest of the plan (see briefing/fit.py).
+    if not slide.continued:
+        pdf.heading(tr("mtg_groups_heading", lang), MARGIN, INNER)
     branch = next((f for f in slide.figures if f.label == tr("mtg_branch", lang)), None)
     if branch is not None:
         pdf.para(" · ".join(p for p in (branch.value, branch.note) if p), MARGIN, INNER, 9)
@@ -240,7 +251,8 @@ def _page(pdf: _Sheet, bundle: Bundle, slide: Slide, lang: str) -> None:
         pdf.para(line, MARGIN, INNER, 9, (138, 90, 0))
 
     # Foot: where the figures come from, and the page's village code.
-    pdf.set_y(297 - MARGIN - 8)
+    pdf.content_bottom.append(pdf.get_y())
+    pdf.set_y(FOOT_Y)
     pdf.set_draw_color(208, 215, 222)
     pdf.line(MARGIN, pdf.get_y(), PAGE_W - MARGIN, pdf.get_y())
     pdf.set_y(pdf.get_y() + 1)
@@ -250,16 +262,23 @@ def _page(pdf: _Sheet, bundle: Bundle, slide: Slide, lang: str) -> None:
     pdf.cell(20, 5, slide.village_code, align="R")
 
 
-def village_sheets_pdf(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = None) -> bytes:
-    """One A4 page per village (all, or those in ``codes``), as PDF bytes.
+def village_sheets(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = None) -> Sheets:
+    """One A4 page per village slide of ``deck`` (all villages, or those in ``codes``): a
+    village whose plan continues on a second slide "(续)" gets a second page, split at the
+    same goal as the slides.
 
     Raises
     ------
     FontMissingError
         No Chinese font is installed (Debian: ``apt-get install fonts-noto-cjk``).
     """
-    pdf = _Sheet(deck)
+    pdf = Sheets(deck)
     for slide in deck.village_slides():
         if codes is None or slide.village_code in codes:
             _page(pdf, bundle, slide, deck.lang)
-    return bytes(pdf.output())
+    return pdf
+
+
+def village_sheets_pdf(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = None) -> bytes:
+    """:func:`village_sheets` as PDF bytes (the download)."""
+    return bytes(village_sheets(bundle, deck, codes).output())

@@ -19,6 +19,18 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from township_atlas.briefing.fit import (
+    BOX_PAD_LINES,
+    FIGURE_GAP_LINES,
+    GAP_LINES,
+    SIDE_LINES,
+    clip,
+    figure_lines,
+    problems_line,
+    text_lines,
+    text_width,
+    uncovered_text,
+)
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.maps.style import PARTY_RED, RAG
@@ -35,6 +47,13 @@ TEXT = "1F2328"
 GREY = "57606A"
 CARD = "F6F3EE"
 MAX_TABLE_ROWS = 10
+#: One line of a village slide's side column (briefing/fit.py counts in these).
+LINE = (BODY_BOTTOM - BODY_TOP) / SIDE_LINES
+#: The layout whose title placeholder holds each slide's title (outline, "go to slide",
+#: the accessibility checker read it).
+TITLE_LAYOUT = "Title Only"
+TITLE_BOX = (MARGIN, 0.25, WIDTH - 2 * MARGIN, 0.8)  # x, y, w, h in inches
+TITLE_PT = 30
 
 Para = tuple[str, float, bool, str]  # (text, size pt, bold, colour hex)
 
@@ -121,13 +140,29 @@ def _status_line(figure: Figure, lang: str, words: bool = True) -> str:
     return line
 
 
+#: Text is measured as briefing/fit.py does, with room to spare for a substituted font
+#: (WPS or LibreOffice without Microsoft YaHei set CJK and Latin a little wider).
+FONT_SLACK = 0.85
+
+
+def _one_line_pt(text: str, width_in: float, size: float, smallest: float = 10) -> float:
+    """``size``, or smaller (not below ``smallest``) so ``text`` fits ``width_in`` on one line."""
+    fits = FONT_SLACK * width_in * 72 / max(text_width(text), 1)
+    return max(min(size, fits), smallest)
+
+
+def _chars(width_in: float, size: float) -> float:
+    """How many CJK characters of ``size`` pt fit ``width_in`` (with :data:`FONT_SLACK`)."""
+    return FONT_SLACK * width_in * 72 / size
+
+
 def _card(slide, figure: Figure, x, y, w, h, lang: str, sizes=(14, 26, 12), words=True) -> None:
     status = figure.status if figure.status in RAG_TINTS else None
     fill = RAG_TINTS[status] if status else CARD
     paragraphs: list[Para] = [
         (figure.label, sizes[0], False, GREY),
-        # A long value ("52 名党员 · 3 个党小组") gets a smaller size so it stays in its card.
-        (figure.value, sizes[1] * (0.75 if len(figure.value) > 10 else 1), True, TEXT),
+        # A long value ("52 名党员 · 3 个党小组") gets a smaller size so it stays one line.
+        (figure.value, _one_line_pt(figure.value, w - 0.36, sizes[1]), True, TEXT),
     ]
     line = _status_line(figure, lang, words)
     if line:
@@ -136,14 +171,15 @@ def _card(slide, figure: Figure, x, y, w, h, lang: str, sizes=(14, 26, 12), word
     _bar(slide, x, y, 0.08, h, RAG.get(status or "none", "#BDBDBD"))
 
 
-def _cards(slide, figures, x, y, w, h, cols: int, lang: str, sizes=(14, 26, 12)) -> float:
+def _cards(
+    slide, figures, x, y, w, h, cols: int, lang: str, sizes=(14, 26, 12), gap: float = 0.12
+) -> float:
+    """Figures in a grid of ``cols`` columns filling ``w``; returns the y below it."""
     # Narrow cards (three across) say the status by mark and colour, without the word.
     words = cols < 3
-    """Figures in a grid of ``cols`` columns filling ``w``; returns the y below it."""
     if not figures:
         return y
     rows = -(-len(figures) // cols)
-    gap = 0.12
     cw, ch = (w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows
     for i, figure in enumerate(figures):
         r, c = divmod(i, cols)
@@ -151,8 +187,19 @@ def _cards(slide, figures, x, y, w, h, cols: int, lang: str, sizes=(14, 26, 12))
     return y + h
 
 
-def _table(slide, table: Table, x, y, w, row_h: float, size: float, widths: Sequence[float], lang):
-    rows = list(table.rows[:MAX_TABLE_ROWS])
+def _table(
+    slide,
+    table: Table,
+    x,
+    y,
+    w,
+    row_h: float,
+    size: float,
+    widths: Sequence[float],
+    lang,
+    max_rows: int = MAX_TABLE_ROWS,
+):
+    rows = list(table.rows[:max_rows])
     more = len(table.rows) - len(rows)
     if more > 0:
         rows.append((tr("mtg_more", lang).format(n=more),) + ("",) * (len(table.columns) - 1))
@@ -189,17 +236,10 @@ def _table(slide, table: Table, x, y, w, row_h: float, size: float, widths: Sequ
 def _frame(slide, deck: Deck, index: int, model: Slide) -> None:
     """Title, subtitle, the red rule, and the footer with township and slide number."""
     lang = deck.lang
-    _text(
-        slide,
-        MARGIN,
-        0.25,
-        WIDTH - 2 * MARGIN,
-        0.8,
-        [(model.title, 30, True, TEXT)],
-        anchor=MSO_ANCHOR.BOTTOM,
-    )
+    _title(slide, model.title)
     if model.subtitle:
-        _text(slide, MARGIN, 1.03, WIDTH - 2 * MARGIN, 0.42, [(model.subtitle, 15, False, GREY)])
+        size = _one_line_pt(model.subtitle, WIDTH - 2 * MARGIN - 0.24, 15, smallest=11)
+        _text(slide, MARGIN, 1.03, WIDTH - 2 * MARGIN, 0.42, [(model.subtitle, size, False, GREY)])
     _bar(slide, MARGIN, 1.47, WIDTH - 2 * MARGIN, 0.04, PARTY_RED)
     footer = deck.footer(index).rsplit(" · ", 1)[0]
     _bar(slide, MARGIN, 7.0, WIDTH - 2 * MARGIN, 0.01, "D0D7DE")
@@ -214,6 +254,32 @@ def _frame(slide, deck: Deck, index: int, model: Slide) -> None:
         align=PP_ALIGN.RIGHT,
     )
     del lang
+
+
+def _title(slide, title: str) -> None:
+    """The slide's title in the layout's title placeholder, placed and styled as the
+    rest of the deck (left, bottom-aligned, 30 pt bold), so PowerPoint knows it."""
+    shape = slide.shapes.title
+    x, y, w, h = TITLE_BOX
+    shape.left, shape.top, shape.width, shape.height = Inches(x), Inches(y), Inches(w), Inches(h)
+    frame = shape.text_frame
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    frame.margin_left = frame.margin_right = Inches(0.12)
+    frame.margin_top = frame.margin_bottom = Inches(0.05)
+    para = frame.paragraphs[0]
+    para.alignment = PP_ALIGN.LEFT
+    run = para.add_run()
+    run.text = title
+    # A long title is set smaller (down to 20 pt) so it stays one line in its band.
+    _font(run, _one_line_pt(title, w - 0.24, TITLE_PT, smallest=20), True, TEXT)
+
+
+def _layout(prs):
+    """The default template's "Title Only" layout."""
+    return next(layout for layout in prs.slide_layouts if layout.name == TITLE_LAYOUT)
 
 
 def _picture(slide, png: bytes | None, x, y, w, h) -> None:
@@ -248,7 +314,42 @@ def _items(slide, items: Sequence[Item], lang: str) -> None:
         _bar(slide, x, y, w, 0.06, PARTY_RED)
 
 
+def _lines(slide, x, y, w, lines: float, paragraphs: Sequence[Sequence[Para]], fill=None):
+    """A text box ``lines`` lines of the side column tall; each paragraph one or more runs,
+    at exactly one line of spacing, as briefing/fit.py counts them."""
+    if fill:
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(lines * LINE)
+        )
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(fill)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+    else:
+        shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(lines * LINE))
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE if fill else MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = Inches(0.12)
+    frame.margin_top = frame.margin_bottom = 0
+    for i, runs in enumerate(paragraphs):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.line_spacing = Pt(LINE * 72)
+        for content, size, bold, colour in runs:
+            run = para.add_run()
+            run.text = content
+            _font(run, size, bold, colour)
+    return shape
+
+
+STEP_WIDTHS = (0.55, 2.55, 2.05, 1.55)
+STEP_PT = 11
+
+
 def _village(slide, bundle: Bundle, model: Slide, lang: str) -> None:
+    """Map on the left; the side column block by block, in lines of :data:`LINE`, in the
+    order and at the size briefing/fit.py counted when it split the plan."""
     map_w, map_h = 5.5, BODY_BOTTOM - BODY_TOP
     _picture(
         slide,
@@ -260,31 +361,53 @@ def _village(slide, bundle: Bundle, model: Slide, lang: str) -> None:
     )
     x = MARGIN + map_w + 0.3
     w = WIDTH - MARGIN - x
-    y = _cards(slide, model.figures, x, BODY_TOP, w, 1.95, 3, lang, sizes=(12, 20, 11)) + 0.12
+    red = PARTY_RED.lstrip("#")
+    y = BODY_TOP
+    gap = GAP_LINES * LINE
+    if model.figures:
+        h = figure_lines(len(model.figures)) * LINE
+        _cards(slide, model.figures, x, y, w, h, 3, lang, (11, 18, 10), FIGURE_GAP_LINES * LINE)
+        y += h + gap
     plan = model.plan
-    if plan is None:
-        _missing(slide, model, x, y, w)
-        return
-    measures = [(m, 13, False, TEXT) for m in plan.measures[:4]]
-    _text(slide, x, y, w, 0.32, [(tr("mtg_measures", lang), 14, True, PARTY_RED.lstrip("#"))])
-    _text(slide, x, y + 0.3, w, 1.05, measures, bullets=True)
-    y += 1.38
-    if plan.steps:
-        steps = Table(
-            columns=tuple(tr(k, lang) for k in ("year", "goal", "mtg_actual", "status")),
-            rows=tuple(
-                (
-                    str(s.year),
-                    s.text,
-                    f"{s.actual} / {s.target}",
-                    f"{RAG_MARKS.get(s.status or '', '')} {s.state}".strip(),
+    if plan is not None and plan.measures:
+        lines = 1 + sum(text_lines(m) for m in plan.measures)
+        heading = [[(tr("mtg_measures", lang), 13, True, red)]]
+        measures = [[("• " + m, 12, False, TEXT)] for m in plan.measures]
+        _lines(slide, x, y, w, lines, heading + measures)
+        y += lines * LINE + gap
+    if plan is not None and plan.problems:
+        head = tr("mtg_weak_points", lang)
+        line = problems_line(plan.problems, lang)
+        runs = [(head, 12, True, red), (line.removeprefix(head), 12, False, TEXT)]
+        _lines(slide, x, y, w, text_lines(line), [runs])
+        y += text_lines(line) * LINE + gap
+    if plan is not None and plan.steps:
+        _lines(slide, x, y, w, 1, [[(tr("mtg_steps", lang), 13, True, red)]])
+        total = sum(STEP_WIDTHS)
+        chars = [_chars(w * part / total - 0.12, STEP_PT) for part in STEP_WIDTHS]
+        rows = tuple(
+            tuple(
+                clip(text, n)
+                for text, n in zip(
+                    (
+                        str(s.year),
+                        s.text,
+                        f"{s.actual} / {s.target}",
+                        f"{RAG_MARKS.get(s.status or '', '')} {s.state}".strip(),
+                    ),
+                    chars,
+                    strict=True,
                 )
-                for s in plan.steps
-            ),
+            )
+            for s in plan.steps
         )
-        _table(slide, steps, x, y, w, 0.3, 11, (0.6, 2.7, 2.1, 1.3), lang)
+        columns = tuple(tr(k, lang) for k in ("year", "goal", "mtg_actual", "status"))
+        steps = Table(columns=columns, rows=rows)
+        y = _table(slide, steps, x, y + LINE, w, LINE, STEP_PT, STEP_WIDTHS, lang, len(rows))
+        y += gap
     if model.missing:
-        _missing(slide, model, x, BODY_BOTTOM - 0.6, w)
+        lines = sum(text_lines(m) for m in model.missing) + BOX_PAD_LINES
+        _lines(slide, x, y, w, lines, [[(m, 12, False, TEXT)] for m in model.missing], "FFF4D6")
 
 
 def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
@@ -306,12 +429,12 @@ def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
     w = WIDTH - MARGIN - x
     if model.kind == "organisation":
         y = _cards(slide, model.figures, x, BODY_TOP, w, 1.9, 3, lang, sizes=(12, 20, 10)) + 0.12
-        if model.tables:
+        if model.tables and (model.tables[0].rows or not model.continued):
             branches = model.tables[0]
             _text(slide, x, y, w, 0.3, [(branches.title, 13, True, PARTY_RED.lstrip("#"))])
             _table(slide, branches, x, y + 0.32, w, 0.25, 10, (2.2, 0.8, 0.8, 2.4), lang)
         for extra in model.tables[1:]:
-            names = "、".join(f"{row[1]}({row[0]})" for row in extra.rows)
+            names = uncovered_text(extra.rows)
             if names:
                 _text(
                     slide,
@@ -336,9 +459,9 @@ def deck_pptx(bundle: Bundle, deck: Deck) -> bytes:
     prs.slide_width, prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
     prs.core_properties.title = deck.title
     prs.core_properties.language = pick(deck.lang, "zh-CN", "en-GB")
-    blank = prs.slide_layouts[6]
+    layout = _layout(prs)
     for index, model in enumerate(deck.slides):
-        slide = prs.slides.add_slide(blank)
+        slide = prs.slides.add_slide(layout)
         _frame(slide, deck, index, model)
         _render(slide, bundle, deck, model)
         slide.notes_slide.notes_text_frame.text = model.notes(deck.lang)

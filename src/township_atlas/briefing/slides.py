@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 
 from township_atlas.briefing.context import DeckData
+from township_atlas.briefing.fit import paginate_deck
 from township_atlas.briefing.model import (
     ChartSpec,
     Deck,
@@ -76,8 +77,10 @@ def build_deck(bundle: Bundle, lang: str = "zh", today: dt.date | None = None) -
     slides = [overview_slide(bundle, lang), indicators_slide(data)]
     slides += [village_slide(data, code) for code in data.plans]
     slides += [org_slide(bundle, lang), problems_slide(data), measures_slide(data)]
-    # Every text shortened once here, before any renderer sees it (see model.shortened).
-    return shortened(
+    # Every text shortened once here, before any renderer sees it (see model.shortened);
+    # then a village plan too long for one slide continues on the next (see fit.py), so
+    # the page, the PowerPoint and the sheets split it at the same place.
+    deck = shortened(
         Deck(
             township=township_name(bundle, lang),
             lang=lang,
@@ -87,6 +90,7 @@ def build_deck(bundle: Bundle, lang: str = "zh", today: dt.date | None = None) -
             slides=tuple(slides),
         )
     )
+    return paginate_deck(deck)
 
 
 # --- the township ----------------------------------------------------------------------

@@ -156,6 +156,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Noto CJK fonts on the server: sudo apt-get install fonts-noto-cjk (Debian/Ubuntu "
         "package fonts-noto-cjk).",
     ),
+    "mtg_continued": ("(续)", " (cont.)"),
 }
 TEXT["mtg_sheet_sources"] = (
     "数据来源:本乡数据文件夹(villages、sites、party_orgs、indicators、plans);各数字由数据计算。",
