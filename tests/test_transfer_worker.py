@@ -348,7 +348,10 @@ def test_a_worker_past_its_time_is_killed_and_the_message_names_the_limit(job) -
         )
     elapsed = time.monotonic() - started
     _assert_message(info.value, "xfer_worker_timeout", ("2",))
-    assert 2 <= elapsed < 4, elapsed
+    # Not stopped before its limit; that it was stopped at all is the call returning (the
+    # job never ends by itself) and its process being gone. No upper bound in seconds: on a
+    # loaded machine the kill is late but still certain.
+    assert elapsed >= 2, elapsed
     assert pids and _gone(pids[0]), "the worker was killed"
 
 
