@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -273,3 +277,136 @@ def test_crs_flag_values(tmp_path: Path) -> None:
         crs_from_flag("amap")
     assert flag_value(CrsChoice("gauss_kruger", zone_width=3, epsg=4523)) == "EPSG:4523"
     assert flag_value(CrsChoice("declared")) is None
+
+
+def test_gcj02_sites_with_auto_are_recognised_or_asked_about_never_imported_off(
+    tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "township"
+    files = inputs(tmp_path)
+    files["sites"] = write(tmp_path / "in", "table1.xlsx", sites_xlsx())  # a neutral name
+    del files["orgs"]
+    code, said = run(capsys, argv(out, files))
+    sites = Store(out).load().bundle.sites
+    if code == 0:  # recognised: within a metre of the truth
+        got = np.asarray([sites.set_index("name_zh").loc[s[0]].geometry for s in SITES])
+        truth = np.asarray([shapely.Point(s[5]) for s in SITES], dtype=object)
+        assert max_distance_m(got, truth) < 1.0
+    else:  # asked: the flag to give, and nothing of the step written
+        assert code == 1
+        assert "--sites-crs gcj02" in said and "不会替您猜测" in said
+        assert sites.empty and len(Store(out).load().bundle.villages) == 3
+        assert "--resume" in said  # the steps before are kept, and how to go on
+
+
+def test_an_unknown_name_lists_candidates_and_a_names_file_fixes_it(tmp_path: Path, capsys) -> None:
+    rows = org_rows()
+    rows[3][5] = "和湾"  # 河湾村 written wrongly
+    files = inputs(tmp_path, orgs=orgs_xlsx(rows))
+    out = tmp_path / "township"
+    flags = ("--sites-crs", "gcj02", "--orgs-crs", "wgs84", "--lang", "en")
+    code, said = run(capsys, argv(out, files, *flags))
+    assert code == 1, said
+    assert "'和湾'" in said and "河湾村(V03)" in said and "--names" in said
+    before = digest(out)
+    assert Store(out).load().bundle.party_orgs.empty  # nothing of the step written
+    # Without --resume the folder is not empty: refused, untouched.
+    code, said = run(capsys, argv(out, files, *flags))
+    assert code == 2 and "not empty" in said
+    assert digest(out) == before
+    names = tmp_path / "names.csv"
+    names.write_text("字段,名称,编号\n所在村,和湾,河湾村(V03)\n", encoding="gbk")
+    code, said = run(capsys, argv(out, files, *flags, "--names", str(names), "--resume"))
+    assert code == 0, said
+    assert "done already" in said  # township, villages, sites skipped
+    orgs = Store(out).load().bundle.party_orgs.set_index("name_zh")
+    assert orgs.loc["河湾村党支部"].village_code == "V03"
+
+
+def test_a_bad_names_file_is_a_bad_argument_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("字段,名称,编号\n村长,和湾,V03\n", encoding="utf-8")
+    out = tmp_path / "township"
+    code, said = run(capsys, argv(out, inputs(tmp_path), "--names", str(names)))
+    assert code == 2 and "第 2 行" in said and "村长" in said
+    assert not out.exists()
+
+
+def test_a_50_m_gap_is_explained_and_snapped_only_above_it(tmp_path: Path, capsys) -> None:
+    files = inputs(tmp_path, villages=villages_zip(tmp_path, gap_m=50))
+    files = {k: files[k] for k in ("boundary", "villages")}
+    for snap in (None, "20", "60"):
+        out = tmp_path / f"township-{snap}"
+        extra = ("--snap-m", snap) if snap else ()
+        code, said = run(capsys, argv(out, files, *extra))
+        gaps = [int(g.replace(",", "")) for g in re.findall(r"缺口 ([\d,]+) 平方米", said)]
+        villages = Store(out).load().bundle.villages
+        if snap != "60":  # the 50 m x 4 km gap is explained with its area; nothing written
+            assert code == 1, said
+            assert any(190_000 < g < 210_000 for g in gaps), said
+            assert "--snap-m" in said and villages.empty
+            continue
+        # Snapped above 50 m: the gap is gone. (Snapping leaves a few m² at the strip's
+        # ends on the township edge, which the checks still refuse: reported to geo.tiling.)
+        assert all(g < 100 for g in gaps), said
+        if code == 0:
+            assert len(villages) == 3 and not Store(out).load().errors
+        else:
+            assert code == 1 and villages.empty, said
+
+
+def test_duplicate_village_names_are_refused(tmp_path: Path, capsys) -> None:
+    names = ("上庄村", "河湾村", "河湾")
+    files = inputs(tmp_path, villages=villages_zip(tmp_path, names=names))
+    out = tmp_path / "township"
+    code, said = run(capsys, argv(out, {k: files[k] for k in ("boundary", "villages")}))
+    assert code == 1
+    assert "村名“河湾村、河湾”出现在第 2、3 个要素/行" in said
+    assert Store(out).load().bundle.villages.empty
+
+
+def test_a_folder_with_a_township_is_never_touched(
+    sample_dir: Path, tmp_path: Path, capsys
+) -> None:
+    before = digest(sample_dir)
+    code, said = run(capsys, argv(sample_dir, inputs(tmp_path)))
+    assert code == 2 and "不是空的" in said
+    code, said = run(capsys, argv(sample_dir, inputs(tmp_path), "--resume"))
+    assert code == 2 and "不是由建立本乡数据" in said
+    assert digest(sample_dir) == before
+
+
+def test_bad_arguments_exit_2_before_anything_is_written(tmp_path: Path, capsys) -> None:
+    files = inputs(tmp_path)
+    out = tmp_path / "township"
+    cases = [
+        (argv(out, files, "--sites-crs", "amap"), "--sites-crs"),
+        (argv(out, files, reported={**REPORTED, "villages": 2.5}), "整数"),
+        (argv(out, files, reported={"villages": 3}), "--reported"),
+        (argv(out, {**files, "orgs": tmp_path / "missing.xlsx"}), "missing.xlsx"),
+    ]
+    for args, expected in cases:
+        code, said = run(capsys, args)
+        assert code == 2 and expected in said, said
+    assert not out.exists()
+
+
+def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
+    files = inputs(tmp_path)
+    out = tmp_path / "township"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "TOWNSHIP_ATLAS_UPLOAD_WORKER_MEMORY_MB": "4096",
+    }
+    args = argv(out, files, "--sites-crs", "gcj02", "--orgs-crs", "wgs84", "--lang", "en")
+    done = subprocess.run(
+        [sys.executable, "-m", "township_atlas.onboard", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Done: the app opens" in done.stdout
+    assert not Store(out).load().errors
