@@ -339,7 +339,7 @@ def test_a_50_m_gap_is_explained_and_snapped_only_above_it(tmp_path: Path, capsy
         out = tmp_path / f"township-{snap}"
         extra = ("--snap-m", snap) if snap else ()
         code, said = run(capsys, argv(out, files, *extra))
-        gaps = [int(g.replace(",", "")) for g in re.findall(r"缺口 ([\d,]+) 平方米", said)]
+        gaps = [int(g.replace(",", "")) for g in re.findall(r"缺口[::]?\s*([\d,]+) 平方米", said)]
         villages = Store(out).load().bundle.villages
         if snap != "60":  # the 50 m x 4 km gap is explained with its area; nothing written
             assert code == 1, said

@@ -314,16 +314,11 @@ def _plan_lines(plan: ImportPlan, runner: Runner) -> Iterable[Said]:
         )
     for note in plan.notes:
         yield Said.from_messaged("note", note)
-    for piece in plan.tiling:
-        yield Said.of(
-            "warning",
-            f"onb_tiling_{piece.kind}",
-            area_m2=f"{piece.area_m2:,.0f}",
-            mu=f"{piece.area_mu:,.1f}",
-            villages="/".join(piece.villages) or "-",
-            lon=f"{piece.point[0]:.5f}",
-            lat=f"{piece.point[1]:.5f}",
-        )
+    if plan.tiling:  # each piece is in the plan's notes above, with its area and place
+        wide = [p for p in plan.tiling if not p.narrow]
+        area = sum(p.area_m2 for p in plan.tiling)
+        yield Said.of("warning", "onb_tiling_hint", count=len(plan.tiling), wide=len(wide),
+                      area_m2=f"{area:,.0f}")  # fmt: skip
     for fix in name_fixes(plan.problems):
         first = fix.candidates[0] if fix.candidates else "ID"
         yield Said.of(

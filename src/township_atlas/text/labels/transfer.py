@@ -1259,18 +1259,14 @@ TEXT.update(
             "The coordinate system of {name} cannot be told, and the command does not guess. "
             "Choose it with a flag, one of: {flags_en}. E.g. {example}.",
         ),
-        "onb_tiling_gap": (
-            "缺口 {area_m2} 平方米(约 {mu} 亩),在 {villages} 旁,位于 {lon}, {lat}。宽于 --snap-m 的缺口不会自动对齐:请修正村界,或用更大的 --snap-m。",
-            "Gap of {area_m2} m² (about {mu} mu) beside {villages}, at {lon}, {lat}. Gaps "
-            "wider than --snap-m are not snapped: fix the boundaries or give a larger --snap-m.",
-        ),
-        "onb_tiling_overlap": (
-            "重叠 {area_m2} 平方米(约 {mu} 亩):{villages},位于 {lon}, {lat}。",
-            "Overlap of {area_m2} m² (about {mu} mu): {villages}, at {lon}, {lat}.",
-        ),
-        "onb_tiling_spill": (
-            "出界 {area_m2} 平方米(约 {mu} 亩):{villages},位于 {lon}, {lat}。",
-            "Outside the township: {area_m2} m² (about {mu} mu) of {villages}, at {lon}, {lat}.",
+        "onb_tiling_hint": (
+            "村界之间有 {count} 处缺口、重叠或出界(共 {area_m2} 平方米),其中 {wide} 处宽于对齐距离。"
+            "保存时检查要求村界恰好铺满乡域:请在文件中修正村界,或用 --snap-m M 对齐窄于 M 米的部分"
+            "(只对齐确实是描绘误差的窄缝)。",
+            "The villages leave {count} gaps, overlaps or parts outside ({area_m2} m² in all), "
+            "{wide} of them wider than the snapping distance. Saving requires the villages to "
+            "tile the township exactly: correct the boundaries in the file, or give --snap-m M "
+            "to snap the parts narrower than M metres (only slivers that are drawing errors).",
         ),
         "onb_name_fix_ambiguous": (
             "“{value}”(第 {rows} 行)对应多个对象:{choices}。请在表中改写,或在 --names 文件中加一行,如:{line}",
