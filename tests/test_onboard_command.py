@@ -23,6 +23,7 @@ import openpyxl
 import pyproj
 import pytest
 import shapely
+import shapely.affinity
 from shapely.geometry import Polygon, box
 
 from township_atlas.geo import china_shifts as shifts
@@ -34,6 +35,7 @@ from township_atlas.transfer.crs_choice import CrsChoice
 
 from .test_transfer_support import max_distance_m, shapefile_zip
 
+pytestmark = pytest.mark.filterwarnings("ignore:'crs' was not provided")
 ROOT = Path(__file__).resolve().parent.parent
 GK = 4523  # CGCS2000 3-degree Gauss-Krüger zone 35 (central meridian 105°E), zone prefix
 E0, N0 = 35_560_000.0, 3_980_000.0
@@ -71,9 +73,9 @@ def inside(village: int, dx: float = 600.0, dy: float = 1500.0) -> tuple[float, 
     return float(x), float(y)
 
 
-def shp(tmp_path: Path, names: list[str], geoms: list, stem: str) -> bytes:
+def shp(tmp_path: Path, names: list[str], geoms: list, stem: str, column: str = "村名") -> bytes:
     """A zipped Shapefile in GK metres without .prj, attributes in GBK without .cpg."""
-    frame = gpd.GeoDataFrame({"村名": names}, geometry=geoms, crs=None)
+    frame = gpd.GeoDataFrame({column: names}, geometry=geoms, crs=None)
     return shapefile_zip(tmp_path, frame, encoding="GBK", cpg=False, stem=stem)
 
 
@@ -299,28 +301,38 @@ def test_gcj02_sites_with_auto_are_recognised_or_asked_about_never_imported_off(
         assert "--resume" in said  # the steps before are kept, and how to go on
 
 
-def test_an_unknown_name_lists_candidates_and_a_names_file_fixes_it(tmp_path: Path, capsys) -> None:
+def test_unknown_and_ambiguous_names_list_candidates_and_a_names_file_fixes_them(
+    tmp_path: Path, capsys
+) -> None:
     rows = org_rows()
-    rows[3][5] = "和湾"  # 河湾村 written wrongly
+    rows[3][5] = "和湾"  # 河湾村 written wrongly: fits nothing
+    # A second 杏树坪 branch: the group's parent "杏树坪党支部" now fits two branches.
+    rows.append(["杏树坪社区党支部", "党支部", "机关", "测试乡党委", 3, None, None, *inside(1)])
+    reported = {**REPORTED, "branches": 5, "members": 48}
     files = inputs(tmp_path, orgs=orgs_xlsx(rows))
     out = tmp_path / "township"
     flags = ("--sites-crs", "gcj02", "--orgs-crs", "wgs84", "--lang", "en")
-    code, said = run(capsys, argv(out, files, *flags))
+    code, said = run(capsys, argv(out, files, *flags, reported=reported))
     assert code == 1, said
     assert "'和湾'" in said and "河湾村(V03)" in said and "--names" in said
+    branch = re.search(r"杏树坪村党支部\((B\d+)\)", said)
+    assert branch and "杏树坪社区党支部(" in said and "fits several things" in said
     before = digest(out)
     assert Store(out).load().bundle.party_orgs.empty  # nothing of the step written
     # Without --resume the folder is not empty: refused, untouched.
-    code, said = run(capsys, argv(out, files, *flags))
+    code, said = run(capsys, argv(out, files, *flags, reported=reported))
     assert code == 2 and "not empty" in said
     assert digest(out) == before
     names = tmp_path / "names.csv"
-    names.write_text("字段,名称,编号\n所在村,和湾,河湾村(V03)\n", encoding="gbk")
-    code, said = run(capsys, argv(out, files, *flags, "--names", str(names), "--resume"))
+    lines = f"字段,名称,编号\n所在村,和湾,河湾村(V03)\nparent_id,杏树坪党支部,{branch.group(1)}\n"
+    names.write_text(lines, encoding="gbk")
+    extra = ("--names", str(names), "--resume")
+    code, said = run(capsys, argv(out, files, *flags, *extra, reported=reported))
     assert code == 0, said
     assert "done already" in said  # township, villages, sites skipped
     orgs = Store(out).load().bundle.party_orgs.set_index("name_zh")
     assert orgs.loc["河湾村党支部"].village_code == "V03"
+    assert orgs.loc["杏树坪花椒党小组"].parent_id == orgs.loc["杏树坪村党支部"].org_id
 
 
 def test_a_bad_names_file_is_a_bad_argument_and_writes_nothing(tmp_path: Path, capsys) -> None:
@@ -353,6 +365,23 @@ def test_a_50_m_gap_is_explained_and_snapped_only_above_it(tmp_path: Path, capsy
             assert len(villages) == 3 and not Store(out).load().errors
         else:
             assert code == 1 and villages.empty, said
+
+
+def test_a_county_boundary_file_is_chosen_from_by_name(tmp_path: Path, capsys) -> None:
+    county = [shapely.affinity.translate(gk_township(), 6000, 0), gk_township()]
+    data = shp(tmp_path, ["邻乡", "测试 乡"], county, "county", column="乡镇名称")
+    files = inputs(tmp_path, boundary=data)
+    files = {k: files[k] for k in ("boundary", "villages")}
+    out = tmp_path / "wrong"
+    code, said = run(capsys, argv(out, files, "--boundary-feature", "远方乡"))
+    assert code == 1
+    assert "邻乡、测试 乡" in said and "--boundary-feature 邻乡" in said
+    assert Store(out).load().bundle.township.empty
+    out = tmp_path / "township"
+    code, said = run(capsys, argv(out, files))  # --name 测试乡 chooses "测试 乡"
+    assert code == 0, said
+    township = Store(out).load().bundle.township.geometry.iloc[0]
+    assert township.equals_exact(to_wgs84(gk_township()), 1e-6)
 
 
 def test_duplicate_village_names_are_refused(tmp_path: Path, capsys) -> None:

@@ -141,14 +141,21 @@ def _boundary(ctx: Context, preview: ImportPreview) -> FieldMapping:
 
 
 def _township(ctx: Context, plan: ImportPlan) -> ChangeSet:
-    return township_change(
-        plan,
-        ctx.form,
-        ctx.store.read_records("township"),
-        ctx.user,
-        feature_name=ctx.boundary_feature,
-        note=text("onb_note_township", name=ctx.form.name_zh, file=plan.source)[0],
-    )
+    try:
+        return township_change(
+            plan,
+            ctx.form,
+            ctx.store.read_records("township"),
+            ctx.user,
+            feature_name=ctx.boundary_feature,
+            note=text("onb_note_township", name=ctx.form.name_zh, file=plan.source)[0],
+        )
+    except OnboardError as exc:
+        if len(plan.features) < 2:
+            raise
+        names = [n for n in boundary_names(plan) if n]
+        zh, en = text("onb_boundary_choose", example=names[0] if names else "NAME")
+        raise StepRefused(exc.message_zh + zh, exc.message_en + " " + en) from exc
 
 
 def _imported(ctx: Context, plan: ImportPlan) -> ChangeSet:
@@ -321,13 +328,15 @@ def _plan_lines(plan: ImportPlan, runner: Runner) -> Iterable[Said]:
                       area_m2=f"{area:,.0f}")  # fmt: skip
     for fix in name_fixes(plan.problems):
         first = fix.candidates[0] if fix.candidates else "ID"
+        label = LAYERS_BY_NAME[plan.layer].get_field(fix.field).label_zh
         yield Said.of(
             "error",
             "onb_name_fix_ambiguous" if fix.ambiguous else "onb_name_fix_unknown",
             value=fix.value,
             rows="、".join(map(str, fix.rows)),
             choices="、".join(fix.candidates) or "-",
-            line=f"{fix.field},{fix.value},{candidate_id(first)}",
+            line=f"{label},{fix.value},{candidate_id(first)}",
+            line_en=f"{fix.field},{fix.value},{candidate_id(first)}",
             flag=runner.flag,
         )
 

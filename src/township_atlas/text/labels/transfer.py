@@ -1271,12 +1271,12 @@ TEXT.update(
         "onb_name_fix_ambiguous": (
             "“{value}”(第 {rows} 行)对应多个对象:{choices}。请在表中改写,或在 --names 文件中加一行,如:{line}",
             "'{value}' (rows {rows}) fits several things: {choices}. Correct the sheet, or add "
-            "a line to the --names file, e.g.: {line}",
+            "a line to the --names file, e.g.: {line_en}",
         ),
         "onb_name_fix_unknown": (
             "“{value}”(第 {rows} 行)对应不上,相近的有:{choices}。请在表中改写,或在 --names 文件中加一行,如:{line}",
             "'{value}' (rows {rows}) fits nothing; the nearest are: {choices}. Correct the "
-            "sheet, or add a line to the --names file, e.g.: {line}",
+            "sheet, or add a line to the --names file, e.g.: {line_en}",
         ),
         "onb_duplicate_village": (
             "村名“{name}”出现在第 {rows} 个要素/行:每个村只能有一个边界。请改正村名;如果是同一个村的几块,请在文件中合并为一个面。",
@@ -1301,6 +1301,11 @@ TEXT.update(
             "乡界文件中有 {count} 个面({names}),已按乡镇名称(或 --boundary-feature)选取。",
             "The boundary file holds {count} polygons ({names}); the one named by the "
             "township's name (or --boundary-feature) was taken.",
+        ),
+        "onb_boundary_choose": (
+            "请用 --boundary-feature 指定本乡的面,如:--boundary-feature {example}",
+            "Name the township's polygon with --boundary-feature, e.g. --boundary-feature "
+            "{example}",
         ),
         "onb_saved": (
             "已保存:{layer} {count} 条,修改记录第 {seq} 条(可在“数据编辑”页撤销)。",
