@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ import pyproj
 import pytest
 import shapely
 import shapely.affinity
+import shapely.geometry
 from shapely.geometry import Polygon, box
 
 from township_atlas.geo import china_shifts as shifts
@@ -365,6 +367,29 @@ def test_a_50_m_gap_is_explained_and_snapped_only_above_it(tmp_path: Path, capsy
         assert code == 0, said
         assert "对齐" in said and not gaps
         assert len(villages) == 3 and not Store(out).load().errors
+
+
+def test_a_geojson_boundary_is_not_taken_for_wgs84_on_its_label_alone(
+    tmp_path: Path, capsys
+) -> None:
+    # GeoJSON says WGS84, but online maps export GCJ-02: with nothing yet to compare with,
+    # the command asks instead of following the label.
+    feature = {"type": "Feature", "properties": {"名称": "测试乡"}}
+    feature["geometry"] = shapely.geometry.mapping(to_wgs84(gk_township()))
+    collection = {"type": "FeatureCollection", "features": [feature]}
+    boundary = json.dumps(collection, ensure_ascii=False).encode()
+    files = inputs(tmp_path, boundary=boundary)
+    files = {k: files[k] for k in ("boundary", "villages")}
+    files["boundary"] = files["boundary"].rename(files["boundary"].with_suffix(".geojson"))
+    out = tmp_path / "asked"
+    code, said = run(capsys, argv(out, files))
+    assert code == 1, said
+    assert "--boundary-crs wgs84" in said and "--boundary-crs gcj02" in said
+    assert "不会替您猜测" in said and Store(out).load().bundle.township.empty
+    out = tmp_path / "township"
+    code, said = run(capsys, argv(out, files, "--boundary-crs", "wgs84"))
+    assert code == 0, said
+    assert len(Store(out).load().bundle.villages) == 3
 
 
 def test_a_county_boundary_file_is_chosen_from_by_name(tmp_path: Path, capsys) -> None:
