@@ -175,14 +175,6 @@ def orgs_xlsx(rows: list[list] | None = None) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def roomy_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The upload worker's memory bound set high: under the default 1024 MB the worker's
-    address-space limit was hit now and then while planning a small workbook (a transfer
-    issue, reported); these tests are about the command, not that bound."""
-    monkeypatch.setenv("TOWNSHIP_ATLAS_UPLOAD_WORKER_MEMORY_MB", "4096")
-
-
 def write(folder: Path, name: str, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -448,11 +440,7 @@ def test_bad_arguments_exit_2_before_anything_is_written(tmp_path: Path, capsys)
 def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
     files = inputs(tmp_path)
     out = tmp_path / "township"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
-        "TOWNSHIP_ATLAS_UPLOAD_WORKER_MEMORY_MB": "4096",
-    }
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     args = argv(out, files, "--sites-crs", "gcj02", "--orgs-crs", "wgs84", "--lang", "en")
     done = subprocess.run(
         [sys.executable, "-m", "township_atlas.onboard", *args],
