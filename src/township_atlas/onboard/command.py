@@ -55,10 +55,12 @@ _KEYS = tuple(key for _f, key, _zh, _en, _int in REPORTED_FIGURES)
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help lines wrapped at spaces only, so an example flag (--sites-crs) stays whole."""
+    """Help lines wrapped at spaces only, so an example flag (--sites-crs) or a value
+    (cgcs2000) inside Chinese text stays whole."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+        words = " ".join(text.split())
+        return textwrap.wrap(words, width, break_on_hyphens=False, break_long_words=False)
 
 
 class BadArguments(OnboardError):
