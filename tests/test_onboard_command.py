@@ -452,3 +452,21 @@ def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Done: the app opens" in done.stdout
     assert not Store(out).load().errors
+
+
+def test_every_onboard_text_is_used_and_takes_the_same_fields_in_both_languages() -> None:
+    from township_atlas.text.labels.onboard import TEXT
+
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "src/township_atlas/onboard").glob("*.py")
+    )
+    used = set(re.findall(r"[\"'](onb_[a-z0-9_]+)[\"']", code))
+    prefixes = set(re.findall(r'f"(onb_[a-z0-9_]+_)\{', code))
+    assert used - set(TEXT) == set()
+    assert {
+        k for k in TEXT if k not in used and not any(k.startswith(p) for p in prefixes)
+    } == set()
+    for key, (zh, en) in TEXT.items():
+        fields_zh = {f.removesuffix("_zh") for f in re.findall(r"\{(\w+)", zh)}
+        fields_en = {f.removesuffix("_en") for f in re.findall(r"\{(\w+)", en)}
+        assert fields_zh == fields_en, key

@@ -32,14 +32,21 @@ from township_atlas.onboard.township import (
 from township_atlas.storage.changes import ChangeSet, CheckFailedError
 from township_atlas.storage.datastore import DataStore
 from township_atlas.text.bilingual import Messaged
+from township_atlas.text.labels import TEXT
 from township_atlas.transfer.crs_choice import CrsChoice, CrsSuggestion
 from township_atlas.transfer.mapping import FieldMapping
-from township_atlas.transfer.messages import text
 from township_atlas.transfer.name_match import candidate_id, name_fixes, normalise
 from township_atlas.transfer.plan import ImportPlan
 from township_atlas.transfer.worker_jobs import plan_import_isolated, preview_import
 from township_atlas.transfer.worker_results import ImportPreview
 from township_atlas.transfer.worker_sandbox import WorkerLimits
+
+
+def text(key: str, **params: Any) -> tuple[str, str]:
+    """The (zh, en) text for ``key`` of :mod:`township_atlas.text.labels.onboard`, filled."""
+    zh, en = TEXT[key]
+    return zh.format(**params), en.format(**params)
+
 
 Kind = Literal["head", "info", "note", "warning", "error", "done"]
 
@@ -387,7 +394,7 @@ def run_step(
     say(Said.of("note", "onb_crs_reason", reason_zh=suggestion.reason.message_zh,
                 reason_en=suggestion.reason.message_en))  # fmt: skip
     crs = _choose_crs(runner, given, preview)
-    say(Said.of("info", "onb_crs_used", zh=crs.label("zh"), en=crs.label("en")))
+    say(Said.of("info", "onb_crs_used", crs_zh=crs.label("zh"), crs_en=crs.label("en")))
     mapping = runner.mapping(ctx, preview)
     plan = plan_import_isolated(
         path.name,
