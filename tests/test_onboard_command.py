@@ -63,6 +63,8 @@ def gk_township(xs: tuple[float, ...] = (0, 2000, 4000, 6000)) -> Polygon:
 
 
 def to_wgs84(geom):
+    """As the import converts it: edges cut to 50 m, then projected to degrees."""
+    geom = shapely.segmentize(geom, 50.0)
     return shapely.transform(geom, lambda xy: np.column_stack(TO_WGS84.transform(*xy.T)))
 
 
@@ -382,6 +384,20 @@ def test_a_geojson_boundary_is_not_taken_for_wgs84_on_its_label_alone(
     code, said = run(capsys, argv(out, files, "--boundary-crs", "wgs84"))
     assert code == 0, said
     assert len(Store(out).load().bundle.villages) == 3
+
+
+def test_villages_meeting_a_long_gauss_krueger_edge_tile_the_township(
+    tmp_path: Path, capsys
+) -> None:
+    # The boundary has only its four corners; two villages meet its 6 km edges in between.
+    # A straight edge in metres is a curve in degrees: unless edges are cut short before
+    # converting, the corner points leave ~1,800 m² of slivers the checks refuse.
+    boundary = shp(tmp_path, ["测试乡"], [gk_township((0, 6000))], "corners")
+    files = inputs(tmp_path, boundary=boundary)
+    out = tmp_path / "township"
+    code, said = run(capsys, argv(out, {k: files[k] for k in ("boundary", "villages")}))
+    assert code == 0, said
+    assert len(Store(out).load().bundle.villages) == 3 and not Store(out).load().errors
 
 
 def test_a_county_boundary_file_is_chosen_from_by_name(tmp_path: Path, capsys) -> None:
