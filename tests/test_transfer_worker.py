@@ -39,6 +39,7 @@ from .test_edit_page import accounts  # noqa: F401 - the page tests' fixture
 from .test_transfer_support import geojson_bytes, point_feature, sample_bundle, zip_bytes
 from .worker_jobs import (
     Evil,
+    _arrow_strings,
     _eat_memory,
     _echo,
     _evil_result,
@@ -359,6 +360,14 @@ def test_a_worker_past_its_memory_is_stopped_and_the_message_names_the_limit() -
     with pytest.raises(WorkerFailed) as info:
         run_isolated(_eat_memory, data=b"x", worker=FAST)
     _assert_message(info.value, "xfer_worker_memory", ("256",))
+
+
+def test_arrow_strings_fit_in_the_default_memory_limit() -> None:
+    # Arrow's mimalloc reserved address space by the gigabyte at its first allocation: at
+    # the default 1024 MB that took the whole allowance and a tiny sites sheet planned into
+    # an empty layer (pandas makes Arrow strings of its ids) was refused for memory.
+    got = run_isolated(_arrow_strings, data=b"x", worker=WorkerLimits(seconds=20, memory_mb=1024))
+    assert got == "system"
 
 
 def test_the_worker_runs_under_limits_in_its_own_process_group_and_folder() -> None:

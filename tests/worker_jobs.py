@@ -68,3 +68,11 @@ def _limits() -> dict:
         "pgid": os.getpgid(0) == os.getpid(),
         "env": sorted(os.environ),
     }
+
+
+def _arrow_strings(path: Path, progress) -> str:
+    """What planning into an empty layer does first: pandas turns ids into Arrow strings."""
+    import pyarrow as pa
+
+    pa.array(["杏树坪村"] * 10, type=pa.large_string())
+    return str(pa.default_memory_pool().backend_name)

@@ -14,6 +14,9 @@ from township_atlas.sample import content
 from township_atlas.storage.changes import ChangeSet
 from township_atlas.storage.files.store import Store, create_folder
 
+#: The note of a set-up folder's first change (how ``--resume`` knows a folder it may continue).
+START_NOTE = "建立指标目录(调研报告的指标)"
+
 
 def catalogue_records() -> list[dict]:
     """The report's indicator catalogue as records of ``indicator_catalogue`` (a table's
@@ -41,7 +44,7 @@ def start_township(path: Path | str, user: str) -> Store:
             user,
             upserts=records,
             base={r["properties"]["key"]: None for r in records},
-            note="建立指标目录(调研报告的指标)",
+            note=START_NOTE,
         )
     )
     return store

@@ -367,8 +367,43 @@ def _converter(
         raise TransferError("xfer_crs_unknown_epsg", epsg=epsg) from exc
 
 
+#: Longest edge (metres) of projected geometries converted to degrees (see :func:`to_wgs84`).
+DENSIFY_M = 50.0
+DENSIFY_MAX_VERTICES = 500_000
+
+
+def _projected(raw: RawLayer, choice: CrsChoice) -> bool:
+    """The choice converts from projected metres (Gauss-Krüger, a projected EPSG code or a
+    projected declaration)."""
+    if choice.kind == "gauss_kruger":
+        return True
+    try:
+        if choice.kind == "epsg":
+            return bool(pyproj.CRS.from_epsg(int(choice.epsg or 0)).is_projected)
+        if choice.kind == "declared":
+            declared = _declared(raw)
+            return bool(declared is not None and declared.is_projected)
+    except (CRSError, ValueError, TypeError):
+        return False
+    return False
+
+
+def _densified(geoms: np.ndarray) -> np.ndarray:
+    """Edges cut to at most :data:`DENSIFY_M` metres. A straight edge in metres is a curve
+    in degrees: without this a village corner lying on a long township edge leaves slivers
+    of hundreds of m² along a few km. Left as they are when that would add more than
+    :data:`DENSIFY_MAX_VERTICES` vertices (absurd extents, refused later anyway)."""
+    with np.errstate(all="ignore"):
+        length = float(np.nansum(shapely.length(geoms)))
+    if not np.isfinite(length) or length / DENSIFY_M > DENSIFY_MAX_VERTICES:
+        return geoms
+    with np.errstate(all="ignore"):
+        return shapely.segmentize(geoms, DENSIFY_M)
+
+
 def to_wgs84(raw: RawLayer, choice: CrsChoice) -> np.ndarray:
-    """Every geometry of ``raw`` in WGS84 longitude/latitude degrees (None stays None).
+    """Every geometry of ``raw`` in WGS84 longitude/latitude degrees (None stays None);
+    edges of projected geometries are first cut to at most :data:`DENSIFY_M` metres.
 
     Raises
     ------
@@ -386,6 +421,8 @@ def to_wgs84(raw: RawLayer, choice: CrsChoice) -> np.ndarray:
         part = shapely.transform(part, lambda xy: xy[:, ::-1].copy())
     func = _converter(raw, choice, part)
     if func is not None:
+        if _projected(raw, choice):
+            part = _densified(part)
         with np.errstate(all="ignore"):
             part = shapely.transform(part, func)
     out[present] = part

@@ -208,6 +208,11 @@ def _context() -> Any:
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
+            # Arrow (pandas' string columns) allocates with malloc in the workers: its
+            # default, mimalloc, reserves 1 GiB of address space at its first allocation,
+            # which used up a job's whole RLIMIT_AS allowance (1024 MB by default) and
+            # refused tiny uploads "for memory". Read when the forkserver starts.
+            os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
             # "__main__" first: when the server's main module is a script (Streamlit's),
             # the forkserver imports it once instead of every job re-running it.
             ctx.set_forkserver_preload(["__main__", *PRELOAD])
