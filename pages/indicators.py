@@ -7,6 +7,7 @@ from township_atlas.text.labels import headers, tr
 from township_atlas.ui.auth import allowed, export_button
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views import charts
@@ -36,6 +37,8 @@ from township_atlas.views.indicators import (
 lang, result = start_page("page_indicators")
 bundle = result.bundle
 
+if missing_note(bundle, lang, ("villages", "indicators")):
+    st.stop()
 cat = catalogue(bundle)
 all_years = years(bundle)
 if not all_years or not cat or not village_codes(bundle):

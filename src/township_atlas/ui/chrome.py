@@ -209,7 +209,7 @@ def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None
     st.error(title + md_escape(exc.message(lang), ERROR_SHOWN), icon=":material/error:")
 
 
-def _to_setup(title_key: str, lang: str) -> NoReturn:
+def to_setup(title_key: str, lang: str) -> NoReturn:
     """No township to show yet: planners go to the set-up guide, others get a notice."""
     from township_atlas.ui.auth import require_action  # here: auth imports this module
     from township_atlas.ui.setup_guide import send_to_guide
@@ -229,13 +229,13 @@ def start_page(title_key: str) -> tuple[str, LoadResult]:
     try:
         result = load_current()
     except EmptyDataFolder:  # a township still to set up: the guide, or a notice
-        _to_setup(title_key, lang)
+        to_setup(title_key, lang)
     except AtlasError as exc:
         st.title(tr(title_key, lang))
         show_error(exc, lang, "data_folder_error")
         st.stop()
     if needs_setup(result.bundle):
-        _to_setup(title_key, lang)
+        to_setup(title_key, lang)
     props = result.bundle.township_props
     name = props.get(pick(lang, "name_zh", "name_en")) or tr("app_title", lang)
     page_header(

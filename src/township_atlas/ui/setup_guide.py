@@ -14,7 +14,7 @@ Others call :func:`send_to_guide` (a page that cannot show a township yet),
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NoReturn
 
@@ -89,12 +89,19 @@ def send_to_guide(lang: str) -> NoReturn:
     st.stop()
 
 
-def missing_note(message_key: str, lang: str) -> None:
-    """A short note that some data is not there yet, with a link to the guide for those
-    who can set it up (instead of an empty chart)."""
-    st.info(tr(message_key, lang), icon=":material/hourglass_empty:")
-    if allowed("edit"):
-        st.page_link(SETUP_PAGE, label=tr("setup_go_guide", lang), icon=":material/checklist:")
+def missing_note(bundle: Bundle, lang: str, steps: Sequence[str]) -> list[str]:
+    """One short note naming the set-up ``steps`` (keys of :data:`STEPS`) that have no data
+    yet, with a link to the guide for those who can set them up. Returns the missing keys,
+    so the page leaves out what would be empty."""
+    done = {s.step.key: s.done for s in step_states(bundle, [])}
+    missing = [key for key in steps if not done[key]]
+    if missing:
+        labels = [s.label(lang) for s in STEPS if s.key in missing]
+        what = pick(lang, "、", ", ").join(labels)
+        st.info(tr("setup_missing", lang).format(what=what), icon=":material/hourglass_empty:")
+        if allowed("edit"):
+            st.page_link(SETUP_PAGE, label=tr("setup_go_guide", lang), icon=":material/checklist:")
+    return missing
 
 
 # --- the guide ------------------------------------------------------------------------

@@ -79,17 +79,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every step has data, but the data check still finds {n} errors; see each step's findings.",
     ),
     "setup_go_guide": ("打开“建立本乡数据”向导", "Open the set-up guide"),
-    "setup_missing_villages": (
-        "还没有村界数据,此处暂无内容。",
-        "No village boundaries yet, so there is nothing to show here.",
+    "setup_missing": (
+        "本乡还没有这些数据:{what}。有关内容暂不显示,导入后即可看到。",
+        "This township has no {what} yet; what depends on them shows once they are imported.",
     ),
-    "setup_missing_indicators": (
-        "还没有指标数据,此处暂无内容。",
-        "No indicator data yet, so there is nothing to show here.",
-    ),
-    "setup_missing_orgs": (
-        "还没有党组织数据,此处暂无内容。",
-        "No Party organisations yet, so there is nothing to show here.",
-    ),
-    "setup_missing_sites": ("还没有产业基地数据。", "No industry sites yet."),
+    "setup_no_data_yet": ("暂无数据。", "No data yet."),
 }
