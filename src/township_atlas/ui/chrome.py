@@ -56,7 +56,14 @@ def _accept_widget_state(metadata: Any, widget_state: Any) -> bool:
         # No widget drawn with this id (yet): only Streamlit's element ids ("$$ID-…") can
         # be one, e.g. after a reconnect; anything else (``auth_login``) is made up.
         return is_element_id(widget_state.id)
-    return widget_state.WhichOneof("value") == metadata.value_type
+    sent = widget_state.WhichOneof("value")
+    return sent == metadata.value_type or (sent, metadata.value_type) in _ALSO_ACCEPTED
+
+
+# Kinds the browser sends for a widget registered as another, which Streamlit itself takes:
+# an integer number box with no value yet (value=None) is registered as double_value, and
+# the browser sends what is typed as int_value.
+_ALSO_ACCEPTED = {("int_value", "double_value")}
 
 
 def guard_widget_states() -> None:

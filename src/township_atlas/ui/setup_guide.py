@@ -63,8 +63,7 @@ LOGIN_PAGE = "pages/login.py"
 MAP_PAGE = "pages/map.py"
 EDIT_PAGE = "pages/edit.py"
 
-STEP_KEY = "setup_step"  # the step the planner looks at
-STEP_AT = "setup_step_at"  # the data version that choice was made on
+STEP_KEY = "setup_step"  # the step the planner looks at (one widget per data version)
 BOUNDARY_FILE = "setup_boundary_file"
 
 # Plans a boundary file before the form is complete (its figures only fill the plan's
@@ -188,11 +187,9 @@ def _first_to_do(states: list[StepState]) -> str:
 
 def _current_step(states: list[StepState], fingerprint: str, lang: str) -> StepState:
     """The step shown: the planner's choice, or after any change of the data the first
-    step still to do (so a save moves the guide on)."""
+    step still to do (so a save moves the guide on). The choice is a widget of this data
+    version: the browser, which keeps a widget's last value, then starts afresh too."""
     keys = [s.step.key for s in states]
-    if st.session_state.get(STEP_AT) != fingerprint or st.session_state.get(STEP_KEY) not in keys:
-        st.session_state.pop(STEP_KEY, None)
-        st.session_state[STEP_AT] = fingerprint
     labels = {s.step.key: f"{i}. {s.step.label(lang)}" for i, s in enumerate(states, start=1)}
     key = st.radio(
         tr("setup_choose_step", lang),
@@ -200,7 +197,7 @@ def _current_step(states: list[StepState], fingerprint: str, lang: str) -> StepS
         index=keys.index(_first_to_do(states)),
         format_func=labels.get,
         horizontal=True,
-        key=STEP_KEY,
+        key=f"{STEP_KEY}_{fingerprint}",
     )
     return states[keys.index(key or keys[0])]
 
