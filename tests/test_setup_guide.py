@@ -280,3 +280,35 @@ def test_a_township_with_data_opens_its_pages_not_the_guide(folder):
     at = open_page(login_as="pia", last_seen=time.time())
     assert not at.exception, at.exception
     assert at.title[0].value.startswith("测试乡 · ")
+
+
+def test_a_geopackage_of_several_layers_asks_which_layer_holds_the_boundary(folder, tmp_path):
+    import geopandas as gpd
+
+    gpkg = tmp_path / "乡镇.gpkg"
+    gpd.GeoDataFrame(
+        {"名称": ["某路"]}, geometry=[box(105.71, 35.965, 105.711, 35.975)], crs=4326
+    ).to_file(gpkg, layer="道路", driver="GPKG")
+    gpd.GeoDataFrame({"名称": ["测试乡"]}, geometry=[TOWN], crs=4326).to_file(
+        gpkg, layer="乡界", driver="GPKG"
+    )
+    at = as_planner(folder)
+    at.button(key="setup_create_folder").click().run()
+    fill_form(at)
+    upload(at, "乡镇.gpkg", gpkg.read_bytes(), "application/geopackage+sqlite3")
+    layers = next(s for s in at.selectbox if s.label == "文件中的图层")
+    assert sorted(layers.options) == ["乡镇.gpkg › 乡界 (1)", "乡镇.gpkg › 道路 (1)"]
+    area = "按边界计算的面积(平方公里)"
+    assert next(m.value for m in at.metric if m.label == area) != f"{AREA_KM2:.3f}"  # the road
+    from township_atlas.transfer.upload import Upload
+
+    with Upload("乡镇.gpkg", gpkg.read_bytes()) as parsed:  # the test's own look at its file
+        boundary_layer = next(sl.key for sl in parsed.layers if sl.name.endswith("乡界"))
+    at.session_state[layers.key] = boundary_layer  # AppTest cannot pick by a shown label
+    at.run()
+    assert not at.exception, at.exception
+    assert next(m.value for m in at.metric if m.label == area) == f"{AREA_KM2:.3f}"
+    at.button(key="setup_save_township").click().run()
+    assert not at.exception, at.exception
+    geom = Store(folder).load().bundle.township.geometry.iloc[0]
+    assert geom.equals_exact(TOWN, 1e-6)

@@ -276,7 +276,9 @@ def township_step(bundle: Bundle, lang: str) -> None:
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
-    read_key = ("read", digest, id(bundle), "township")
+    source_key = f"setup_boundary_source_{digest}"
+    source = st.session_state.get(source_key)
+    read_key = ("read", digest, id(bundle), "township", source)
     first = run_preview(
         upload,
         data,
@@ -286,11 +288,22 @@ def township_step(bundle: Bundle, lang: str) -> None:
         digest,
         "xfer_ui_reading",
         target="township",
+        source=source,
         plan=False,
     )
     if isinstance(first, AtlasError):
         refused(first, lang)
         return
+    if len(first.layers) > 1:  # a GeoPackage or KML of several layers: which one
+        names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in first.layers}
+        st.selectbox(
+            tr("xfer_ui_source_layer", lang),
+            list(names),
+            index=list(names).index(first.source),
+            format_func=names.get,
+            key=source_key,
+            placeholder=tr("choose_placeholder", lang),
+        )
     for note in [*first.upload_notes, *first.notes]:
         st.caption(md_escape(note.message(lang)))
     choice = crs_choice(first, lang, digest, prefix="setup_boundary")
