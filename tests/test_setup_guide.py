@@ -312,3 +312,32 @@ def test_a_geopackage_of_several_layers_asks_which_layer_holds_the_boundary(fold
     assert not at.exception, at.exception
     geom = Store(folder).load().bundle.township.geometry.iloc[0]
     assert geom.equals_exact(TOWN, 1e-6)
+
+
+def test_a_complete_township_without_errors_is_done_and_links_to_the_map(
+    data_env, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS", "0")
+    install_accounts(tmp_path, monkeypatch)
+    assert not Store(data_env).load().errors
+    at = open_page(SETUP, login_as="pia", last_seen=time.time())
+    assert not at.exception, at.exception
+    assert "完成:所有步骤都已完成,数据检查没有错误。" in texts(at)
+    assert any(link.label == "查看总览地图" for link in at.get("page_link"))
+    assert not [b for b in at.button if b.key == "setup_create_folder"]
+    # Nothing to do: the step shown is the first one, with the township's record to edit.
+    assert step(at).value == "township"
+    assert (
+        at.text_input(key="setup_name_zh").value
+        == Store(data_env).load().bundle.township_props["name_zh"]
+    )
+
+
+def test_a_viewer_who_opens_the_guide_of_a_set_up_township_is_refused(
+    data_env, tmp_path, monkeypatch
+):
+    install_accounts(tmp_path, monkeypatch)
+    at = open_page(SETUP, login_as="vic", last_seen=time.time())
+    assert not at.exception, at.exception
+    assert "规划员" in " ".join(e.value for e in at.error)
+    assert not at.radio and not at.file_uploader
