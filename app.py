@@ -64,6 +64,13 @@ user = session_user(lang)
 # else who opens one by URL is told why not, on the server.
 ADMIN_PAGES = [
     st.Page(
+        "pages/setup.py",
+        title=tr("page_setup", lang),
+        icon=":material/checklist:",
+        url_path="setup",
+        visibility=menu_visibility(user, "edit"),
+    ),
+    st.Page(
         "pages/edit.py",
         title=tr("page_edit", lang),
         icon=":material/edit_location_alt:",

@@ -29,12 +29,14 @@ TABS = {
     "export": ("edit_tab_export", export_tab),
     "history": ("edit_tab_history", history_tab),
 }
+# A link may open a tab (the set-up guide links to ?tab=import); anything else: the map.
+linked = st.query_params.get("tab")
 tab = (
     st.segmented_control(
         tr("edit_tab", lang),
         list(TABS),
         format_func=lambda k: tr(TABS[k][0], lang),
-        default="map",
+        default=linked if linked in TABS else "map",
         key="edit_tab",
         label_visibility="collapsed",
     )

@@ -8,6 +8,7 @@ from township_atlas.transfer.indicator_template import indicator_template_xlsx, 
 from township_atlas.ui.auth import allowed, export_button
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import status_legend, status_table, trend_chart
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views import charts
@@ -55,6 +56,8 @@ def template_download() -> None:
     st.caption(tr("imp_ind_template_help", lang).format(year=next_year))
 
 
+if missing_note(bundle, lang, ("villages", "indicators")):
+    st.stop()
 cat = catalogue(bundle)
 all_years = years(bundle)
 if not all_years or not cat or not village_codes(bundle):

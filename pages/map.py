@@ -8,12 +8,14 @@ from township_atlas.text.labels import tr
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.indicators import catalogue, latest_year, years
 
 MAP_KEY = "atlas_map"
 lang, result = start_page("page_map")
 bundle = result.bundle
+missing_note(bundle, lang, ("villages", "sites", "party_orgs"))
 
 
 def _on_map_click() -> None:

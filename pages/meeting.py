@@ -17,13 +17,15 @@ from township_atlas.briefing.pdf_export import village_sheets_pdf
 from township_atlas.briefing.pictures import slide_picture
 from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
-from township_atlas.errors import AtlasError
+from township_atlas.errors import AtlasError, EmptyDataFolder
 from township_atlas.model.bundle import LoadResult
+from township_atlas.onboard import needs_setup
 from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed, export_button, require_action
-from township_atlas.ui.chrome import current_lang, show_error
+from township_atlas.ui.chrome import current_lang, show_error, to_setup
 from township_atlas.ui.data import load_current
 from township_atlas.ui.live import follow_data_changes
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import url_value
 
 # Streamlit's header, toolbar and sidebar hidden; the slide uses the whole screen.
@@ -65,12 +67,17 @@ def _go_to_chosen() -> None:
 lang = current_lang()
 try:
     result = load_current()
+except EmptyDataFolder:  # no township yet: planners to the set-up guide, others a notice
+    to_setup("page_meeting", lang)
 except AtlasError as exc:
     st.title(tr("page_meeting", lang))
     show_error(exc, lang, "data_folder_error")
     st.stop()
+if needs_setup(result.bundle):
+    to_setup("page_meeting", lang)
 require_action("view")
 follow_data_changes(result.fingerprint)
+missing_note(result.bundle, lang, ("villages", "sites", "party_orgs", "indicators"))
 st.html(CHROME_CSS + CSS)
 
 deck = _deck(result, result.fingerprint, lang, dt.date.today())

@@ -9,6 +9,7 @@ from township_atlas.text.labels import headers, tr
 from township_atlas.text.numbers import percent
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.diagrams import chains_dot, org_tree_dot
@@ -33,6 +34,8 @@ from township_atlas.views.organisation_tables import (
 
 lang, result = start_page("page_organisation")
 bundle = result.bundle
+if "party_orgs" in missing_note(bundle, lang, ("villages", "party_orgs", "sites", "chains")):
+    st.stop()
 
 # --- the report's counts, computed ------------------------------------------
 st.subheader(tr("org_checks", lang))

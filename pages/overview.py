@@ -5,6 +5,7 @@ import streamlit as st
 from township_atlas.text.labels import headers, tr
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.data import current_store
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import md_escape
 from township_atlas.views.summary import (
     COMPARISON_HEADERS,
@@ -21,6 +22,7 @@ from township_atlas.views.summary import (
 lang, result = start_page("page_overview")
 bundle = result.bundle
 head = headline(bundle)
+missing = missing_note(bundle, lang, ("villages", "sites", "party_orgs", "indicators"))
 
 st.subheader(tr("headline", lang))
 # A wrapping row: four or eight cards across on a projector, two across on a phone.
@@ -39,39 +41,45 @@ with left:
 with right:
     st.subheader(tr("sites_by_kind", lang))
     kinds = kind_table(head, lang)
-    st.bar_chart(
-        kinds,
-        x="kind",
-        y="count",
-        x_label="",
-        y_label=tr("count", lang),
-        horizontal=True,
-        color="#C8161D",
-        height=230,
-        sort="-count",
-    )
+    if "sites" in missing:
+        st.caption(tr("setup_no_data_yet", lang))
+    else:
+        st.bar_chart(
+            kinds,
+            x="kind",
+            y="count",
+            x_label="",
+            y_label=tr("count", lang),
+            horizontal=True,
+            color="#C8161D",
+            height=230,
+            sort="-count",
+        )
 
 st.subheader(tr("village_table", lang))
 villages = village_table(bundle, lang)
-st.dataframe(
-    villages.rename(
-        columns={
-            "code": tr("village", lang) + " ID",
-            "name": tr("village", lang),
-            "area_km2": f"{tr('area', lang)}({tr('unit_km2', lang)})",
-            "area_mu": f"{tr('area', lang)}({tr('unit_mu', lang)})",
-            "population": tr("population", lang),
-            "households": tr("households", lang),
-            "leading_industry": tr("leading_industry", lang),
-            "members": tr("members", lang),
-            "sites": tr("sites", lang),
-            "groups": tr("groups", lang),
-            "support_unit": tr("support_unit", lang),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+if "villages" in missing:
+    st.caption(tr("setup_no_data_yet", lang))
+else:
+    st.dataframe(
+        villages.rename(
+            columns={
+                "code": tr("village", lang) + " ID",
+                "name": tr("village", lang),
+                "area_km2": f"{tr('area', lang)}({tr('unit_km2', lang)})",
+                "area_mu": f"{tr('area', lang)}({tr('unit_mu', lang)})",
+                "population": tr("population", lang),
+                "households": tr("households", lang),
+                "leading_industry": tr("leading_industry", lang),
+                "members": tr("members", lang),
+                "sites": tr("sites", lang),
+                "groups": tr("groups", lang),
+                "support_unit": tr("support_unit", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader(tr("data_check", lang))
 if not result.findings:

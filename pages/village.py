@@ -11,6 +11,7 @@ from township_atlas.text.numbers import mu
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import indicator_card, trend_chart
 from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views import charts
@@ -41,6 +42,8 @@ bundle = result.bundle
 props = bundle.township_props
 facts = village_table(bundle, lang).set_index("code")
 
+if "villages" in missing_note(bundle, lang, ("villages", "indicators", "plans")):
+    st.stop()
 if facts.empty:
     st.warning(tr("no_villages", lang), icon=":material/warning:")
     st.stop()

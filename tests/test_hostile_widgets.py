@@ -102,3 +102,25 @@ def test_the_widget_guard_is_installed():
     from streamlit.runtime.state.session_state import WStates
 
     assert getattr(WStates.set_widget_from_proto, "_atlas_guard", False)
+
+
+def _empty_whole_number_box() -> None:
+    import streamlit as st
+
+    import township_atlas.ui.chrome  # noqa: F401  (installs the guard)
+
+    value = st.number_input("n", min_value=0, value=None, step=1, key="n")
+    st.markdown(f"value={value!r}")
+
+
+def test_a_whole_number_typed_into_an_empty_number_box_is_kept():
+    # Registered as double_value, sent by the browser as int_value (the set-up guide's
+    # figures, the import's EPSG code): the guard must let it through.
+    at = AppTest.from_function(_empty_whole_number_box, default_timeout=30).run()
+    wid = at.number_input(key="n").id
+    send(at, wid, "int_value", 7)
+    assert not at.exception
+    assert at.markdown[-1].value == "value=7"
+    send(at, wid, "string_value", "7")  # a kind Streamlit would not take is still dropped
+    assert not at.exception
+    assert at.markdown[-1].value == "value=7"

@@ -524,3 +524,21 @@ def test_vetting_kml_links_walks_a_very_deep_document_without_recursion() -> Non
     notes: list = []
     _vet_links(root, "a.kml", notes)
     assert [n.key for n in notes] == ["xfer_kml_icons_ignored"]
+
+
+def test_a_worker_never_imports_the_servers_main_module(tmp_path, monkeypatch) -> None:
+    """Streamlit swaps ``__main__`` for each script run (and AppTest.from_function leaves a
+    temporary script there): a worker started meanwhile must not run it."""
+    import sys
+    import types
+    from multiprocessing import spawn
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the main module ran in the worker')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    assert run_isolated(_echo, "!", data=b"ok", worker=FAST)["data"] == b"ok!"
+    # The hook that keeps it out is installed, and only for the worker's processes.
+    assert getattr(spawn.get_preparation_data, "_atlas", False)
+    assert "init_main_from_path" in spawn.get_preparation_data("another process")

@@ -213,11 +213,43 @@ def _context() -> Any:
             # which used up a job's whole RLIMIT_AS allowance (1024 MB by default) and
             # refused tiny uploads "for memory". Read when the forkserver starts.
             os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-            # "__main__" first: when the server's main module is a script (Streamlit's),
-            # the forkserver imports it once instead of every job re-running it.
-            ctx.set_forkserver_preload(["__main__", *PRELOAD])
+            # Neither the forkserver nor a job imports the server's main module (see
+            # _keep_main_out_of_workers): only the transfer modules are preloaded.
+            _keep_main_out_of_workers()
+            ctx.set_forkserver_preload(list(PRELOAD))
             _CONTEXT = ctx
         return _CONTEXT
+
+
+WORKER_NAME = "atlas-upload-worker"
+
+
+def _keep_main_out_of_workers() -> None:
+    """A job never runs the server's main module again.
+
+    multiprocessing hands every child the path of ``sys.modules["__main__"]`` to import
+    first. Streamlit replaces that module on every script run, and a test's
+    ``AppTest.from_function`` leaves a temporary script there, which a worker started later
+    ran and died on ("crashed"). Jobs are functions of importable modules, so a worker
+    needs no main module: its preparation data goes without it. This wraps
+    ``multiprocessing.spawn.get_preparation_data`` (public since Python 3.4) for this
+    process name only; ``tests/test_transfer_worker.py`` pins it.
+    """
+    from multiprocessing import spawn
+
+    if getattr(spawn.get_preparation_data, "_atlas", False):
+        return
+    original = spawn.get_preparation_data
+
+    def preparation_data(name: str) -> dict[str, Any]:
+        data = original(name)
+        if name == WORKER_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    preparation_data._atlas = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = preparation_data
 
 
 def _kill(proc: Any) -> None:
@@ -298,7 +330,7 @@ def _run(
         proc = ctx.Process(
             target=_child_main,
             args=(func, args, kwargs, send, str(workdir), worker.seconds, memory, limit_files),
-            name="atlas-upload-worker",
+            name=WORKER_NAME,
             daemon=True,
         )
         try:

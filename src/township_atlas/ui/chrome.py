@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
 from township_atlas import settings
-from township_atlas.errors import AtlasError
+from township_atlas.errors import AtlasError, EmptyDataFolder
 from township_atlas.maps.datafile import unpublish_all
 from township_atlas.model.bundle import LoadResult
+from township_atlas.onboard.steps import needs_setup
 from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.ui import app_paths
@@ -55,7 +56,14 @@ def _accept_widget_state(metadata: Any, widget_state: Any) -> bool:
         # No widget drawn with this id (yet): only Streamlit's element ids ("$$ID-…") can
         # be one, e.g. after a reconnect; anything else (``auth_login``) is made up.
         return is_element_id(widget_state.id)
-    return widget_state.WhichOneof("value") == metadata.value_type
+    sent = widget_state.WhichOneof("value")
+    return sent == metadata.value_type or (sent, metadata.value_type) in _ALSO_ACCEPTED
+
+
+# Kinds the browser sends for a widget registered as another, which Streamlit itself takes:
+# an integer number box with no value yet (value=None) is registered as double_value, and
+# the browser sends what is typed as int_value.
+_ALSO_ACCEPTED = {("int_value", "double_value")}
 
 
 def guard_widget_states() -> None:
@@ -208,17 +216,33 @@ def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None
     st.error(title + md_escape(exc.message(lang), ERROR_SHOWN), icon=":material/error:")
 
 
+def to_setup(title_key: str, lang: str) -> NoReturn:
+    """No township to show yet: planners go to the set-up guide, others get a notice."""
+    from township_atlas.ui.auth import require_action  # here: auth imports this module
+    from township_atlas.ui.setup_guide import send_to_guide
+
+    require_action("view")
+    st.title(tr(title_key, lang))
+    send_to_guide(lang)
+
+
 def start_page(title_key: str) -> tuple[str, LoadResult]:
     """Every page's start: the language, the current data, and the title with the
     township's name and the sample notice. If the data folder cannot be opened, the page
-    says why and stops."""
+    says why and stops; while there is no township yet (an empty or missing folder, no
+    boundary), planners are sent to the set-up guide and anyone else is told to come back
+    later."""
     lang = current_lang()
     try:
         result = load_current()
+    except EmptyDataFolder:  # a township still to set up: the guide, or a notice
+        to_setup(title_key, lang)
     except AtlasError as exc:
         st.title(tr(title_key, lang))
         show_error(exc, lang, "data_folder_error")
         st.stop()
+    if needs_setup(result.bundle):
+        to_setup(title_key, lang)
     props = result.bundle.township_props
     name = props.get(pick(lang, "name_zh", "name_en")) or tr("app_title", lang)
     page_header(

@@ -78,7 +78,7 @@ def _remember(key: tuple[Any, ...], digest: str, value: Any) -> None:
     st.session_state[CACHE] = cache
 
 
-def _run_preview(
+def run_preview(
     upload: Any,
     data: bytes,
     bundle: Bundle,
@@ -105,43 +105,65 @@ def _run_preview(
     return result
 
 
-def _refused(exc: AtlasError, lang: str) -> None:
+def refused(exc: AtlasError, lang: str) -> None:
     st.error(md_escape(exc.message(lang)), icon=":material/block:")
     st.caption(tr("xfer_ui_nothing_written", lang))
 
 
-def import_tab(bundle: Bundle, lang: str) -> None:
+def upload_key(layer: str | None) -> str:
+    """The file box's widget key: the 数据编辑 tab's, or one per layer fixed by a caller (the
+    set-up guide's steps each keep their own file)."""
+    return "edit_import_file" if layer is None else f"setup_import_file_{layer}"
+
+
+def import_tab(bundle: Bundle, lang: str, layer: str | None = None) -> None:
+    """The import: a file, the layer it goes into, the coordinate system and fields
+    confirmed, a preview, then accept.
+
+    Parameters
+    ----------
+    layer : the target layer fixed by the caller (one of ``transfer.IMPORTABLE_LAYERS``,
+        e.g. the set-up guide's ``"villages"`` step); None: the planner chooses it
+    """
+    if layer is not None and layer not in transfer.IMPORTABLE_LAYERS:
+        raise ValueError(f"not an importable layer: {layer!r}")
+    fixed = layer
     if not allowed("import"):
         show_error(PermissionDenied(current_user(), "import"), lang)
         return
     if conflict_panel(lang, on_resolved=lambda: st.session_state.pop(PLAN, None)):
         return
-    kind = st.segmented_control(
-        tr("xfer_ui_import_what", lang),
-        ["layers", *TABLE_IMPORTS],
-        default="layers",
-        format_func=lambda k: tr(f"xfer_ui_kind_{k}", lang),
-        key="edit_import_kind",
-    )
-    if kind in TABLE_IMPORTS:
-        TABLE_IMPORTS[kind](bundle, lang)
-        return
+    if fixed is None:  # the 数据编辑 tab also imports tables; a guide step fixes its layer
+        kind = st.segmented_control(
+            tr("xfer_ui_import_what", lang),
+            ["layers", *TABLE_IMPORTS],
+            default="layers",
+            format_func=lambda k: tr(f"xfer_ui_kind_{k}", lang),
+            key="edit_import_kind",
+        )
+        if kind in TABLE_IMPORTS:
+            TABLE_IMPORTS[kind](bundle, lang)
+            return
     st.caption(tr("xfer_ui_help", lang))
-    upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key="edit_import_file")
+    upload = st.file_uploader(tr("xfer_ui_file", lang), type=UPLOAD_TYPES, key=upload_key(fixed))
     if upload is None:
         clear_import()
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
     c1, c2, c3 = st.columns(3)
-    layer = c1.selectbox(
-        tr("xfer_ui_target", lang),
-        transfer.IMPORTABLE_LAYERS,
-        index=transfer.IMPORTABLE_LAYERS.index("sites"),
-        format_func=lambda n: LAYERS_BY_NAME[n].label(lang),
-        key="edit_import_layer",
-        placeholder=tr("choose_placeholder", lang),
-    )
+    if fixed is None:
+        layer = c1.selectbox(
+            tr("xfer_ui_target", lang),
+            transfer.IMPORTABLE_LAYERS,
+            index=transfer.IMPORTABLE_LAYERS.index("sites"),
+            format_func=lambda n: LAYERS_BY_NAME[n].label(lang),
+            key="edit_import_layer",
+            placeholder=tr("choose_placeholder", lang),
+        )
+    else:
+        layer = fixed
+        c1.markdown(f"{tr('xfer_ui_target', lang)}:**{LAYERS_BY_NAME[layer].label(lang)}**")
     encoding = c2.selectbox(
         tr("xfer_ui_encoding", lang),
         ENCODINGS,
@@ -157,7 +179,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
     # id(bundle): the data is loaded once per version and shared, so a new version (a save
     # by anyone) is a new object, and the suggestion and plan are made again against it.
     read_key = ("read", digest, id(bundle), layer, source, encoding, order)
-    first = _run_preview(
+    first = run_preview(
         upload,
         data,
         bundle,
@@ -183,7 +205,7 @@ def import_tab(bundle: Bundle, lang: str) -> None:
         )
     if isinstance(first, AtlasError):
         if not isinstance(first, transfer.CoordinateOrderNeeded):
-            _refused(first, lang)
+            refused(first, lang)
         return
     if len(first.layers) > 1:
         names = {s.key: f"{s.name} ({s.feature_count or '?'})" for s in first.layers}
@@ -204,7 +226,9 @@ def import_tab(bundle: Bundle, lang: str) -> None:
     if first.plan is not None or first.plan_error is not None:
         plan_key = _plan_key(digest, bundle, layer, first.source, encoding, first, order=order)
         _remember(plan_key, digest, first)
-    _after_read(upload, data, bundle, lang, layer, first, digest, encoding, coordinates)
+    _after_read(
+        upload, data, bundle, lang, layer, first, digest, encoding, upload_key(fixed), coordinates
+    )
 
 
 def _plan_key(
@@ -238,6 +262,7 @@ def _after_read(
     first: transfer.ImportPreview,
     digest: str,
     encoding: str | None,
+    file_key: str,
     coordinates: transfer.CoordinateColumns | None = None,
 ) -> None:
     st.markdown(
@@ -251,48 +276,9 @@ def _after_read(
         st.caption(md_escape(first.encoding.reason.message(lang)))
     if first.notes:
         st.caption(_note_lines(first.notes, lang))
-    # --- coordinate system -----------------------------------------------------------
-    suggestion = first.suggestion
-    options = list(suggestion.options)
-    if suggestion.choice is not None and suggestion.choice not in options:
-        options.insert(0, suggestion.choice)
-    st.subheader(tr("xfer_ui_crs", lang))
-    # The reason lists its evidence one per line; undecided (choice None) is a question.
-    shown = st.info if suggestion.choice is not None else st.warning
-    head, *evidence = suggestion.reason.message(lang).split("\n- ")
-    lines = [md_escape(head, limit=1000), *(f"- {md_escape(e)}" for e in evidence)]
-    shown("\n".join(lines), icon=":material/explore:")
-    if first.declared:
-        st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
-    if first.candidates and (
-        suggestion.choice is None
-        or st.toggle(tr("xfer_ui_candidates_compare", lang), key=f"edit_import_compare_{digest}")
-    ):
-        _candidates(bundle, first.candidates, lang, digest)
-    choice = st.selectbox(
-        tr("xfer_ui_crs_confirm", lang),
-        [*options, "epsg"],
-        index=options.index(suggestion.choice) if suggestion.choice in options else None,
-        format_func=lambda c: tr("xfer_ui_crs_epsg", lang) if c == "epsg" else c.label(lang),
-        key=f"edit_import_crs_{digest}",
-        placeholder=tr("choose_placeholder", lang),
-    )
-    if choice is None:  # nothing decided the coordinate system: the planner chooses first
-        st.warning(tr("xfer_crs_ui_undecided", lang))
+    choice = crs_choice(first, lang, digest, bundle=bundle)
+    if choice is None:
         return
-    if choice == "epsg":
-        code = st.number_input(
-            "EPSG",
-            min_value=1024,
-            max_value=999999,
-            value=None,
-            step=1,
-            key=f"edit_import_epsg_{digest}",
-        )
-        if code is None:
-            st.warning(tr("xfer_ui_need_epsg", lang))
-            return
-        choice = transfer.CrsChoice("epsg", epsg=int(code))
     # --- fields ----------------------------------------------------------------------
     st.subheader(tr("xfer_ui_fields", lang))
     spec = LAYERS_BY_NAME[layer]
@@ -339,7 +325,7 @@ def _after_read(
         snap,
         order,
     )
-    planned = _run_preview(
+    planned = run_preview(
         upload,
         data,
         bundle,
@@ -350,14 +336,14 @@ def _after_read(
         target=layer,
         source=first.source,
         encoding=encoding,
-        coordinates=coordinates,
         crs=choice,
         mapping=mapping,
         repair_invalid=repair,
         snap_tolerance_m=snap,
+        coordinates=coordinates,
     )
     if isinstance(planned, AtlasError):
-        _refused(planned, lang)
+        refused(planned, lang)
         return
     if planned.plan_error is not None:
         st.error(md_escape(planned.plan_error.message(lang)), icon=":material/block:")
@@ -365,33 +351,70 @@ def _after_read(
     if planned.plan is None:  # pragma: no cover - a CRS was given, so a plan was made
         st.warning(tr("xfer_ui_need_epsg", lang))
         return
-    _preview(bundle, lang, planned.plan, digest)
+    _preview(bundle, lang, planned.plan, digest, file_key)
 
 
-def _candidates(bundle: Bundle, candidates: list[Any], lang: str, digest: str) -> None:
-    """The file under each candidate coordinate system, one colour each, with a legend."""
-    st.caption(tr("xfer_ui_candidates_help", lang))
-    layers, lines = [], []
-    for c in candidates:
-        index = PALETTE.index(c.colour) if c.colour in PALETTE else -1
-        colour = tr(f"xfer_colour_{index}", lang) if index >= 0 else c.colour
-        label = c.choice.label(lang)
-        mark = tr("xfer_ui_candidate_suggested", lang) if c.suggested else ""
-        short = tr("xfer_ui_candidate_line_no_township", lang)
-        layers.append((short.format(colour=colour, crs=label, mark=mark), c.colour, c.geometries))
-        line = tr("xfer_ui_candidate_line", lang) if c.inside is not None else short
-        line = line.format(colour=colour, crs=label, inside=c.inside, total=c.total, mark=mark)
-        lines.append(f"- {md_escape(line)}")
-    candidates_map(
-        bundle,
-        layers,
-        title=tr("xfer_ui_candidates_title", lang),
-        key=f"edit_import_candidates_{digest}",
+def crs_choice(
+    first: transfer.ImportPreview,
+    lang: str,
+    digest: str,
+    *,
+    prefix: str = "edit_import",
+    bundle: Bundle | None = None,
+) -> transfer.CrsChoice | None:
+    """The source coordinate system, confirmed by the planner: the suggestion's reason with
+    its evidence, and a choice among its options (or an EPSG code). None while undecided
+    (a warning says what to choose). ``prefix`` keeps the widgets of different callers apart.
+    """
+    suggestion = first.suggestion
+    options = list(suggestion.options)
+    if suggestion.choice is not None and suggestion.choice not in options:
+        options.insert(0, suggestion.choice)
+    st.subheader(tr("xfer_ui_crs", lang))
+    # The reason lists its evidence one per line; undecided (choice None) is a question.
+    shown = st.info if suggestion.choice is not None else st.warning
+    head, *evidence = suggestion.reason.message(lang).split("\n- ")
+    lines = [md_escape(head, limit=1000), *(f"- {md_escape(e)}" for e in evidence)]
+    shown("\n".join(lines), icon=":material/explore:")
+    if first.declared:
+        st.caption(tr("xfer_ui_declared", lang).format(crs=md_escape(first.declared)))
+    if (
+        bundle is not None
+        and first.candidates
+        and (
+            suggestion.choice is None
+            or st.toggle(tr("xfer_ui_candidates_compare", lang), key=f"{prefix}_compare_{digest}")
+        )
+    ):
+        _candidates(bundle, first.candidates, lang, digest)
+    choice = st.selectbox(
+        tr("xfer_ui_crs_confirm", lang),
+        [*options, "epsg"],
+        index=options.index(suggestion.choice) if suggestion.choice in options else None,
+        format_func=lambda c: tr("xfer_ui_crs_epsg", lang) if c == "epsg" else c.label(lang),
+        key=f"{prefix}_crs_{digest}",
+        placeholder=tr("choose_placeholder", lang),
     )
-    st.caption("\n".join(lines))
+    if choice is None:  # nothing decided the coordinate system: the planner chooses first
+        st.warning(tr("xfer_crs_ui_undecided", lang))
+        return None
+    if choice == "epsg":
+        code = st.number_input(
+            "EPSG",
+            min_value=1024,
+            max_value=999999,
+            value=None,
+            step=1,
+            key=f"{prefix}_epsg_{digest}",
+        )
+        if code is None:
+            st.warning(tr("xfer_ui_need_epsg", lang))
+            return None
+        choice = transfer.CrsChoice("epsg", epsg=int(code))
+    return choice
 
 
-def _preview(bundle: Bundle, lang: str, plan, digest: str) -> None:
+def _preview(bundle: Bundle, lang: str, plan, digest: str, file_key: str) -> None:
     st.subheader(tr("xfer_ui_preview", lang))
     m = st.columns(4)
     m[0].metric(tr("xfer_ui_new", lang), len(plan.new_ids))
@@ -431,7 +454,30 @@ def _preview(bundle: Bundle, lang: str, plan, digest: str) -> None:
         if result is not None:
             flash(tr("xfer_ui_imported", lang).format(n=len(change.upserts), seq=result.seq))
             clear_import()
-            st.session_state.pop("edit_import_file", None)
+            st.session_state.pop(file_key, None)
             st.rerun()
         elif st.session_state.get("edit_conflict"):
             st.rerun()
+
+
+def _candidates(bundle: Bundle, candidates: list[Any], lang: str, digest: str) -> None:
+    """The file under each candidate coordinate system, one colour each, with a legend."""
+    st.caption(tr("xfer_ui_candidates_help", lang))
+    layers, lines = [], []
+    for c in candidates:
+        index = PALETTE.index(c.colour) if c.colour in PALETTE else -1
+        colour = tr(f"xfer_colour_{index}", lang) if index >= 0 else c.colour
+        label = c.choice.label(lang)
+        mark = tr("xfer_ui_candidate_suggested", lang) if c.suggested else ""
+        short = tr("xfer_ui_candidate_line_no_township", lang)
+        layers.append((short.format(colour=colour, crs=label, mark=mark), c.colour, c.geometries))
+        line = tr("xfer_ui_candidate_line", lang) if c.inside is not None else short
+        line = line.format(colour=colour, crs=label, inside=c.inside, total=c.total, mark=mark)
+        lines.append(f"- {md_escape(line)}")
+    candidates_map(
+        bundle,
+        layers,
+        title=tr("xfer_ui_candidates_title", lang),
+        key=f"edit_import_candidates_{digest}",
+    )
+    st.caption("\n".join(lines))

@@ -176,12 +176,14 @@ def _new_indicator_forms(plan: IndicatorPlan, bundle: Bundle, lang: str, digest:
                 INDICATOR_AGGREGATES,
                 format_func=lambda a: tr(f"aggregate_{a}", lang),
                 key=f"import_ind_nagg_{digest}_{n}",
+                placeholder=tr("choose_placeholder", lang),
             )
             group = c2.selectbox(
                 tr("indicator_group", lang),
                 GROUP_ORDER,
                 format_func=lambda g: group_label(g, lang),
                 key=f"import_ind_ngroup_{digest}_{n}",
+                placeholder=tr("choose_placeholder", lang),
             )
             higher = st.checkbox(
                 tr("imp_ind_new_higher", lang), value=True, key=f"import_ind_nhib_{digest}_{n}"

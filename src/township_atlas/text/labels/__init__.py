@@ -9,6 +9,7 @@ from township_atlas.text.bilingual import pick
 from township_atlas.text.labels.edit import TEXT as EDIT_TEXT
 from township_atlas.text.labels.meeting import TEXT as MEETING_TEXT
 from township_atlas.text.labels.onboard import TEXT as ONBOARD_TEXT
+from township_atlas.text.labels.setup import TEXT as SETUP_TEXT
 from township_atlas.text.labels.transfer import TEXT as TRANSFER_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -512,7 +513,13 @@ def _merge(**extras: dict[str, tuple[str, str]]) -> None:
         TEXT.update(extra)
 
 
-_merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT, onboard=ONBOARD_TEXT)
+_merge(
+    edit=EDIT_TEXT,
+    meeting=MEETING_TEXT,
+    setup=SETUP_TEXT,
+    transfer=TRANSFER_TEXT,
+    onboard=ONBOARD_TEXT,
+)
 
 
 def tr(key: str, lang: str = "zh") -> str:
