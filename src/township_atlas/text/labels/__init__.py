@@ -9,6 +9,7 @@ from township_atlas.text.bilingual import pick
 from township_atlas.text.labels.edit import TEXT as EDIT_TEXT
 from township_atlas.text.labels.meeting import TEXT as MEETING_TEXT
 from township_atlas.text.labels.transfer import TEXT as TRANSFER_TEXT
+from township_atlas.text.labels.wallmap import TEXT as WALLMAP_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
@@ -511,7 +512,7 @@ def _merge(**extras: dict[str, tuple[str, str]]) -> None:
         TEXT.update(extra)
 
 
-_merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT)
+_merge(edit=EDIT_TEXT, meeting=MEETING_TEXT, transfer=TRANSFER_TEXT, wallmap=WALLMAP_TEXT)
 
 
 def tr(key: str, lang: str = "zh") -> str:
