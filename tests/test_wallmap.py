@@ -43,11 +43,12 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
     return [(float(w) / PT, float(h) / PT) for w, h in boxes]
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def pdf_text(pdf: bytes, tmp_path: Path, *flags: str) -> str:
+    """The PDF's text as pdftotext reads it (``-layout`` keeps table rows together)."""
     path = tmp_path / "sheet.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, timeout=120
+        ["pdftotext", *flags, str(path), "-"], check=True, capture_output=True, timeout=120
     )
     return out.stdout.decode("utf-8")
 
@@ -129,7 +130,7 @@ def test_the_text_has_title_villages_legend_and_computed_figures(sample, tmp_pat
     pdf = wall_map_pdf(sample, options, TODAY)
     assert re.search(rb"/BaseFont /[A-Z]{6}\+", pdf) and b"/FontFile" in pdf  # subset, embedded
     assert b"/Subtype /Image" not in pdf  # all vector
-    found = squeeze(pdf_text(pdf, tmp_path))
+    found = squeeze(pdf_text(pdf, tmp_path, "-layout"))
     content = sheet_content(sample, options, TODAY)
     assert squeeze(content.title) in found
     assert "2025" in content.title
@@ -168,7 +169,7 @@ def test_the_sample_is_marked_and_real_data_is_not(sample_dir, tmp_path):
 @needs_poppler
 def test_the_sample_mark_and_the_graticule_are_printed(sample, tmp_path):
     pdf = wall_map_pdf(sample, WallMapOptions(paper="A2", graticule=True), TODAY)
-    found = squeeze(pdf_text(pdf, tmp_path))
+    found = squeeze(pdf_text(pdf, tmp_path, "-layout"))
     assert "示例数据" in found
     assert re.search(r"\d+°\d\d′(\d\d″)?E", found) and re.search(r"\d+°\d\d′(\d\d″)?N", found)
 
@@ -182,7 +183,7 @@ def test_the_same_choices_give_the_same_bytes(sample):
 def test_one_village_alone(sample, tmp_path):
     options = WallMapOptions(paper="A3", village="V03")
     pdf = wall_map_pdf(sample, options, TODAY)
-    found = squeeze(pdf_text(pdf, tmp_path))
+    found = squeeze(pdf_text(pdf, tmp_path, "-layout"))
     assert "杏树坪村" in found
     content = sheet_content(sample, options, TODAY)
     assert len(content.village_rows) == 1 and content.village_rows[0][0] == "杏树坪村"
@@ -221,7 +222,7 @@ def test_hostile_names_stay_literal_text(sample_dir, tmp_path):
     bundle = Store(sample_dir).load().bundle
     pdf = wall_map_pdf(bundle, WallMapOptions(paper="A2"), TODAY)
     assert b"pwned" not in pdf  # the name went in as glyphs, never as PDF syntax
-    found = pdf_text(pdf, tmp_path)
+    found = pdf_text(pdf, tmp_path, "-raw")  # drawing order: a label stays whole
     # The map's label (shortened to 30 characters) reads as the name, brackets and all.
     assert ")TjETBT/F199Tf" in squeeze(found) and "(pwned)" in found
     assert len(page_sizes_mm(pdf)) == 1

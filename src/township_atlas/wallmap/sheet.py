@@ -62,7 +62,7 @@ WHITE = (255, 255, 255)
 FADED_FILL = "#E4E0D8"
 HEAD_FILL = (237, 232, 223)
 #: Site symbols at their largest, as times the smallest text's height.
-SITE_SIZE = 1.6
+SITE_SIZE = 2.0
 SITE_SIZE_MIN = 0.45
 #: Room left around the township (or village) in the frame, as a share of its size.
 FRAME_PAD = 0.02
@@ -368,7 +368,7 @@ def _draw_village_names(sheet, lay: Layout, bundle: Bundle, shapes, focus, lang:
             continue
         label = shorten(text(name) or text(name_zh), LABEL_CHARS)
         mine = focus is None or code == focus
-        size = lay.mm(2.4 if focus is not None and mine else 1.5)
+        size = lay.mm(3.2 if focus is not None and mine else (2.4 if len(shapes) <= 30 else 1.5))
         sheet.style(size * 72 / 25.4, bold=mine, colour=INK if mine else GREY)
         p = geom.representative_point()
         w = sheet.get_string_width(label)
@@ -592,12 +592,12 @@ def _draw_headline(sheet: _Sheet, lay: Layout, content: SheetContent, box: Box, 
         tr(k, lang)
         for k in ("wall_col_figure", "wall_col_computed", "wall_col_reported", "wall_col_check")
     ]
-    widths = [box.w * f for f in (0.40, 0.22, 0.22, 0.16)]
+    widths = [box.w * f for f in HEADLINE_WIDTHS]
     rows = [[r.label, r.computed, r.reported, r.check] for r in content.headline]
     return _table(sheet, lay, columns, rows, box.x, y, widths, "LRRC") + lay.mm(1.2)
 
 
-VILLAGE_WIDTHS = (0.22, 0.26, 0.14, 0.12, 0.12, 0.14)
+VILLAGE_WIDTHS = (0.21, 0.23, 0.15, 0.12, 0.11, 0.18)
 
 
 def _village_blocks(lay: Layout, box: Box, y: float) -> tuple[int, int, float]:
@@ -652,7 +652,17 @@ def _draw_villages(
 def _draw_title(sheet: _Sheet, lay: Layout, content: SheetContent) -> None:
     box = lay.title
     u = lay.mm()
-    room = box.w * 0.72
+    room = box.w
+    if content.sample:  # the mark first, at the right; the title takes what is left
+        mark = tr("wall_sample_mark", sheet_lang(sheet))
+        sheet.style(lay.pt(1.6), bold=True, colour=_rgb(PARTY_RED))
+        w = min(sheet.get_string_width(mark) + u * 2, box.w * 0.4)
+        x = box.right - w
+        sheet.set_draw_color(*_rgb(PARTY_RED))
+        sheet.set_line_width(lay.mm(0.15))
+        sheet.rect(x, box.y + u * 1.0, w, u * 3.2)
+        sheet.put(x + u, box.y + u * 1.75, sheet.fit(mark, w - u * 2))
+        room = box.w - w - u * 2
     size = 6.0  # the title's size, smaller (to half) before it is ever cut
     sheet.style(lay.pt(size), bold=True)
     while size > 3.0 and sheet.get_string_width(content.title) > room:
@@ -664,15 +674,6 @@ def _draw_title(sheet: _Sheet, lay: Layout, content: SheetContent) -> None:
     sheet.set_draw_color(*_rgb(PARTY_RED))
     sheet.set_line_width(lay.mm(0.25))
     sheet.line(box.x, box.bottom, box.right, box.bottom)
-    if content.sample:
-        lang = sheet_lang(sheet)
-        mark = tr("wall_sample_mark", lang)
-        sheet.style(lay.pt(1.6), bold=True, colour=_rgb(PARTY_RED))
-        w = min(sheet.get_string_width(mark) + u * 2, box.w * 0.4)
-        x = box.right - w
-        sheet.set_line_width(lay.mm(0.15))
-        sheet.rect(x, box.y + u * 1.0, w, u * 3.2)
-        sheet.put(x + u, box.y + u * 1.75, sheet.fit(mark, w - u * 2))
 
 
 def _draw_footer(sheet: _Sheet, lay: Layout, content: SheetContent, frame: MapFrame) -> None:
@@ -700,47 +701,80 @@ def _legend_u(content: SheetContent, width_u: float) -> float:
     return out + (1.9 + math.ceil(fills / cols) * 2.1 + 0.6 if fills else 0.0)
 
 
-def panel_zoom(lay: Layout, content: SheetContent) -> float:
-    """How much larger than the smallest text the panel can be set (1.0–1.6) with the
-    whole village table on the sheet; 1.0 when even the smallest overflows."""
+#: Zooms tried for the panel's text, largest first (times the smallest text).
+PANEL_ZOOMS: tuple[float, ...] = (2.0, 1.8, 1.6, 1.4, 1.2)
+HEADLINE_WIDTHS = (0.40, 0.22, 0.22, 0.16)
+
+
+def _panel_boxes(lay: Layout) -> tuple[Box, Box, Box]:
+    """(legend, headline, villages) boxes; in landscape all three are the whole panel."""
     box = lay.panel
+    if lay.landscape:
+        return box, box, box
+    gap = lay.mm(2.0)
+    left = Box(box.x, box.y, (box.w - 2 * gap) * 0.24, box.h)
+    mid = Box(left.right + gap, box.y, (box.w - 2 * gap) * 0.34, box.h)
+    right = Box(mid.right + gap, box.y, box.right - mid.right - gap, box.h)
+    return left, mid, right
+
+
+def _texts_fit(sheet: _Sheet, lay: Layout, content: SheetContent) -> bool:
+    """Whether headings, headline labels and column headers fit whole at ``lay``'s size."""
+    legend, mid, right = _panel_boxes(lay)
+    lang = sheet_lang(sheet)
+    u = lay.mm()
+    sheet.style(lay.pt(1.6), bold=True)
+    for box, key in (
+        (legend, "wall_legend"),
+        (mid, "wall_headline"),
+        (right, "wall_villages_title"),
+    ):
+        if sheet.get_string_width(tr(key, lang)) > box.w:
+            return False
+    sheet.style(lay.pt(1.0), bold=True)
+    label_w = mid.w * HEADLINE_WIDTHS[0] - u * 0.6
+    if any(sheet.get_string_width(r.label) > label_w for r in content.headline):
+        return False
+    _blocks, _rows, block_w = _village_blocks(lay, right, right.y)
+    widths = [block_w * f - u * 0.6 for f in VILLAGE_WIDTHS]
+    return all(
+        sheet.get_string_width(name) <= w
+        for name, w in zip(content.village_columns, widths, strict=True)
+    )
+
+
+def panel_zoom(sheet: _Sheet, lay: Layout, content: SheetContent) -> float:
+    """How much larger than the smallest text the panel can be set (1.0–2.0): the largest
+    of :data:`PANEL_ZOOMS` with the whole village table on the sheet and every heading,
+    figure name and column header whole; 1.0 when none qualifies."""
     villages = len(content.village_rows)
-    for zoom in (1.6, 1.4, 1.2):
-        u = lay.text_mm * zoom
+    for zoom in PANEL_ZOOMS:
+        zoomed = dataclasses.replace(lay, text_mm=lay.text_mm * zoom)
+        legend, _mid, right = _panel_boxes(zoomed)
+        u = zoomed.text_mm
+        blocks = max(1, int(right.w // (u * 38)))
+        tables = _rows_u(math.ceil(villages / blocks)) + 1.6
         if lay.landscape:
-            blocks = max(1, int(box.w // (u * 38)))
-            need = _legend_u(content, box.w / u) + 1 + _rows_u(len(content.headline)) + 1.2 + 1
-            need += _rows_u(math.ceil(villages / blocks)) + 1.6
-            if need * u <= box.h:
-                return zoom
+            need = _legend_u(content, legend.w / u) + 1 + _rows_u(len(content.headline)) + 2.2
+            need += tables
         else:
-            third = (box.w - 4 * u) / 3
-            blocks = max(1, int((box.w - 2 * third - 4 * u) // (u * 38)))
-            need = max(
-                _legend_u(content, third * 0.9 / u),
-                _rows_u(len(content.headline)),
-                _rows_u(math.ceil(villages / blocks)) + 1.6,
-            )
-            if need * u <= box.h:
-                return zoom
+            need = max(_legend_u(content, legend.w / u), _rows_u(len(content.headline)), tables)
+        if need * u <= lay.panel.h and _texts_fit(sheet, zoomed, content):
+            return zoom
     return 1.0
 
 
 def _draw_panel(sheet: _Sheet, lay: Layout, content: SheetContent) -> list[list[str]]:
-    box = lay.panel
-    lay = dataclasses.replace(lay, text_mm=lay.text_mm * panel_zoom(lay, content))
+    lay = dataclasses.replace(lay, text_mm=lay.text_mm * panel_zoom(sheet, lay, content))
     u = lay.mm()
+    legend, mid, right = _panel_boxes(lay)
     if lay.landscape:
-        y = _draw_legend(sheet, lay, content, box, box.y)
-        y = _draw_headline(sheet, lay, content, box, y + u)
-        return _draw_villages(sheet, lay, content, box, y + u, "wall_villages_title")
-    third = (box.w - 2 * u * 2) / 3
-    left = Box(box.x, box.y, third * 0.9, box.h)
-    mid = Box(left.right + u * 2, box.y, third, box.h)
-    right = Box(mid.right + u * 2, box.y, box.right - mid.right - u * 2, box.h)
-    _draw_legend(sheet, lay, content, left, box.y)
-    _draw_headline(sheet, lay, content, mid, box.y)
-    return _draw_villages(sheet, lay, content, right, box.y, "wall_villages_title")
+        y = _draw_legend(sheet, lay, content, legend, legend.y)
+        y = _draw_headline(sheet, lay, content, mid, y + u)
+        return _draw_villages(sheet, lay, content, right, y + u, "wall_villages_title")
+    _draw_legend(sheet, lay, content, legend, legend.y)
+    _draw_headline(sheet, lay, content, mid, mid.y)
+    return _draw_villages(sheet, lay, content, right, right.y, "wall_villages_title")
 
 
 def wall_map_pdf(

@@ -26,10 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_legend_committee": ("乡党委", "Township Party committee"),
     "wall_legend_branch": ("党支部", "Party branch"),
     "wall_legend_group": ("党小组", "Party group"),
-    "wall_headline": (
-        "核心数据(按数据计算,与报告核对)",
-        "Headline figures (computed, checked against the report)",
-    ),
+    "wall_headline": ("核心数据(与报告核对)", "Headline figures, checked"),
     "wall_col_figure": ("项目", "Figure"),
     "wall_col_computed": ("计算值", "Computed"),
     "wall_col_reported": ("报告数", "Reported"),
