@@ -258,7 +258,8 @@ def _draw_map(
         _draw_orgs(sheet, lay, bundle, frame, focus)
         if options.graticule:
             _draw_graticule(sheet, lay, frame)
-        _draw_village_names(sheet, lay, bundle, shapes, focus, options.lang)
+        discs = _org_discs(lay, bundle, frame, focus)
+        _draw_village_names(sheet, lay, bundle, shapes, focus, options.lang, discs)
     sheet.set_draw_color(*INK)
     sheet.set_line_width(lay.mm(0.12))
     sheet.rect(box.x, box.y, box.w, box.h)
@@ -359,7 +360,34 @@ def sheet_lang(sheet: _Sheet) -> str:
     return sheet.ui_lang
 
 
-def _draw_village_names(sheet, lay: Layout, bundle: Bundle, shapes, focus, lang: str) -> None:
+def _org_discs(lay: Layout, bundle: Bundle, frame: MapFrame, focus) -> np.ndarray:
+    """(x, y, r) on the sheet of every Party organisation's disc drawn."""
+    orgs = bundle.party_orgs.dropna(subset=["geometry"])
+    if focus is not None:
+        orgs = orgs[(orgs["village_code"] == focus) | (orgs["level"] == "committee")]
+    radii = org_radii(lay)
+    orgs = orgs[orgs["level"].isin(list(radii))]
+    if orgs.empty:
+        return np.zeros((0, 3))
+    px, py = _points(frame, orgs.geometry.values)
+    r = np.array([radii[level] for level in orgs["level"]])
+    return np.column_stack([px, py, r])
+
+
+def _clear_of(discs: np.ndarray, x: float, y: float, w: float, h: float) -> float:
+    """How far up (mm) a label box centred at (x, y) must move to leave every disc whole."""
+    if len(discs) == 0:
+        return 0.0
+    dx, dy, r = discs[:, 0], discs[:, 1], discs[:, 2]
+    hit = (np.abs(dx - x) < w / 2 + r) & (np.abs(dy - y) < h / 2 + r)
+    if not hit.any():
+        return 0.0
+    return float(np.max(y + h / 2 - (dy[hit] - r[hit])))
+
+
+def _draw_village_names(
+    sheet, lay: Layout, bundle: Bundle, shapes, focus, lang: str, discs: np.ndarray
+) -> None:
     names = bundle.villages[pick(lang, "name_zh", "name_en")].fillna("")
     for code, name, name_zh, geom in zip(
         bundle.villages["code"], names, bundle.villages["name_zh"], shapes, strict=True
@@ -373,10 +401,13 @@ def _draw_village_names(sheet, lay: Layout, bundle: Bundle, shapes, focus, lang:
         p = geom.representative_point()
         w = sheet.get_string_width(label)
         pad = size * 0.2
+        # Above a Party organisation's disc rather than over it (when a short move does).
+        lift = _clear_of(discs, p.x, p.y, w + 2 * pad, size * 1.2)
+        x, y = p.x, p.y - (lift + size * 0.1 if 0 < lift < size * 3 else 0.0)
         sheet.set_fill_color(*WHITE)
         with sheet.local_context(fill_opacity=0.75):
-            sheet.rect(p.x - w / 2 - pad, p.y - size * 0.6, w + 2 * pad, size * 1.2, style="F")
-        sheet.text(p.x - w / 2, p.y + size * 0.36, label)
+            sheet.rect(x - w / 2 - pad, y - size * 0.6, w + 2 * pad, size * 1.2, style="F")
+        sheet.text(x - w / 2, y + size * 0.36, label)
 
 
 def _draw_graticule(sheet: _Sheet, lay: Layout, frame: MapFrame) -> None:
@@ -616,6 +647,8 @@ def _draw_villages(
     y = _heading(sheet, lay, tr(title_key, lang), box, y)
     blocks, per_block, block_w = _village_blocks(lay, box, y - lay.mm(2.4))
     rows = content.village_rows
+    if per_block * blocks >= len(rows):  # all fit: balance the blocks
+        per_block = math.ceil(len(rows) / blocks)
     fits = blocks * per_block
     shown, rest = rows[:fits], rows[fits:]
     if rest and shown:  # the last line says where the others are
