@@ -341,3 +341,21 @@ def test_the_command_help_names_every_flag(capsys):
         "--out",
     ):
         assert flag in text
+
+
+# --- texts ------------------------------------------------------------------------------
+def test_every_wall_map_text_is_used_and_takes_the_same_fields_in_both_languages():
+    from township_atlas.text.labels.wallmap import TEXT
+
+    root = Path(__file__).resolve().parent.parent / "src" / "township_atlas"
+    files = [*(root / "wallmap").glob("*.py"), root / "ui" / "wallmap.py"]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    used = set(re.findall(r"[\"'](wall_[a-z0-9_]+)[\"']", code))
+    used |= {f"wall_{o}" for o in ("landscape", "portrait")}  # tr(f"wall_{orientation}")
+    prefixes = set(re.findall(r'f"(wall_[a-z0-9_]+_)\{', code))
+    assert used - set(TEXT) == set()
+    assert {
+        k for k in TEXT if k not in used and not any(k.startswith(p) for p in prefixes)
+    } == set()
+    for key, (zh, en) in TEXT.items():
+        assert set(re.findall(r"\{(\w+)", zh)) == set(re.findall(r"\{(\w+)", en)), key

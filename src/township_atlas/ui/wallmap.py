@@ -35,12 +35,18 @@ def wall_map_download(
         return
     with st.expander(tr("wall_expander", lang), icon=":material/print:"):
         left, right = st.columns(2)
-        paper = left.selectbox(tr("wall_paper", lang), list(PAPERS), key=f"{KEY}_paper")
+        paper = left.selectbox(
+            tr("wall_paper", lang),
+            list(PAPERS),
+            key=f"{KEY}_paper",
+            placeholder=tr("choose_placeholder", lang),
+        )
         orientation = right.selectbox(
             tr("wall_orientation", lang),
             list(ORIENTATIONS),
             format_func=lambda o: tr(f"wall_{o}", lang),
             key=f"{KEY}_orientation",
+            placeholder=tr("choose_placeholder", lang),
         )
         names = {
             str(code): text(pick(lang, zh, en, fallback=True))
@@ -56,6 +62,7 @@ def wall_map_download(
             ["", *names],
             format_func=lambda c: names.get(c) or tr("wall_whole", lang),
             key=f"{KEY}_village",
+            placeholder=tr("choose_placeholder", lang),
         )
         colour = st.checkbox(
             tr("wall_with_indicator", lang),

@@ -259,7 +259,7 @@ def _draw_map(
         if options.graticule:
             _draw_graticule(sheet, lay, frame)
         discs = _org_discs(lay, bundle, frame, focus)
-        _draw_village_names(sheet, lay, bundle, shapes, focus, options.lang, discs)
+        _draw_village_names(sheet, lay, bundle, shapes, focus, options.lang, discs, box)
     sheet.set_draw_color(*INK)
     sheet.set_line_width(lay.mm(0.12))
     sheet.rect(box.x, box.y, box.w, box.h)
@@ -348,12 +348,19 @@ def _draw_orgs(sheet: _Sheet, lay: Layout, bundle: Bundle, frame: MapFrame, focu
             op for x, y in zip(px, py, strict=True) for op in _marker_ops(sheet, "circle", x, y, r)
         ]
         sheet.paint(ops, "B")
-        char = ORG_SYMBOLS[level][0] if sheet_lang(sheet) == "zh" else ORG_SYMBOLS[level][1]
-        size_mm = max(r * 1.15, lay.mm(1.0)) if sheet_lang(sheet) == "zh" else lay.mm(1.0)
+        char, size_mm = org_mark(sheet, lay, level, r)
         sheet.set_font(FONT, "B", size_mm * 72 / 25.4)
         w = sheet.get_string_width(char)
         for x, y in zip(px, py, strict=True):
             sheet.text(float(x) - w / 2, float(y) + size_mm * 0.36, char)
+
+
+def org_mark(sheet: _Sheet, lay: Layout, level: str, r: float) -> tuple[str, float]:
+    """The character in a level's disc and its size (mm): 委/支/组, or C/B/G in English
+    (one letter, so it fits the disc at no less than the smallest text)."""
+    zh, en, _px = ORG_SYMBOLS[level]
+    char = pick(sheet_lang(sheet), zh, en[:1])
+    return char, max(r * 1.15, lay.mm(1.0))
 
 
 def sheet_lang(sheet: _Sheet) -> str:
@@ -386,7 +393,7 @@ def _clear_of(discs: np.ndarray, x: float, y: float, w: float, h: float) -> floa
 
 
 def _draw_village_names(
-    sheet, lay: Layout, bundle: Bundle, shapes, focus, lang: str, discs: np.ndarray
+    sheet, lay: Layout, bundle: Bundle, shapes, focus, lang: str, discs: np.ndarray, frame_box: Box
 ) -> None:
     names = bundle.villages[pick(lang, "name_zh", "name_en")].fillna("")
     for code, name, name_zh, geom in zip(
@@ -404,6 +411,10 @@ def _draw_village_names(
         # Above a Party organisation's disc rather than over it (when a short move does).
         lift = _clear_of(discs, p.x, p.y, w + 2 * pad, size * 1.2)
         x, y = p.x, p.y - (lift + size * 0.1 if 0 < lift < size * 3 else 0.0)
+        if not (frame_box.x <= x - w / 2 - pad and x + w / 2 + pad <= frame_box.right):
+            continue  # a neighbour's name cut by the frame is left out
+        if not (frame_box.y <= y - size * 0.6 and y + size * 0.6 <= frame_box.bottom):
+            continue
         sheet.set_fill_color(*WHITE)
         with sheet.local_context(fill_opacity=0.75):
             sheet.rect(x - w / 2 - pad, y - size * 0.6, w + 2 * pad, size * 1.2, style="F")
@@ -521,8 +532,7 @@ def _legend_swatch(sheet: _Sheet, lay: Layout, entry: LegendEntry, x: float, y: 
         r = min(org_radii(lay)[level], h * 0.62)
         sheet.set_fill_color(*_rgb(PARTY_RED))
         sheet.paint(_marker_ops(sheet, "circle", cx, cy, r), "f")
-        char = ORG_SYMBOLS[level][0] if sheet_lang(sheet) == "zh" else ORG_SYMBOLS[level][1]
-        size_mm = max(r * 1.15, lay.mm(1.0)) if sheet_lang(sheet) == "zh" else lay.mm(1.0)
+        char, size_mm = org_mark(sheet, lay, level, r)
         sheet.set_font(FONT, "B", size_mm * 72 / 25.4)
         sheet.set_text_color(*WHITE)
         sheet.text(cx - sheet.get_string_width(char) / 2, cy + size_mm * 0.36, char)
@@ -682,6 +692,18 @@ def _draw_villages(
     return rest
 
 
+def title_lines(title: str) -> tuple[str, str]:
+    """A long title in two lines: after ": " or "," if there is one, else at the space
+    (or character) nearest the middle."""
+    for mark in (": ", ":", ", "):
+        if mark in title:
+            head, tail = title.split(mark, 1)
+            return head + mark.strip(), tail
+    spaces = [i for i, c in enumerate(title) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2)) if spaces else len(title) // 2
+    return title[:cut].rstrip(), title[cut:].lstrip()
+
+
 def _draw_title(sheet: _Sheet, lay: Layout, content: SheetContent) -> None:
     box = lay.title
     u = lay.mm()
@@ -696,12 +718,18 @@ def _draw_title(sheet: _Sheet, lay: Layout, content: SheetContent) -> None:
         sheet.rect(x, box.y + u * 1.0, w, u * 3.2)
         sheet.put(x + u, box.y + u * 1.75, sheet.fit(mark, w - u * 2))
         room = box.w - w - u * 2
-    size = 6.0  # the title's size, smaller (to half) before it is ever cut
+    size = 6.0  # the title's size: smaller (to 3.5×) on one line, else two lines at 3×
     sheet.style(lay.pt(size), bold=True)
-    while size > 3.0 and sheet.get_string_width(content.title) > room:
+    while size > 3.5 and sheet.get_string_width(content.title) > room:
         size -= 0.25
         sheet.style(lay.pt(size), bold=True)
-    sheet.put(box.x, box.y + u * 0.5 + (6.0 - size) * u * 0.5, sheet.fit(content.title, room))
+    if sheet.get_string_width(content.title) <= room:
+        sheet.put(box.x, box.y + u * 0.5 + (6.0 - size) * u * 0.5, content.title)
+    else:
+        size = 3.0
+        sheet.style(lay.pt(size), bold=True)
+        for i, line in enumerate(title_lines(content.title)):
+            sheet.put(box.x, box.y + u * 0.3 + i * u * 3.4, sheet.fit(line, room))
     sheet.style(lay.pt(2.0), colour=GREY)
     sheet.put(box.x, box.y + u * 7.6, content.subtitle)
     sheet.set_draw_color(*_rgb(PARTY_RED))

@@ -34,7 +34,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_agrees": ("一致", "agrees"),
     "wall_differs": ("不一致", "differs"),
     "wall_not_reported": ("未报告", "not reported"),
-    "wall_sites_kind": ("{kind}", "{kind}"),
     "wall_villages_title": ("各村概况", "Villages at a glance"),
     "wall_villages_more": ("各村概况(续)", "Villages at a glance (continued)"),
     "wall_villages_continued": ("其余 {n} 个村见第 2 页", "{n} more villages on page 2"),
@@ -61,9 +60,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Coordinates: CGCS2000, transverse Mercator, central meridian {lon}°E",
     ),
     "wall_made_by": ("乡村党建产业地图系统生成", "Made by Township Atlas"),
-    "wall_min_text": ("最小字高 {mm} 毫米", "Smallest text {mm} mm high"),
     # --- the page and the command ---
-    "wall_button": ("挂图", "Wall map"),
     "wall_expander": ("挂图 / Wall map(打印 A0–A3)", "Wall map (print A0–A3)"),
     "wall_paper": ("纸张", "Paper"),
     "wall_orientation": ("方向", "Orientation"),
