@@ -359,3 +359,23 @@ def test_every_wall_map_text_is_used_and_takes_the_same_fields_in_both_languages
     } == set()
     for key, (zh, en) in TEXT.items():
         assert set(re.findall(r"\{(\w+)", zh)) == set(re.findall(r"\{(\w+)", en)), key
+
+
+@needs_poppler
+def test_a_township_with_only_its_boundary_still_gets_a_sheet(sample_dir, tmp_path):
+    """A township being set up (boundary only) prints what exists: map, legend, figures."""
+    for name in ("villages", "sites", "party_orgs"):
+        path = sample_dir / f"{name}.geojson"
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc["features"] = []
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for name in ("chains", "chain_stages", "indicators"):
+        path = sample_dir / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    bundle = Store(sample_dir).load().bundle
+    assert bundle.villages.empty and bundle.sites.empty
+    pdf = wall_map_pdf(bundle, WallMapOptions(paper="A3"), TODAY)
+    found = squeeze(pdf_text(pdf, tmp_path, "-layout"))
+    assert "青禾乡(示例)党建产业地图" in found and "乡镇界" in found
+    assert f"{TODAY.year}年" in found  # no data year: the year it was made
+    assert len(page_sizes_mm(pdf)) == 1
