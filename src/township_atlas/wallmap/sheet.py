@@ -253,8 +253,8 @@ def _draw_map(
         for geom in frame.project(bundle.township.geometry.values):
             if geom is not None:
                 sheet.paint(_polygon_ops(sheet, geom), "S")
+        _draw_chains(sheet, lay, bundle, frame)  # under the symbols they link
         _draw_sites(sheet, lay, bundle, frame)
-        _draw_chains(sheet, lay, bundle, frame)
         _draw_orgs(sheet, lay, bundle, frame, focus)
         if options.graticule:
             _draw_graticule(sheet, lay, frame)
