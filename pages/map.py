@@ -10,6 +10,7 @@ from township_atlas.ui.details import show_details
 from township_atlas.ui.map_view import basemaps, clicked_selection, show_map
 from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.url_choice import url_selectbox
+from township_atlas.ui.wallmap import wall_map_download
 from township_atlas.views.indicators import catalogue, latest_year, years
 
 MAP_KEY = "atlas_map"
@@ -137,3 +138,4 @@ with left:
     )
 with right:
     show_details(bundle, sel, lang)
+    wall_map_download(bundle, lang, indicator=indicator or None, year=int(year))

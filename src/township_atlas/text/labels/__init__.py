@@ -11,6 +11,7 @@ from township_atlas.text.labels.meeting import TEXT as MEETING_TEXT
 from township_atlas.text.labels.onboard import TEXT as ONBOARD_TEXT
 from township_atlas.text.labels.setup import TEXT as SETUP_TEXT
 from township_atlas.text.labels.transfer import TEXT as TRANSFER_TEXT
+from township_atlas.text.labels.wallmap import TEXT as WALLMAP_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("乡村党建产业地图", "Township Atlas"),
@@ -519,6 +520,7 @@ _merge(
     setup=SETUP_TEXT,
     transfer=TRANSFER_TEXT,
     onboard=ONBOARD_TEXT,
+    wallmap=WALLMAP_TEXT,
 )
 
 
