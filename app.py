@@ -89,7 +89,9 @@ ADMIN_PAGES = [
         visibility=menu_visibility(user, "manage_accounts"),
     ),
 ]
-page = st.navigation(pages_for(user, [HOME, *PAGES], login_page=LOGIN, admin_pages=ADMIN_PAGES))
+# HOME after the map's entry: st.switch_page/st.page_link("pages/map.py") name the first
+# page of that script, so they go to "/map", the address the menu shows.
+page = st.navigation(pages_for(user, [*PAGES, HOME], login_page=LOGIN, admin_pages=ADMIN_PAGES))
 st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
 language_switch()
 township_switch(lang)

@@ -337,6 +337,40 @@ window.Atlas = window.Atlas || (function () {
     map.once("resize", function () { whenSized(map, fit); });
   }
 
+  // Filling the window (the home map, ui/map_view.py): the page's CSS sizes our frame to
+  // calc(100dvh - --atlas-fill-top); here that top is measured — where the frame starts in
+  // the page, below the title and controls, at any window size — and the map is made as
+  // tall as the frame. Leaflet follows the frame's later size changes itself (trackResize).
+  // A frame that is not in a fill box (or not reachable) keeps st_folium's fixed height.
+  var FILL_BOX = '[class*="st-key-atlas_fill"]';
+  function fillFrame(map) {
+    var frame = null;
+    try { frame = window.frameElement; } catch (e) { frame = null; }
+    if (!frame || !frame.closest || !frame.closest(FILL_BOX)) { return; }
+    var measure = function () {
+      var top = frame.getBoundingClientRect().top, node = frame.parentElement;
+      for (; node; node = node.parentElement) { top += node.scrollTop || 0; }
+      var root = frame.ownerDocument.documentElement;
+      root.style.setProperty("--atlas-fill-top", Math.round(top + 12) + "px");
+    };
+    document.documentElement.style.height = "100%";
+    document.body.style.margin = "0";
+    document.body.style.overflow = "hidden";  // no scroll bar inside the frame
+    ["map_div", "map_div2"].forEach(function (id) {
+      var div = document.getElementById(id);
+      if (div) { div.style.height = "100vh"; }
+    });
+    measure();
+    map.invalidateSize({ animate: false });
+    var parentWindow = frame.ownerDocument.defaultView;
+    parentWindow.addEventListener("resize", measure);
+    // What is above the map (a notice, the search box) can change height after a rerun.
+    if (parentWindow.ResizeObserver) {
+      new parentWindow.ResizeObserver(measure).observe(frame.ownerDocument.body);
+    }
+    map.getContainer().setAttribute("data-atlas-fill", "1");
+  }
+
   function failed(map, T) {
     var box = control("topright", el("div", "atlas-legend", T.data_failed)).addTo(map);
     map.getContainer().setAttribute("data-atlas-failed", "1");
@@ -385,6 +419,7 @@ window.Atlas = window.Atlas || (function () {
     }
     var container = map.getContainer();
     container.style.background = S.background;
+    fillFrame(map);
     ["atlasVillages", "atlasFootprints", "atlasChains", "atlasLinks", "atlasSites",
      "atlasOrgs", "atlasLabels", "atlasSelection"].forEach(function (name, i) {
       var pane = map.createPane(name);

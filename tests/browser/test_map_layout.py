@@ -1,0 +1,63 @@
+"""The home map on a projector and a phone, measured in real Chromium by bounding boxes
+(no timings): it fills the window below its controls, and its names and symbols do not
+hide one another."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import block_remote
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SIZES = [(1920, 1080), (1366, 768), (390, 844)]
+
+
+def _open(browser, url: str, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    block_remote(context)
+    page = context.new_page()
+    page.goto(url)
+    frame = page.frame_locator(FRAME)
+    frame.locator(".leaflet-container[data-atlas-ready][data-atlas-fill]").wait_for(timeout=60_000)
+    page.locator("[data-test-script-state=notRunning]").wait_for(timeout=60_000)
+    return context, page
+
+
+def _map_box(page) -> dict:
+    """The Leaflet map's box in the page's coordinates (the frame's offset added)."""
+    frame_box = page.locator(FRAME).bounding_box()
+    inner = page.frame_locator(FRAME).locator(".leaflet-container").bounding_box()
+    assert frame_box and inner
+    return inner
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_home_map_fills_the_window_below_its_controls(browser, app_url, width, height):
+    context, page = _open(browser, app_url, width, height)
+    try:
+        # Leaflet follows its frame's size; wait until the frame has taken the window's.
+        page.wait_for_function(
+            """([sel, vh]) => {
+                const f = document.querySelector(sel);
+                const r = f && f.getBoundingClientRect();
+                return r && r.bottom > vh - 40 && r.bottom <= vh + 1;
+            }""",
+            arg=[FRAME, height],
+            timeout=30_000,
+        )
+        box = _map_box(page)
+        controls = page.get_by_text("查找村、点位或党组织").bounding_box()
+        assert controls and box["y"] > controls["y"]  # below the search box
+        bottom = box["y"] + box["height"]
+        assert height - 40 < bottom <= height + 1, (box, height)  # down to the window's foot
+        # The map is most of the first screen: on a phone too, nothing to scroll for.
+        share = 0.5 if width < 640 else 0.7
+        assert box["height"] >= share * height, (box, height)
+        assert box["y"] < height * (0.45 if width < 640 else 0.3), box
+    finally:
+        context.close()
