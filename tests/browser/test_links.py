@@ -137,6 +137,8 @@ class Visit:
         modal = self.page.locator("[role=dialog]")
         assert modal.count() == 0, (where, modal.first.inner_text())
         assert not self.dialogs, (where, self.dialogs)
+        # No main menu: its items are Streamlit's, in English only (client.toolbarMode).
+        assert self.page.locator("[data-testid=stMainMenu]").count() == 0, where
         body = self.page.locator("body").inner_text()
         assert "Page not found" not in body and "does not seem to exist" not in body, where
         assert not [u for u in self.requests if not is_local_url(u)], (where, self.requests)

@@ -33,6 +33,8 @@ def _map_box(page) -> dict:
     frame_box = page.locator(FRAME).bounding_box()
     inner = page.frame_locator(FRAME).locator(".leaflet-container").bounding_box()
     assert frame_box and inner
+    assert abs(inner["width"] - frame_box["width"]) <= 2, (inner, frame_box)  # full width
+    assert abs(inner["height"] - frame_box["height"]) <= 2, (inner, frame_box)
     return inner
 
 
@@ -56,8 +58,73 @@ def test_the_home_map_fills_the_window_below_its_controls(browser, app_url, widt
         bottom = box["y"] + box["height"]
         assert height - 40 < bottom <= height + 1, (box, height)  # down to the window's foot
         # The map is most of the first screen: on a phone too, nothing to scroll for.
-        share = 0.5 if width < 640 else 0.7
+        share = 0.5 if width < 640 else 0.65
         assert box["height"] >= share * height, (box, height)
         assert box["y"] < height * (0.45 if width < 640 else 0.3), box
+    finally:
+        context.close()
+
+
+def _boxes(page, selector: str) -> list[dict]:
+    return (
+        page.frame_locator(FRAME)
+        .locator(selector)
+        .evaluate_all(
+            """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom,
+                    text: e.textContent || e.className};
+        })"""
+        )
+    )
+
+
+def _overlap(a: dict, b: dict) -> tuple[float, float]:
+    return (
+        min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]),
+        min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]),
+    )
+
+
+def _assert_nothing_hidden(page) -> None:
+    symbols = _boxes(
+        page, ".leaflet-atlasSites-pane .atlas-icon, .leaflet-atlasOrgs-pane .atlas-icon"
+    )
+    labels = _boxes(page, ".atlas-village-label")
+    assert len(symbols) == 42 + 32 and len(labels) == 7
+    for i, a in enumerate(symbols):
+        for b in symbols[i + 1 :]:
+            w, h = _overlap(a, b)
+            assert w <= 3 or h <= 3, ("symbols overlap", a, b)
+    for i, label in enumerate(labels):
+        for s in symbols:
+            w, h = _overlap(label, s)
+            assert w <= 1 or h <= 1, ("a name covers a symbol", label, s)
+        for other in labels[i + 1 :]:
+            w, h = _overlap(label, other)
+            assert w <= 1 or h <= 1, ("names overlap", label, other)
+
+
+def test_names_and_symbols_never_hide_one_another(browser, app_url):
+    context, page = _open(browser, app_url, 1366, 768)
+    try:
+        frame = page.frame_locator(FRAME)
+        container = frame.locator(".leaflet-container")
+        zoom = container.get_attribute("data-atlas-placed")
+        assert zoom is not None
+        _assert_nothing_hidden(page)  # the default view, the whole township
+        for _ in range(2):  # and closer in, as a leader zooms to a village
+            frame.locator(".leaflet-control-zoom-in").click()
+            page.wait_for_function(
+                """([sel, before]) => {
+                    const doc = document.querySelector(sel).contentDocument;
+                    const placed = doc.querySelector(".leaflet-container").dataset.atlasPlaced;
+                    return Number(placed) > Number(before);
+                }""",
+                arg=[FRAME, zoom],
+                timeout=15_000,
+            )
+            zoom = container.get_attribute("data-atlas-placed")
+            _assert_nothing_hidden(page)
     finally:
         context.close()

@@ -223,6 +223,130 @@ window.Atlas = window.Atlas || (function () {
     return function () { map.off("moveend", refresh); points.off("add", refresh); };
   }
 
+  // Names and symbols never hide one another (issue 18.3), worked out on the screen at
+  // each zoom: symbols closer than their sizes (a village seat's committee and branch
+  // discs, a base and its project) are fanned out on a small circle around where they
+  // are; then each village name takes the first place near its point — on it, above,
+  // below, beside — that covers no symbol and no other name (else the least covered).
+  // Only the icons' margins and the labels' offsets change; the markers stay where the
+  // data puts them. Skipped for clustered (county-sized) data.
+  var DECLUTTER_MAX = 600, GAP = 2;
+  function symbolItems(state) {
+    var items = [];
+    [state.groups.orgs, state.groups.sitePoints].forEach(function (group) {
+      group.eachLayer(function (m) {
+        if (!m._icon || !m.options.icon) { return; }
+        var size = m.options.icon.options.iconSize[0];
+        items.push({ m: m, size: size, p: m._map.latLngToLayerPoint(m.getLatLng()), dx: 0, dy: 0 });
+      });
+    });
+    return items;
+  }
+
+  function fanOut(items) {
+    var n = items.length, parent = [];
+    for (var i = 0; i < n; i++) { parent.push(i); }
+    function root(i) { while (parent[i] !== i) { i = parent[i] = parent[parent[i]]; } return i; }
+    for (var a = 0; a < n; a++) {
+      for (var b = a + 1; b < n; b++) {
+        var A = items[a], B = items[b], reach = (A.size + B.size) / 2 + GAP;
+        if (Math.abs(A.p.x - B.p.x) < reach && Math.abs(A.p.y - B.p.y) < reach) {
+          parent[root(a)] = root(b);
+        }
+      }
+    }
+    var groups = {};
+    items.forEach(function (it, k) { (groups[root(k)] = groups[root(k)] || []).push(it); });
+    Object.keys(groups).forEach(function (g) {
+      var members = groups[g], k = members.length;
+      if (k < 2) { return; }
+      members.sort(function (x, y) { return y.size - x.size; });  // the largest on top
+      var cx = 0, cy = 0, big = 0;
+      members.forEach(function (it) { cx += it.p.x / k; cy += it.p.y / k; big = Math.max(big, it.size); });
+      var radius = (big + GAP) / (2 * Math.sin(Math.PI / k));
+      members.forEach(function (it, j) {
+        var angle = -Math.PI / 2 + 2 * Math.PI * j / k;
+        it.dx = cx + radius * Math.cos(angle) - it.p.x;
+        it.dy = cy + radius * Math.sin(angle) - it.p.y;
+      });
+    });
+    relax(items);
+    items.forEach(function (it) {
+      var half = it.size / 2;
+      it.m._icon.style.marginLeft = (it.dx - half) + "px";
+      it.m._icon.style.marginTop = (it.dy - half) + "px";
+      it.box = { x0: it.p.x + it.dx - half, y0: it.p.y + it.dy - half,
+                 x1: it.p.x + it.dx + half, y1: it.p.y + it.dy + half };
+    });
+  }
+
+  // What the fan-out leaves (a fanned symbol now touching a neighbour): pairs still
+  // closer than their sizes are pushed apart, each by half, along the shorter way out.
+  function relax(items) {
+    for (var round = 0; round < 60; round++) {
+      var moved = false;
+      for (var a = 0; a < items.length; a++) {
+        for (var b = a + 1; b < items.length; b++) {
+          var A = items[a], B = items[b], reach = (A.size + B.size) / 2 + GAP;
+          var dx = (B.p.x + B.dx) - (A.p.x + A.dx), dy = (B.p.y + B.dy) - (A.p.y + A.dy);
+          var needX = reach - Math.abs(dx), needY = reach - Math.abs(dy);
+          if (needX <= 0 || needY <= 0) { continue; }
+          moved = true;
+          if (needX < needY) {
+            var sx = (dx < 0 ? -1 : 1) * (needX / 2 + 0.1);
+            A.dx -= sx; B.dx += sx;
+          } else {
+            var sy = (dy < 0 ? -1 : 1) * (needY / 2 + 0.1);
+            A.dy -= sy; B.dy += sy;
+          }
+        }
+      }
+      if (!moved) { return; }
+    }
+  }
+
+  function overlap(a, b) {
+    var w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  function placeLabels(map, state, symbols) {
+    var taken = symbols.map(function (it) { return it.box; });
+    state.groups.labels.eachLayer(function (m) {
+      var tag = m._icon && m._icon.firstChild;
+      if (!tag) { return; }
+      tag.style.transform = "translate(-50%, -50%)";
+      var r = tag.getBoundingClientRect(), w = r.width + 4, h = r.height + 2;
+      var p = map.latLngToLayerPoint(m.getLatLng()), best = null;
+      var steps = [0, 1, 2, 3];
+      var candidates = [[0, 0]];
+      steps.slice(1).forEach(function (s) {
+        var up = s * (h / 2 + 8), side = s * (w / 4 + 10);
+        candidates.push([0, -up], [0, up], [side + w / 4, 0], [-side - w / 4, 0],
+                        [side, -up], [-side, -up], [side, up], [-side, up]);
+      });
+      for (var c = 0; c < candidates.length; c++) {
+        var dx = candidates[c][0], dy = candidates[c][1];
+        var box = { x0: p.x + dx - w / 2, y0: p.y + dy - h / 2, x1: p.x + dx + w / 2, y1: p.y + dy + h / 2 };
+        var cost = 0;
+        for (var t = 0; t < taken.length; t++) { cost += overlap(box, taken[t]); }
+        if (!best || cost < best.cost) { best = { cost: cost, dx: dx, dy: dy, box: box }; }
+        if (cost === 0) { break; }
+      }
+      tag.style.transform = "translate(calc(-50% + " + best.dx + "px), calc(-50% + " + best.dy + "px))";
+      taken.push(best.box);
+    });
+  }
+
+  function declutter(map, state) {
+    if (state.C.cluster || !map._loaded) { return; }
+    var items = symbolItems(state);
+    if (items.length > DECLUTTER_MAX) { return; }
+    fanOut(items);
+    placeLabels(map, state, items);
+    map.getContainer().setAttribute("data-atlas-placed", String(map.getZoom()));
+  }
+
   function villageStyle(state) {
     var S = state.C.style;
     return function (f) {
@@ -326,6 +450,7 @@ window.Atlas = window.Atlas || (function () {
     } else {
       for (var k = 0; k < sites.sel.length; k++) { G.sitePoints.addLayer(siteAt(k)); }
     }
+    declutter(map, state);
     markReady(map);
   }
 
@@ -356,10 +481,9 @@ window.Atlas = window.Atlas || (function () {
     document.documentElement.style.height = "100%";
     document.body.style.margin = "0";
     document.body.style.overflow = "hidden";  // no scroll bar inside the frame
-    ["map_div", "map_div2"].forEach(function (id) {
-      var div = document.getElementById(id);
-      if (div) { div.style.height = "100vh"; }
-    });
+    // Only the map's own element: st_folium lays out two maps side by side ("double") as
+    // soon as its second, unused div is given a size.
+    map.getContainer().style.height = "100vh";
     measure();
     map.invalidateSize({ animate: false });
     var parentWindow = frame.ownerDocument.defaultView;
@@ -482,6 +606,7 @@ window.Atlas = window.Atlas || (function () {
     rows.push({ node: swatch(null, S.chain), label: T.chains });
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
+    map.on("load zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
     var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
                                villages: null, selectionRenderer: null, url: C.data_url || null,
                                clusterOff: null, failedBox: null };

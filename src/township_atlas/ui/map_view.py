@@ -41,8 +41,8 @@ RETURNED = ["last_active_drawing"]
 # script cannot run, the 240 px guess holds; never shorter than 320 px. The title row
 # and the top padding are made compact on that page too.
 FILL_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding: 0.25rem 0 0; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding: 0; }
 .st-key-atlas_fill_%(key)s iframe {
   height: max(320px, calc(100dvh - var(--atlas-fill-top, 240px))) !important;
 }
