@@ -230,13 +230,13 @@ window.Atlas = window.Atlas || (function () {
   // below, beside — that covers no symbol and no other name (else the least covered).
   // Only the icons' margins and the labels' offsets change; the markers stay where the
   // data puts them. Skipped for clustered (county-sized) data.
-  var DECLUTTER_MAX = 600, GAP = 2;
-  function symbolItems(state) {
+  var DECLUTTER_MAX = 600, GAP = 2, COMPACT = 0.7;
+  function symbolItems(state, scale) {
     var items = [];
     [state.groups.orgs, state.groups.sitePoints].forEach(function (group) {
       group.eachLayer(function (m) {
         if (!m._icon || !m.options.icon) { return; }
-        var size = m.options.icon.options.iconSize[0];
+        var size = m.options.icon.options.iconSize[0] * scale;
         items.push({ m: m, size: size, p: m._map.latLngToLayerPoint(m.getLatLng()), dx: 0, dy: 0 });
       });
     });
@@ -312,23 +312,32 @@ window.Atlas = window.Atlas || (function () {
 
   function placeLabels(map, state, symbols) {
     var taken = symbols.map(function (it) { return it.box; });
+    // A name pushed out of the visible map would be lost: spots outside weigh heavily.
+    var tl = map.containerPointToLayerPoint([0, 0]), box0 = map.getContainer();
+    var view = { x0: tl.x, y0: tl.y, x1: tl.x + box0.clientWidth, y1: tl.y + box0.clientHeight };
+    var sized = box0.clientWidth > 0 && box0.clientHeight > 0;
     state.groups.labels.eachLayer(function (m) {
       var tag = m._icon && m._icon.firstChild;
       if (!tag) { return; }
+      // As wide as its text (a block would take its wrapper's width, which varies).
+      tag.style.display = "inline-block";
       tag.style.transform = "translate(-50%, -50%)";
-      var r = tag.getBoundingClientRect(), w = r.width + 4, h = r.height + 2;
+      var r = tag.getBoundingClientRect(), w = r.width + 6, h = r.height + 6;  // 3 px clear all round
       var p = map.latLngToLayerPoint(m.getLatLng()), best = null;
-      var steps = [0, 1, 2, 3];
-      var candidates = [[0, 0]];
-      steps.slice(1).forEach(function (s) {
-        var up = s * (h / 2 + 8), side = s * (w / 4 + 10);
-        candidates.push([0, -up], [0, up], [side + w / 4, 0], [-side - w / 4, 0],
-                        [side, -up], [-side, -up], [side, up], [-side, up]);
+      // On the point, then rings further out; on each ring above first, then below and the
+      // sides (16 directions), so the nearest free spot wins.
+      var candidates = [[0, 0]], order = [0, 8, 4, 12, 2, 14, 6, 10, 1, 15, 3, 13, 5, 11, 7, 9];
+      [6, 12, 18, 26, 34, 44, 56, 70, 86].forEach(function (ring) {
+        order.forEach(function (k) {
+          var a = -Math.PI / 2 + k * Math.PI / 8, cos = Math.cos(a), sin = Math.sin(a);
+          candidates.push([cos * (ring * 1.5 + w / 2 * Math.abs(cos)),
+                           sin * (ring + h / 2 * Math.abs(sin))]);
+        });
       });
       for (var c = 0; c < candidates.length; c++) {
         var dx = candidates[c][0], dy = candidates[c][1];
         var box = { x0: p.x + dx - w / 2, y0: p.y + dy - h / 2, x1: p.x + dx + w / 2, y1: p.y + dy + h / 2 };
-        var cost = 0;
+        var cost = sized ? 100 * ((box.x1 - box.x0) * (box.y1 - box.y0) - overlap(box, view)) : 0;
         for (var t = 0; t < taken.length; t++) { cost += overlap(box, taken[t]); }
         if (!best || cost < best.cost) { best = { cost: cost, dx: dx, dy: dy, box: box }; }
         if (cost === 0) { break; }
@@ -340,7 +349,11 @@ window.Atlas = window.Atlas || (function () {
 
   function declutter(map, state) {
     if (state.C.cluster || !map._loaded) { return; }
-    var items = symbolItems(state);
+    // A phone-wide map shows the whole township in ~350 px: symbols at 70 % leave the
+    // names room (CSS .atlas-compact in maps/build.py).
+    var compact = narrow(map), container = map.getContainer();
+    container.classList.toggle("atlas-compact", compact);
+    var items = symbolItems(state, compact ? COMPACT : 1);
     if (items.length > DECLUTTER_MAX) { return; }
     fanOut(items);
     placeLabels(map, state, items);
@@ -606,7 +619,7 @@ window.Atlas = window.Atlas || (function () {
     rows.push({ node: swatch(null, S.chain), label: T.chains });
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
-    map.on("load zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
+    map.on("load resize zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
     var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
                                villages: null, selectionRenderer: null, url: C.data_url || null,
                                clusterOff: null, failedBox: null };
