@@ -122,7 +122,11 @@ def _assert_nothing_hidden(page, view: dict) -> None:
         for b in symbols[i + 1 :]:
             w, h = _overlap(a, b)
             assert w <= 3 or h <= 3, ("symbols overlap", a, b)
+    controls = _boxes(page, ".leaflet-control")  # legend, zoom, layers, scale: on top
     for i, label in enumerate(labels):
+        for c in controls:
+            w, h = _overlap(label, c)
+            assert w <= 1 or h <= 1, ("a name under the map's controls", label, c)
         for s in symbols:
             w, h = _overlap(label, s)
             assert w <= 1 or h <= 1, ("a name covers a symbol", label, s, view)

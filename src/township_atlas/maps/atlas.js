@@ -316,6 +316,15 @@ window.Atlas = window.Atlas || (function () {
     var tl = map.containerPointToLayerPoint([0, 0]), box0 = map.getContainer();
     var view = { x0: tl.x, y0: tl.y, x1: tl.x + box0.clientWidth, y1: tl.y + box0.clientHeight };
     var sized = box0.clientWidth > 0 && box0.clientHeight > 0;
+    // The map's own controls (legend, zoom, layers, scale) sit above everything: a name
+    // under one would be hidden, so their boxes count as taken.
+    var frameBox = box0.getBoundingClientRect();
+    Array.prototype.forEach.call(box0.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var at = map.containerPointToLayerPoint([r.left - frameBox.left, r.top - frameBox.top]);
+      taken.push({ x0: at.x, y0: at.y, x1: at.x + r.width, y1: at.y + r.height });
+    });
     state.groups.labels.eachLayer(function (m) {
       var tag = m._icon && m._icon.firstChild;
       if (!tag) { return; }
@@ -327,7 +336,7 @@ window.Atlas = window.Atlas || (function () {
       // On the point, then rings further out; on each ring above first, then below and the
       // sides (16 directions), so the nearest free spot wins.
       var candidates = [[0, 0]], order = [0, 8, 4, 12, 2, 14, 6, 10, 1, 15, 3, 13, 5, 11, 7, 9];
-      [6, 12, 18, 26, 34, 44, 56, 70, 86].forEach(function (ring) {
+      [6, 12, 18, 26, 34, 44, 56, 70, 86, 104, 124].forEach(function (ring) {
         order.forEach(function (k) {
           var a = -Math.PI / 2 + k * Math.PI / 8, cos = Math.cos(a), sin = Math.sin(a);
           candidates.push([cos * (ring * 1.5 + w / 2 * Math.abs(cos)),
@@ -464,6 +473,17 @@ window.Atlas = window.Atlas || (function () {
       for (var k = 0; k < sites.sel.length; k++) { G.sitePoints.addLayer(siteAt(k)); }
     }
     declutter(map, state);
+    // The first placement can come before Leaflet's style sheet (st_folium adds it late)
+    // and the fonts, with names and controls measured unstyled: placed again whenever a
+    // control changes size — styled, or the legend folded and unfolded — and when the
+    // fonts are in.
+    var again = function () { declutter(map, state); };
+    if (window.ResizeObserver && !state.controlsSeen) {
+      state.controlsSeen = new ResizeObserver(again);
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-control"),
+                                   function (c) { state.controlsSeen.observe(c); });
+    }
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(again); }
     markReady(map);
   }
 
@@ -619,7 +639,7 @@ window.Atlas = window.Atlas || (function () {
     rows.push({ node: swatch(null, S.chain), label: T.chains });
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
-    map.on("load resize zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
+    map.on("load resize moveend zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
     var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
                                villages: null, selectionRenderer: null, url: C.data_url || null,
                                clusterOff: null, failedBox: null };
