@@ -10,13 +10,24 @@ lang = current_lang(in_app=True)
 # An emoji favicon is drawn inline; a ":material/...:" one would be fetched from Google.
 st.set_page_config(page_title=tr("app_title", lang), page_icon="🗺️", layout="wide")
 
+# The map answers at "/" (the default page, hidden from the menu) and at "/map" (the menu's
+# entry): a link copied from the address bar after choosing the map in the menu is
+# "/map?…", and Streamlit serves a default page only at "/" — "/map" alone would open
+# with its "Page not found" dialog. Two pages of one script, told apart by URL.
+HOME = st.Page(
+    "pages/map.py",
+    title=tr("page_map", lang),
+    icon=":material/map:",
+    url_path="home",
+    default=True,
+    visibility="hidden",
+)
 PAGES = [
     st.Page(
         "pages/map.py",
         title=tr("page_map", lang),
         icon=":material/map:",
         url_path="map",
-        default=True,
     ),
     st.Page(
         "pages/overview.py",
@@ -85,7 +96,9 @@ ADMIN_PAGES = [
         visibility=menu_visibility(user, "manage_accounts"),
     ),
 ]
-page = st.navigation(pages_for(user, PAGES, login_page=LOGIN, admin_pages=ADMIN_PAGES))
+# HOME after the map's entry: st.switch_page/st.page_link("pages/map.py") name the first
+# page of that script, so they go to "/map", the address the menu shows.
+page = st.navigation(pages_for(user, [*PAGES, HOME], login_page=LOGIN, admin_pages=ADMIN_PAGES))
 st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
 language_switch()
 township_switch(lang)

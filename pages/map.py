@@ -135,6 +135,7 @@ with left:
         selections=[sel] if sel else [],
         fly=fly,
         on_click=_on_map_click,
+        fill_window=True,
     )
 with right:
     show_details(bundle, sel, lang)

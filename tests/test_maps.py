@@ -488,9 +488,11 @@ def test_the_details_figures_table_has_stable_keys_and_formats_each_figure():
         "indicator": "Party members(2024)",
         "value": "12",
         "target": "—",
-        "status": "⚪ " + tr("status_none", "en"),
+        "status": "– " + tr("status_none", "en"),
     }
     assert table.iloc[1]["value"] == "12.2" and table.iloc[1]["target"] == "1,500"
+    # Marks every CJK font has, the indicator tables' own (no colour emoji, shown as boxes).
+    assert table.iloc[1]["status"] == "✗ " + tr("status_red", "en")
     assert figures_table([figure], "zh").iloc[0]["value"] == "12 人"
     assert figures_table([], "zh").empty
     assert figure_headers("zh")["target"] == tr("target", "zh")

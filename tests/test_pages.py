@@ -89,7 +89,8 @@ def test_overview_follows_the_data_when_a_branch_changes(data_env):
 def test_overview_in_english(data_env):
     at = run_app(OVERVIEW, lang="en")
     assert metrics(at)["Party members"] == "353"
-    assert "Sample data" in at.info[0].value
+    notice = at.caption[0]
+    assert "Sample data" in notice.value and "fictional" in notice.help  # one short line
 
 
 def test_broken_file_is_shown_and_the_page_still_runs(data_env):

@@ -223,6 +223,152 @@ window.Atlas = window.Atlas || (function () {
     return function () { map.off("moveend", refresh); points.off("add", refresh); };
   }
 
+  // Names and symbols never hide one another (issue 18.3), worked out on the screen at
+  // each zoom: symbols closer than their sizes (a village seat's committee and branch
+  // discs, a base and its project) are fanned out on a small circle around where they
+  // are; then each village name takes the first place near its point — on it, above,
+  // below, beside — that covers no symbol and no other name (else the least covered).
+  // Only the icons' margins and the labels' offsets change; the markers stay where the
+  // data puts them. Skipped for clustered (county-sized) data.
+  var DECLUTTER_MAX = 600, GAP = 2, COMPACT = 0.7;
+  function symbolItems(state, scale) {
+    var items = [];
+    [state.groups.orgs, state.groups.sitePoints].forEach(function (group) {
+      group.eachLayer(function (m) {
+        if (!m._icon || !m.options.icon) { return; }
+        var size = m.options.icon.options.iconSize[0] * scale;
+        items.push({ m: m, size: size, p: m._map.latLngToLayerPoint(m.getLatLng()), dx: 0, dy: 0 });
+      });
+    });
+    return items;
+  }
+
+  function fanOut(items) {
+    var n = items.length, parent = [];
+    for (var i = 0; i < n; i++) { parent.push(i); }
+    function root(i) { while (parent[i] !== i) { i = parent[i] = parent[parent[i]]; } return i; }
+    for (var a = 0; a < n; a++) {
+      for (var b = a + 1; b < n; b++) {
+        var A = items[a], B = items[b], reach = (A.size + B.size) / 2 + GAP;
+        if (Math.abs(A.p.x - B.p.x) < reach && Math.abs(A.p.y - B.p.y) < reach) {
+          parent[root(a)] = root(b);
+        }
+      }
+    }
+    var groups = {};
+    items.forEach(function (it, k) { (groups[root(k)] = groups[root(k)] || []).push(it); });
+    Object.keys(groups).forEach(function (g) {
+      var members = groups[g], k = members.length;
+      if (k < 2) { return; }
+      members.sort(function (x, y) { return y.size - x.size; });  // the largest on top
+      var cx = 0, cy = 0, big = 0;
+      members.forEach(function (it) { cx += it.p.x / k; cy += it.p.y / k; big = Math.max(big, it.size); });
+      var radius = (big + GAP) / (2 * Math.sin(Math.PI / k));
+      members.forEach(function (it, j) {
+        var angle = -Math.PI / 2 + 2 * Math.PI * j / k;
+        it.dx = cx + radius * Math.cos(angle) - it.p.x;
+        it.dy = cy + radius * Math.sin(angle) - it.p.y;
+      });
+    });
+    relax(items);
+    items.forEach(function (it) {
+      var half = it.size / 2;
+      it.m._icon.style.marginLeft = (it.dx - half) + "px";
+      it.m._icon.style.marginTop = (it.dy - half) + "px";
+      it.box = { x0: it.p.x + it.dx - half, y0: it.p.y + it.dy - half,
+                 x1: it.p.x + it.dx + half, y1: it.p.y + it.dy + half };
+    });
+  }
+
+  // What the fan-out leaves (a fanned symbol now touching a neighbour): pairs still
+  // closer than their sizes are pushed apart, each by half, along the shorter way out.
+  function relax(items) {
+    for (var round = 0; round < 60; round++) {
+      var moved = false;
+      for (var a = 0; a < items.length; a++) {
+        for (var b = a + 1; b < items.length; b++) {
+          var A = items[a], B = items[b], reach = (A.size + B.size) / 2 + GAP;
+          var dx = (B.p.x + B.dx) - (A.p.x + A.dx), dy = (B.p.y + B.dy) - (A.p.y + A.dy);
+          var needX = reach - Math.abs(dx), needY = reach - Math.abs(dy);
+          if (needX <= 0 || needY <= 0) { continue; }
+          moved = true;
+          if (needX < needY) {
+            var sx = (dx < 0 ? -1 : 1) * (needX / 2 + 0.1);
+            A.dx -= sx; B.dx += sx;
+          } else {
+            var sy = (dy < 0 ? -1 : 1) * (needY / 2 + 0.1);
+            A.dy -= sy; B.dy += sy;
+          }
+        }
+      }
+      if (!moved) { return; }
+    }
+  }
+
+  function overlap(a, b) {
+    var w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  function placeLabels(map, state, symbols) {
+    var taken = symbols.map(function (it) { return it.box; });
+    // A name pushed out of the visible map would be lost: spots outside weigh heavily.
+    var tl = map.containerPointToLayerPoint([0, 0]), box0 = map.getContainer();
+    var view = { x0: tl.x, y0: tl.y, x1: tl.x + box0.clientWidth, y1: tl.y + box0.clientHeight };
+    var sized = box0.clientWidth > 0 && box0.clientHeight > 0;
+    // The map's own controls (legend, zoom, layers, scale) sit above everything: a name
+    // under one would be hidden, so their boxes count as taken.
+    var frameBox = box0.getBoundingClientRect();
+    Array.prototype.forEach.call(box0.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var at = map.containerPointToLayerPoint([r.left - frameBox.left, r.top - frameBox.top]);
+      taken.push({ x0: at.x, y0: at.y, x1: at.x + r.width, y1: at.y + r.height });
+    });
+    state.groups.labels.eachLayer(function (m) {
+      var tag = m._icon && m._icon.firstChild;
+      if (!tag) { return; }
+      // As wide as its text (a block would take its wrapper's width, which varies).
+      tag.style.display = "inline-block";
+      tag.style.transform = "translate(-50%, -50%)";
+      var r = tag.getBoundingClientRect(), w = r.width + 6, h = r.height + 6;  // 3 px clear all round
+      var p = map.latLngToLayerPoint(m.getLatLng()), best = null;
+      // On the point, then rings further out; on each ring above first, then below and the
+      // sides (16 directions), so the nearest free spot wins.
+      var candidates = [[0, 0]], order = [0, 8, 4, 12, 2, 14, 6, 10, 1, 15, 3, 13, 5, 11, 7, 9];
+      [6, 12, 18, 26, 34, 44, 56, 70, 86, 104, 124].forEach(function (ring) {
+        order.forEach(function (k) {
+          var a = -Math.PI / 2 + k * Math.PI / 8, cos = Math.cos(a), sin = Math.sin(a);
+          candidates.push([cos * (ring * 1.5 + w / 2 * Math.abs(cos)),
+                           sin * (ring + h / 2 * Math.abs(sin))]);
+        });
+      });
+      for (var c = 0; c < candidates.length; c++) {
+        var dx = candidates[c][0], dy = candidates[c][1];
+        var box = { x0: p.x + dx - w / 2, y0: p.y + dy - h / 2, x1: p.x + dx + w / 2, y1: p.y + dy + h / 2 };
+        var cost = sized ? 100 * ((box.x1 - box.x0) * (box.y1 - box.y0) - overlap(box, view)) : 0;
+        for (var t = 0; t < taken.length; t++) { cost += overlap(box, taken[t]); }
+        if (!best || cost < best.cost) { best = { cost: cost, dx: dx, dy: dy, box: box }; }
+        if (cost === 0) { break; }
+      }
+      tag.style.transform = "translate(calc(-50% + " + best.dx + "px), calc(-50% + " + best.dy + "px))";
+      taken.push(best.box);
+    });
+  }
+
+  function declutter(map, state) {
+    if (state.C.cluster || !map._loaded) { return; }
+    // A phone-wide map shows the whole township in ~350 px: symbols at 70 % leave the
+    // names room (CSS .atlas-compact in maps/build.py).
+    var compact = narrow(map), container = map.getContainer();
+    container.classList.toggle("atlas-compact", compact);
+    var items = symbolItems(state, compact ? COMPACT : 1);
+    if (items.length > DECLUTTER_MAX) { return; }
+    fanOut(items);
+    placeLabels(map, state, items);
+    map.getContainer().setAttribute("data-atlas-placed", String(map.getZoom()));
+  }
+
   function villageStyle(state) {
     var S = state.C.style;
     return function (f) {
@@ -326,6 +472,18 @@ window.Atlas = window.Atlas || (function () {
     } else {
       for (var k = 0; k < sites.sel.length; k++) { G.sitePoints.addLayer(siteAt(k)); }
     }
+    declutter(map, state);
+    // The first placement can come before Leaflet's style sheet (st_folium adds it late)
+    // and the fonts, with names and controls measured unstyled: placed again whenever a
+    // control changes size — styled, or the legend folded and unfolded — and when the
+    // fonts are in.
+    var again = function () { declutter(map, state); };
+    if (window.ResizeObserver && !state.controlsSeen) {
+      state.controlsSeen = new ResizeObserver(again);
+      Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-control"),
+                                   function (c) { state.controlsSeen.observe(c); });
+    }
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(again); }
     markReady(map);
   }
 
@@ -335,6 +493,39 @@ window.Atlas = window.Atlas || (function () {
     var size = map.getSize();
     if (size.x > 0 && size.y > 0) { fit(); return; }
     map.once("resize", function () { whenSized(map, fit); });
+  }
+
+  // Filling the window (the home map, ui/map_view.py): the page's CSS sizes our frame to
+  // calc(100dvh - --atlas-fill-top); here that top is measured — where the frame starts in
+  // the page, below the title and controls, at any window size — and the map is made as
+  // tall as the frame. Leaflet follows the frame's later size changes itself (trackResize).
+  // A frame that is not in a fill box (or not reachable) keeps st_folium's fixed height.
+  var FILL_BOX = '[class*="st-key-atlas_fill"]';
+  function fillFrame(map) {
+    var frame = null;
+    try { frame = window.frameElement; } catch (e) { frame = null; }
+    if (!frame || !frame.closest || !frame.closest(FILL_BOX)) { return; }
+    var measure = function () {
+      var top = frame.getBoundingClientRect().top, node = frame.parentElement;
+      for (; node; node = node.parentElement) { top += node.scrollTop || 0; }
+      var root = frame.ownerDocument.documentElement;
+      root.style.setProperty("--atlas-fill-top", Math.round(top + 12) + "px");
+    };
+    document.documentElement.style.height = "100%";
+    document.body.style.margin = "0";
+    document.body.style.overflow = "hidden";  // no scroll bar inside the frame
+    // Only the map's own element: st_folium lays out two maps side by side ("double") as
+    // soon as its second, unused div is given a size.
+    map.getContainer().style.height = "100vh";
+    measure();
+    map.invalidateSize({ animate: false });
+    var parentWindow = frame.ownerDocument.defaultView;
+    parentWindow.addEventListener("resize", measure);
+    // What is above the map (a notice, the search box) can change height after a rerun.
+    if (parentWindow.ResizeObserver) {
+      new parentWindow.ResizeObserver(measure).observe(frame.ownerDocument.body);
+    }
+    map.getContainer().setAttribute("data-atlas-fill", "1");
   }
 
   function failed(map, T) {
@@ -385,6 +576,7 @@ window.Atlas = window.Atlas || (function () {
     }
     var container = map.getContainer();
     container.style.background = S.background;
+    fillFrame(map);
     ["atlasVillages", "atlasFootprints", "atlasChains", "atlasLinks", "atlasSites",
      "atlasOrgs", "atlasLabels", "atlasSelection"].forEach(function (name, i) {
       var pane = map.createPane(name);
@@ -447,6 +639,7 @@ window.Atlas = window.Atlas || (function () {
     rows.push({ node: swatch(null, S.chain), label: T.chains });
     control("bottomright", legendBox(T.legend, rows, narrow(map))).addTo(map);
 
+    map.on("load resize moveend zoomend viewreset overlayadd overlayremove", function () { if (state.data) { declutter(map, state); } });
     var state = map._atlas = { C: C, groups: G, data: null, dyn: null, fills: {}, values: {},
                                villages: null, selectionRenderer: null, url: C.data_url || null,
                                clusterOff: null, failedBox: null };

@@ -58,6 +58,7 @@ LAYER_KEYS = (
 CSS = """<style>
 .atlas-icon{background:none;border:none}
 .atlas-sym svg{display:block;filter:drop-shadow(0 1px 1px rgba(0,0,0,.35))}
+.atlas-compact .atlas-sym svg{transform:scale(.7)}
 .atlas-label-icon{background:none;border:none;width:auto!important;height:auto!important}
 .atlas-village-label{transform:translate(-50%,-50%);white-space:nowrap;font:600 15px/1.2
  "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;color:#3E2723;

@@ -6,11 +6,13 @@ from typing import Any
 
 import pandas as pd
 
+from township_atlas.maps.style import RAG_MARKS
 from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import number
 
-STATUS_ICON = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
+# The indicator tables' marks (fonts without colour emoji showed 🟢🟡🔴 as boxes).
+STATUS_ICON = {**RAG_MARKS, "none": "–"}
 FIGURE_COLUMNS = ("indicator", "value", "target", "status")
 
 

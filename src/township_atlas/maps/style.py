@@ -28,3 +28,6 @@ ORG_SYMBOLS: dict[str, tuple[str, str, int]] = {
 # Sequential classes for indicator values (light to dark), and red/amber/green.
 SEQUENTIAL = ["#FFF3E0", "#FFCC80", "#FFA726", "#EF6C00", "#B23C17"]
 RAG = {"green": "#2E7D32", "amber": "#F9A825", "red": "#C62828", "none": "#BDBDBD"}
+# Status is never told by colour alone: each has a mark that survives greyscale, and that
+# CJK fonts have (colour emoji such as 🟢 show as empty boxes without an emoji font).
+RAG_MARKS: dict[str, str] = {"green": "✓", "amber": "!", "red": "✗"}

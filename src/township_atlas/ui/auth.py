@@ -256,12 +256,34 @@ def show_notice() -> None:
 
 # --- chrome ---------------------------------------------------------------------------
 def pages_for(
-    user: User | None, pages: Sequence[Any], *, login_page: Any, admin_pages: Sequence[Any]
+    user: User | None,
+    pages: Sequence[Any],
+    *,
+    login_page: Any,
+    admin_pages: Sequence[Any],
+    login_script: str = "pages/login.py",
 ) -> list[Any]:
-    """The navigation for ``user``: only the login page when nobody is in. The login page
-    stays reachable (hidden); admin pages are listed but refuse non-admins themselves."""
+    """The navigation for ``user``. The login page stays reachable (hidden); admin pages
+    are listed but refuse non-admins themselves.
+
+    When nobody is in (a login is required), every page's address opens the login form
+    (``login_script``) and keeps its address: a shared link like ``/village?village=V03``
+    shows the form at that address — no "Page not found", no detour — and once the login
+    succeeds, the rerun at the same address opens the page itself.
+    """
     if user is None:
-        return [login_page]
+        stand_ins = [
+            st.Page(
+                login_script,
+                title=p.title,
+                url_path=p.url_path or "home",
+                default=not p.url_path,
+                visibility="hidden",
+            )
+            for p in [*pages, *admin_pages]
+            if p.url_path != login_page.url_path
+        ]
+        return [login_page, *stand_ins]
     return [*pages, *admin_pages, login_page]
 
 

@@ -205,8 +205,11 @@ def page_header(title: str, *, sample: bool, lang: str) -> None:
 
     require_action("view")
     st.title(title)
-    if sample:
-        st.info(tr("sample_notice", lang), icon=":material/info:")
+    if sample:  # one short line under the title, not a box: the map needs the height
+        st.caption(
+            ":blue[:material/info:] " + tr("sample_notice_short", lang),
+            help=tr("sample_notice", lang),
+        )
 
 
 def show_error(exc: AtlasError, lang: str, title_key: str | None = None) -> None:

@@ -35,6 +35,19 @@ from township_atlas.ui.app_paths import static_dir
 
 RETURNED = ["last_active_drawing"]
 
+# The home map fills the window below its controls (a projector, a phone): its frame is
+# sized by CSS to the window's height less where the frame starts, which atlas.js measures
+# and writes into --atlas-fill-top (maps/atlas.js, fillFrame). Until then, and if the
+# script cannot run, the 240 px guess holds; never shorter than 320 px. The title row
+# and the top padding are made compact on that page too.
+FILL_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding: 0; }
+.st-key-atlas_fill_%(key)s iframe {
+  height: max(320px, calc(100dvh - var(--atlas-fill-top, 240px))) !important;
+}
+</style>"""
+
 
 @st.cache_resource(show_spinner=False)
 def _install_assets_once(static_dir: str):
@@ -116,10 +129,13 @@ def show_map(
     fly: bool = False,
     height: int = 620,
     on_click=None,
+    fill_window: bool = False,
 ) -> None:
     """Render the township map with ``selections`` outlined (and flown to if ``fly``).
     ``on_click`` runs (as a callback, before the next run)
-    when a feature is clicked; read it with :func:`clicked_selection`."""
+    when a feature is clicked; read it with :func:`clicked_selection`.
+    ``fill_window``: the map fills the window's height below where it starts (``height``
+    only until the map's script has measured that); for the one map of a page."""
     if not assets_ready(lang):
         return
     bundle = result.bundle
@@ -135,15 +151,19 @@ def show_map(
         fly_to=fly_bounds(bundle, selections, shift) if fly else None,
         data_url=data_url,
     )
-    st_folium(
-        m,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED,
-        feature_group_to_add=dynamic,
-        on_change=on_click,
-    )
+    box = st.container(key=f"atlas_fill_{key}") if fill_window else st.container()
+    if fill_window:
+        st.html(FILL_CSS % {"key": key})
+    with box:
+        st_folium(
+            m,
+            key=key,
+            height=height,
+            use_container_width=True,
+            returned_objects=RETURNED,
+            feature_group_to_add=dynamic,
+            on_change=on_click,
+        )
 
 
 def map_panel(

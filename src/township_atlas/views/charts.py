@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from township_atlas.maps.style import PARTY_RED, RAG
+from township_atlas.maps.style import RAG_MARKS as RAG_MARKS  # shared with the map panel
 from township_atlas.text.numbers import is_missing
 
 # Party red and the status colours are the map's (maps/style.py), so map and charts agree.
@@ -30,8 +31,6 @@ CATEGORICAL: tuple[str, ...] = (
 RAG_COLOURS: dict[str, str] = {k: RAG[k] for k in ("green", "amber", "red")}
 # Light tints of the status colours, for table cells (dark text stays readable on them).
 RAG_TINTS: dict[str, str] = {"green": "#E3F1E4", "amber": "#FFF4D6", "red": "#FBE3E3"}
-# Status is never told by colour alone: each has a mark that survives greyscale.
-RAG_MARKS: dict[str, str] = {"green": "✓", "amber": "!", "red": "✗"}
 TARGET_GREY = "#6E6E6E"
 NO_STATUS_GREY = RAG["none"]
 FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"

@@ -502,6 +502,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "At least {n} characters, not a common password and not containing the user name; "
         "stored only as a salted slow hash that nobody can read back.",
     ),
+    "sample_notice_short": (
+        "示例数据:村名、点位和数值均为虚构",
+        "Sample data: names, places and figures are fictional",
+    ),
 }
 
 
