@@ -39,7 +39,8 @@ PARAMS = {
     "pages/indicators.py": ["year", "indicator"],
     "pages/organisation.py": ["branch"],
     "pages/meeting.py": ["slide"],
-    "pages/edit.py": ["layer", "id"],
+    "pages/edit.py": ["layer", "id", "tab"],
+    "pages/setup.py": [],
     "pages/login.py": [],
     "pages/accounts.py": [],
 }
