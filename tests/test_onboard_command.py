@@ -483,3 +483,70 @@ def test_every_onboard_text_is_used_and_takes_the_same_fields_in_both_languages(
         fields_zh = {f.removesuffix("_zh") for f in re.findall(r"\{(\w+)", zh)}
         fields_en = {f.removesuffix("_en") for f in re.findall(r"\{(\w+)", en)}
         assert fields_zh == fields_en, key
+
+
+def test_tables_and_templates_continue_a_set_up_township(tmp_path: Path, capsys) -> None:
+    """Chains, indicators and plans from the offices' tables, after the map layers; the
+    templates the command writes import back; a bad table refuses its step whole."""
+    import io
+
+    import openpyxl
+
+    out = tmp_path / "township"
+    files = inputs(tmp_path)
+    plans_template = tmp_path / "规划模板.xlsx"
+    code, said = run(
+        capsys,
+        argv(
+            out,
+            files,
+            "--sites-crs",
+            "gcj02",
+            "--orgs-crs",
+            "wgs84",
+            "--plans-template",
+            str(plans_template),
+            "--indicators-template",
+            str(tmp_path / "指标模板.xlsx"),
+        ),
+    )
+    assert code == 0, said
+    book = openpyxl.load_workbook(io.BytesIO(plans_template.read_bytes()))
+    assert set(VILLAGE_NAMES) <= set(book.sheetnames)
+    for name in VILLAGE_NAMES:
+        book[name]["B2"] = "花椒"
+    filled = io.BytesIO()
+    book.save(filled)
+    plans = write(tmp_path / "in", "规划.xlsx", filled.getvalue())
+    site = SITES[0][0]
+    chains = write(
+        tmp_path / "in",
+        "产业链.csv",
+        f"产业链,主导产业,环节序号,环节,依托基地\n花椒产业链,花椒,1,种植,{site}\n".encode(),
+    )
+    village = VILLAGE_NAMES[0]
+    bad = write(
+        tmp_path / "in",
+        "统计表.csv",
+        f"2025年统计表\n村名,村集体经济收入(美元)\n{village},5\n".encode(),
+    )
+    before = digest(out)
+    code, said = run(capsys, argv(out, files, "--resume", "--indicators", str(bad)))
+    assert code == 1 and "美元" in said
+    assert {k: v for k, v in digest(out).items() if not k.startswith(".history")} == {
+        k: v for k, v in before.items() if not k.startswith(".history")
+    }
+    good = write(
+        tmp_path / "in",
+        "统计表2.csv",
+        f"2025年统计表\n村名,村集体经济收入(元)\n{village},50000\n".encode(),
+    )
+    extra = ["--resume", "--chains", str(chains), "--indicators", str(good), "--plans", str(plans)]
+    code, said = run(capsys, argv(out, files, *extra))
+    assert code == 0, said
+    bundle = Store(out).load().bundle
+    assert list(bundle.chains["name_zh"]) == ["花椒产业链"]
+    assert bundle.indicators.set_index("indicator").at["collective_income", "value"] == 5.0
+    assert {p["leading_industry_zh"] for p in bundle.plans["villages"].values()} == {"花椒"}
+    layers = [e.layer for e in Store(out).entries()]
+    assert layers[-4:] == ["chains", "chain_stages", "indicators", "plans"]

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from township_atlas.geo.measure import geodesic_area_m2
 from township_atlas.onboard import needs_setup, step_states
+from township_atlas.onboard.command import main as onboard_main
 from township_atlas.storage.files import history
 from township_atlas.storage.files.store import DATA_FILES, Store
 from township_atlas.transfer.plan_tables import plans_template_xlsx
@@ -152,7 +153,7 @@ def with_township(folder: Path) -> AppTest:
     return at
 
 
-def test_a_planner_sets_up_a_township_from_an_empty_folder(folder):
+def test_a_planner_sets_up_a_township_from_an_empty_folder(folder, tmp_path, capsys):
     home = open_page(login_as="pia", last_seen=time.time())
     assert not home.exception, home.exception
     # The home page sent the planner to the guide, which offers to create the folder.
@@ -244,6 +245,32 @@ def test_a_planner_sets_up_a_township_from_an_empty_folder(folder):
     assert figures.at["V1", "value"] == 12 and figures.at["V2", "value"] == 8
     assert result.bundle.plans["villages"]["V1"]["leading_industry_zh"] == "设施蔬菜"
     assert "完成:所有步骤都已完成,数据检查没有错误。" in texts(at)
+
+    # The command, given the same files, writes the same folder byte for byte.
+    given = {
+        "boundary": ("乡界.geojson", geojson(({"名称": "随便"}, TOWN))),
+        "villages": (
+            "村界.geojson",
+            geojson(
+                ({"村名": "东村", "村代码": "V1"}, EAST), ({"村名": "西村", "村代码": "V2"}, WEST)
+            ),
+        ),
+        "sites": ("基地.csv", SITES_CSV),
+        "orgs": ("党组织.csv", ORGS_CSV),
+        "chains": ("产业链.csv", CHAINS_CSV),
+        "indicators": ("统计表.csv", INDICATORS_CSV),
+        "plans": ("规划.xlsx", plans_workbook(folder)),
+    }
+    argv = [str(tmp_path / "by-command"), "--name", "测试乡", "--code", "T1", "--user", "pia"]
+    for name, value in FIGURES.items():
+        argv += ["--reported", f"{name.removeprefix('reported_')}={value!r}"]
+    for flag, (name, data) in given.items():
+        (tmp_path / name).write_bytes(data)
+        argv += [f"--{flag}", str(tmp_path / name)]
+    for flag in ("boundary", "villages", "sites", "orgs"):
+        argv += [f"--{flag}-crs", "wgs84"]
+    assert onboard_main(argv) == 0, capsys.readouterr().out
+    assert files(tmp_path / "by-command") == files(folder)
 
 
 @pytest.mark.parametrize("who", [None, "vic"])

@@ -22,24 +22,30 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from township_atlas.errors import AtlasError, DataFolderError
 from township_atlas.onboard.folder import START_NOTE, start_township
 from township_atlas.onboard.runners import (
     RUNNERS,
+    TABLE_RUNNERS,
     Context,
+    Runner,
     Said,
     Say,
+    TableRunner,
     crs_from_flag,
     read_names,
     run_step,
+    run_table_step,
 )
-from township_atlas.onboard.steps import STEPS_BY_KEY, step_states
+from township_atlas.onboard.steps import STEPS, STEPS_BY_KEY, step_states
 from township_atlas.onboard.township import REPORTED_FIGURES, OnboardError, TownshipForm
 from township_atlas.storage.files.store import Store
 from township_atlas.text.labels import tr
 from township_atlas.transfer.crs_choice import CrsChoice
+from township_atlas.transfer.indicator_template import indicator_template_xlsx, template_year
+from township_atlas.transfer.plan_tables import plans_template_xlsx
 from township_atlas.transfer.worker_sandbox import WorkerLimits
 
 PROG = "python -m township_atlas.onboard"
@@ -114,6 +120,16 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
             metavar="CRS",
             help=h("onb_help_crs", flag=runner.flag),
         )
+    for table in TABLE_RUNNERS:
+        parser.add_argument(
+            f"--{table.flag}", type=Path, metavar="FILE", help=h(f"onb_help_{table.flag}")
+        )
+    parser.add_argument(
+        "--plans-template", type=Path, metavar="FILE", help=h("onb_help_plans_template")
+    )
+    parser.add_argument(
+        "--indicators-template", type=Path, metavar="FILE", help=h("onb_help_ind_template")
+    )
     parser.add_argument("--boundary-feature", metavar="NAME", help=h("onb_help_feature"))
     parser.add_argument("--names", type=Path, metavar="CSV", help=h("onb_help_names"))
     parser.add_argument("--snap-m", type=float, metavar="M", help=h("onb_help_snap"))
@@ -168,6 +184,11 @@ def _inputs(args: argparse.Namespace) -> dict[str, tuple[Path | None, CrsChoice 
         if path is not None and not path.is_file():
             raise _bad("onb_no_file", flag=runner.flag, path=path)
         out[runner.flag] = (path, choice)
+    for table in TABLE_RUNNERS:
+        path = getattr(args, table.flag)
+        if path is not None and not path.is_file():
+            raise _bad("onb_no_file", flag=table.flag, path=path)
+        out[table.flag] = (path, None)
     if args.snap_m is not None and not args.snap_m > 0:
         raise _bad("onb_bad_snap")
     return out
@@ -233,7 +254,7 @@ def run(args: argparse.Namespace, say: Say, *, worker: WorkerLimits | None = Non
         worker=worker,
     )
     refused = False
-    for n, runner in enumerate(RUNNERS, 1):
+    for n, runner in enumerate(_in_step_order(), 1):
         step = STEPS_BY_KEY[runner.step]
         label = step.label(args.lang)
         path, crs = inputs[runner.flag]
@@ -247,13 +268,17 @@ def run(args: argparse.Namespace, say: Say, *, worker: WorkerLimits | None = Non
             continue
         say(Said.of("head", "onb_step_head", n=n, label=label, file=path))
         try:
-            run_step(runner, ctx, path, crs, say)
+            if isinstance(runner, TableRunner):
+                run_table_step(runner, ctx, path, say)
+            else:
+                run_step(runner, ctx, path, crs, say)
         except AtlasError as exc:
             say(Said.of("error", "onb_refused", n=n, label=label, message=exc.message(args.lang)))
             say(Said.of("note", "onb_kept", path=args.out))
             refused = True
             break
     result = store.load()
+    _templates(args, result.bundle, say)
     say(Said.of("head", "onb_final_head"))
     for finding in result.findings:
         kind = "error" if finding.severity == "error" else "warning"
@@ -267,6 +292,27 @@ def run(args: argparse.Namespace, say: Say, *, worker: WorkerLimits | None = Non
     elif not refused:
         say(Said.of("done", "onb_final_ok", path=args.out))
     return 1 if refused or result.errors else 0
+
+
+def _templates(args: argparse.Namespace, bundle: Any, say: Say) -> None:
+    """Write the Excel templates asked for, made from the villages saved so far: the plans
+    workbook (one sheet per village) and the indicator sheet for the coming year."""
+    made = []
+    if args.plans_template is not None:
+        made.append((args.plans_template, plans_template_xlsx(bundle)))
+    if args.indicators_template is not None:
+        year = template_year(bundle)
+        made.append((args.indicators_template, indicator_template_xlsx(bundle, year)))
+    for path, data in made:
+        path.write_bytes(data)
+        say(Said.of("done", "onb_template_written", path=path))
+
+
+def _in_step_order() -> list[Runner | TableRunner]:
+    """Every input, in the order of the set-up steps (a chain's stages name sites; an
+    organisation names its chain; indicators and plans name villages)."""
+    order = [step.key for step in STEPS]
+    return sorted([*RUNNERS, *TABLE_RUNNERS], key=lambda r: order.index(r.step))
 
 
 def main(argv: Sequence[str] | None = None, *, worker: WorkerLimits | None = None) -> int:

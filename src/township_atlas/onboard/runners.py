@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME
 from township_atlas.onboard.township import (
     OnboardError,
@@ -34,10 +35,18 @@ from township_atlas.storage.datastore import DataStore
 from township_atlas.text.bilingual import Messaged
 from township_atlas.text.labels import TEXT
 from township_atlas.transfer.crs_choice import CrsChoice, CrsSuggestion
+from township_atlas.transfer.indicator_tables import IndicatorPlan
 from township_atlas.transfer.mapping import FieldMapping
 from township_atlas.transfer.name_match import candidate_id, name_fixes, normalise
 from township_atlas.transfer.plan import ImportPlan
-from township_atlas.transfer.worker_jobs import plan_import_isolated, preview_import
+from township_atlas.transfer.plan_tables import ChainsPlan, PlansPlan
+from township_atlas.transfer.worker_jobs import (
+    plan_chains_isolated,
+    plan_import_isolated,
+    plan_indicators_isolated,
+    plan_plans_isolated,
+    preview_import,
+)
 from township_atlas.transfer.worker_results import ImportPreview
 from township_atlas.transfer.worker_sandbox import WorkerLimits
 
@@ -196,6 +205,123 @@ RUNNERS: tuple[Runner, ...] = (
     Runner("sites", "sites", "sites", _with_names, _imported),
     Runner("orgs", "party_orgs", "party_orgs", _with_names, _imported),
 )
+
+
+@dataclass(frozen=True)
+class TableRunner:
+    """One input of the command that is a table, not a map layer (no coordinate system):
+    industry chains, indicators, village plans.
+
+    Attributes
+    ----------
+    flag : the input's flag without dashes (``--indicators FILE``)
+    step : the set-up step it does
+    plan : (context, file name, bytes, bundle) -> the plan, made in the upload worker
+    changes : (context, plan) -> the changes to save, in order
+    problems : (plan) -> its problems (each with a zh/en message) and whether each is an error
+    count : (plan) -> how many items the file gives, for the report
+    """
+
+    flag: str
+    step: str
+    plan: Callable[[Context, str, bytes, Bundle], Any]
+    changes: Callable[[Context, Any], list[ChangeSet]]
+    problems: Callable[[Any], list[tuple[Messaged, bool]]]
+    count: Callable[[Any], int]
+    required: bool = False
+
+
+def _chains_plan(ctx: Context, name: str, data: bytes, bundle: Bundle) -> ChainsPlan:
+    return plan_chains_isolated(name, data, bundle, worker=ctx.worker)
+
+
+def _chains_changes(ctx: Context, plan: ChainsPlan) -> list[ChangeSet]:
+    records = {layer: ctx.store.read_records(layer) for layer in ("chains", "chain_stages")}
+    return [c for c in plan.to_change_sets(records, ctx.user) if c.upserts or c.deletes]
+
+
+def _indicators_plan(ctx: Context, name: str, data: bytes, bundle: Bundle) -> IndicatorPlan:
+    names = ctx.names.get("village_code") or None
+    return plan_indicators_isolated(
+        name, data, bundle, names=names, lang=ctx.lang, worker=ctx.worker
+    )
+
+
+def _indicators_changes(ctx: Context, plan: IndicatorPlan) -> list[ChangeSet]:
+    return plan.to_change_sets(ctx.store.load().bundle, ctx.user)
+
+
+def _plans_plan(ctx: Context, name: str, data: bytes, bundle: Bundle) -> PlansPlan:
+    return plan_plans_isolated(name, data, bundle, worker=ctx.worker)
+
+
+def _plans_changes(ctx: Context, plan: PlansPlan) -> list[ChangeSet]:
+    change = plan.to_change_set(ctx.store.read_records("plans"), ctx.user)
+    return [change] if change.upserts or change.deletes else []
+
+
+TABLE_RUNNERS: tuple[TableRunner, ...] = (
+    TableRunner(
+        "chains",
+        "chains",
+        _chains_plan,
+        _chains_changes,
+        lambda plan: [(p, True) for p in plan.problems],
+        lambda plan: len(plan.chains),
+    ),
+    TableRunner(
+        "indicators",
+        "indicators",
+        _indicators_plan,
+        _indicators_changes,
+        lambda plan: [
+            *((p, p.severity == "error") for p in plan.problems),
+            *((n, False) for n in plan.notes),
+        ],
+        lambda plan: len(plan.rows),
+    ),
+    TableRunner(
+        "plans",
+        "plans",
+        _plans_plan,
+        _plans_changes,
+        lambda plan: [(p, True) for p in plan.problems],
+        lambda plan: len(plan.villages),
+    ),
+)
+
+
+def run_table_step(runner: TableRunner, ctx: Context, path: Path, say: Say) -> Any:
+    """Plan the table ``path`` in the upload worker against the data saved so far and save
+    its changes; any problem that is an error refuses the whole step (nothing written).
+
+    Raises
+    ------
+    StepRefused : a row has an error, or the saved data would break a rule
+    AtlasError : the file cannot be read (the reader's message)
+    """
+    data = path.read_bytes()
+    plan = runner.plan(ctx, path.name, data, ctx.store.load().bundle)
+    say(Said.of("info", "onb_table_read", name=path.name, count=runner.count(plan)))
+    errors = 0
+    for item, is_error in runner.problems(plan):
+        errors += is_error
+        say(Said.from_messaged("error" if is_error else "note", item))
+    if errors:
+        raise StepRefused(*text("onb_step_rows", errors=errors))
+    changes = runner.changes(ctx, plan)
+    if not changes:
+        raise StepRefused(*text("onb_table_nothing", name=path.name))
+    for change in changes:
+        try:
+            result = ctx.store.save(change)
+        except CheckFailedError as exc:
+            for finding in exc.findings:
+                say(Said.from_messaged("error", finding))
+            raise StepRefused(*text("onb_step_checks", count=len(exc.findings))) from exc
+        count = len(change.upserts) + len(change.deletes)
+        say(Said.of("done", "onb_saved", count=count, seq=result.seq, layer=change.layer))
+    return plan
 
 
 def crs_from_flag(value: str) -> CrsChoice | None:
@@ -436,15 +562,18 @@ def run_step(
 __all__ = [
     "CRS_WORDS",
     "RUNNERS",
+    "TABLE_RUNNERS",
     "Context",
     "Runner",
     "Said",
     "StepRefused",
+    "TableRunner",
     "crs_from_flag",
     "crs_options",
     "duplicate_names",
     "flag_value",
     "read_names",
     "run_step",
+    "run_table_step",
     "undecided",
 ]

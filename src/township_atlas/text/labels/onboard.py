@@ -259,4 +259,40 @@ TEXT: dict[str, tuple[str, str]] = {
         "{known} (or village_code, parent_id, site_id, chain_id), or the name or id is "
         "empty.",
     ),
+    "onb_help_chains": (
+        "产业链表(Excel/CSV:产业链、主导产业、环节序号、环节、依托基地;基地按名称对应)。例:--chains 产业链.xlsx",
+        "The industry chains (Excel/CSV: 产业链, 主导产业, 环节序号, 环节, 依托基地; sites matched "
+        "by name). E.g. --chains chains.xlsx",
+    ),
+    "onb_help_indicators": (
+        "统计年报(Excel/CSV:村为行或列,年度列、表头、标题或工作表名写年份;单位按表头换算)。"
+        "例:--indicators 统计表.xlsx",
+        "The statistics sheet (Excel/CSV: villages as rows or columns; the year in a column, "
+        "header, title or sheet name; units converted from the header). E.g. --indicators "
+        "stats.xlsx",
+    ),
+    "onb_help_plans": (
+        "一村一业规划工作簿(在浏览器“导入 → 一村一业规划”下载的模板填好后)。例:--plans 规划.xlsx",
+        "The village plans workbook (the template from the browser's Import → plans, filled "
+        "in). E.g. --plans plans.xlsx",
+    ),
+    "onb_table_read": (
+        "已读取 {name}:{count} 项。",
+        "Read {name}: {count} items.",
+    ),
+    "onb_table_nothing": (
+        "{name} 中没有要保存的内容。",
+        "{name} holds nothing to save.",
+    ),
+    "onb_help_plans_template": (
+        "运行结束时把一村一业规划模板(每村一张工作表)写到此文件,填好后用 --resume --plans 导入。",
+        "At the end, write the village plans template (a sheet per village) to this file; "
+        "fill it in and import it with --resume --plans.",
+    ),
+    "onb_help_ind_template": (
+        "运行结束时把下一年的指标填报模板写到此文件,填好后用 --resume --indicators 导入。",
+        "At the end, write next year's indicator template to this file; fill it in and "
+        "import it with --resume --indicators.",
+    ),
+    "onb_template_written": ("已写出模板:{path}", "Template written: {path}"),
 }
