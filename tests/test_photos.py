@@ -395,3 +395,24 @@ def test_the_postgis_store_loads_the_photos_layer_and_says_images_are_not_stored
     assert feature_photos(db.load().bundle, "sites", SITE).iloc[0]["caption_zh"] == "库中说明"
     copying.copy_out(pg_url, "PH", tmp_path / "out")
     assert "库中说明" in (tmp_path / "out" / "photos.csv").read_text(encoding="utf-8")
+
+
+def test_deleting_a_site_keeps_its_photo_rows_with_a_warning_and_undo_restores_it(sample_dir):
+    from township_atlas.storage.changes import ChangeSet, feature_version
+
+    store = Store(sample_dir)
+    bundle = store.load().bundle
+    feature = "S011"  # no group or chain stage is built on it: deleting it is allowed
+    site = store.read_records("sites")[feature]
+    done = [prepare_photo(store, bundle, "sites", feature, "a.png", encoded("PNG"), quota=_quota())]
+    store.save(add_photos_change(store, bundle, "sites", feature, done, user="li", quota=_quota()))
+    deleted = store.save(
+        ChangeSet("sites", "li", deletes=[feature], base={feature: feature_version(site)})
+    )
+    result = store.load()
+    warning = next(f for f in result.findings if f.check == "photo_feature")
+    assert warning.severity == "warning" and feature in warning.message_zh
+    store.save(store.undo_change(deleted.seq, "li"))
+    result = store.load()
+    assert not any(f.check == "photo_feature" for f in result.findings)
+    assert len(feature_photos(result.bundle, "sites", feature)) == 1
