@@ -414,3 +414,23 @@ def test_deleting_a_site_keeps_its_photo_rows_with_a_warning_and_undo_restores_i
     result = store.load()
     assert not any(f.check == "photo_feature" for f in result.findings)
     assert len(feature_photos(result.bundle, "sites", feature)) == 1
+
+
+def test_the_size_per_file_setting_refuses_a_larger_photo_with_nothing_written(
+    sample_dir, monkeypatch
+):
+    noise = Image.effect_noise((1200, 1200), 120).convert("RGB")
+    buf = io.BytesIO()
+    noise.save(buf, "JPEG", quality=98)
+    data = buf.getvalue()
+    assert len(data) > 2**20
+    store = Store(sample_dir)
+    bundle = store.load().bundle
+    before = _folder_state(sample_dir)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_PHOTO_MAX_FILE_MB", "1")
+    with pytest.raises(UploadRefused) as err:
+        prepare_photo(store, bundle, "sites", SITE, "大.jpg", data)
+    assert err.value.key == "xfer_photo_too_large" and "1 MB" in err.value.message_en
+    assert _folder_state(sample_dir) == before
+    monkeypatch.setenv("TOWNSHIP_ATLAS_PHOTO_MAX_FILE_MB", "2")
+    assert prepare_photo(store, bundle, "sites", SITE, "大.jpg", data).width == 1200

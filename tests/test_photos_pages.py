@@ -4,7 +4,9 @@ away asks "is this the right place?", and a viewer can add none. Images made by 
 
 from __future__ import annotations
 
+import hashlib
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,7 +16,7 @@ from township_atlas.storage.files.store import Store
 from township_atlas.transfer.photo_add import feature_point
 from township_atlas.views.photos import feature_photos
 
-from .apptest import open_page
+from .apptest import ROOT, open_page
 from .photo_images import camera_jpeg, encoded
 from .test_edit_page import (
     accounts,  # noqa: F401 - the page tests' fixture
@@ -69,6 +71,13 @@ def test_a_planner_adds_two_photos_and_the_panel_and_village_page_show_them(data
     assert not village.exception, village.exception
     assert any(s.value == "点位和党组织照片" for s in village.subheader)
     assert _images(village) == 2
+
+    # Never published under the public static folder (by name or by content): served
+    # only through st.image. A stored file's name is the SHA-256 of its bytes.
+    names = {Path(f).stem for f in [*rows["file"], *rows["thumb"]]}
+    static = [p for p in (ROOT / "static").rglob("*") if p.is_file()]
+    assert not [p for p in static if p.stem in names]
+    assert not [p for p in static if hashlib.sha256(p.read_bytes()).hexdigest() in names]
 
 
 @pytest.mark.usefixtures("accounts")
