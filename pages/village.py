@@ -11,6 +11,7 @@ from township_atlas.text.numbers import mu
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.indicator_views import indicator_card, trend_chart
 from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.photos import photo_gallery
 from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import PARAGRAPH_SHOWN, md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
@@ -19,6 +20,7 @@ from township_atlas.views.funding import funding
 from township_atlas.views.indicator_tables import group_indicators, group_label, indicator_groups
 from township_atlas.views.indicators import catalogue, latest_year, years
 from township_atlas.views.organisation import village_branch
+from township_atlas.views.photos import village_photos
 from township_atlas.views.plans import problems_with_measures, village_plan
 from township_atlas.views.summary import village_table
 from township_atlas.views.village_profile import (
@@ -188,6 +190,14 @@ else:
     )
     if not branch.children:
         st.info(tr("no_groups", lang), icon=":material/info:")
+
+# --- photos of the village's sites and organisations -----------------------
+village_photo_groups = village_photos(bundle, code, lang)
+if village_photo_groups:
+    st.subheader(tr("photo_village_heading", lang))
+    for n, (feature, items) in enumerate(village_photo_groups):
+        st.markdown(f"**{md_escape(feature)}**")
+        photo_gallery(items, lang, key=f"village_photo_{n}")
 
 # --- funding ---------------------------------------------------------------
 st.subheader(tr("funding_heading", lang))

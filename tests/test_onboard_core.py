@@ -60,7 +60,11 @@ def _plan(store: Store, data: bytes, form: TownshipForm):
 
 
 def _files(folder) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in DATA_FILES}
+    # None: a file the folder does not have (photos.csv is optional).
+    return {
+        name: (folder / name).read_bytes() if (folder / name).exists() else None
+        for name in DATA_FILES
+    }
 
 
 def test_an_empty_or_missing_folder_is_a_township_to_set_up(tmp_path):

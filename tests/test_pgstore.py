@@ -90,7 +90,9 @@ def test_the_database_gives_the_folders_bundle_records_and_files(pgs):
     for layer in EDITABLE:
         records = pgs.read_records(layer)
         assert records == Store(SAMPLE_DIR).read_records(layer), layer
-        file_text = (SAMPLE_DIR / codec(layer).filename).read_text(encoding="utf-8")
+        path = SAMPLE_DIR / codec(layer).filename
+        # An optional layer the sample lacks (photos.csv) is its empty text.
+        file_text = path.read_text(encoding="utf-8") if path.exists() else layer_text(layer, [])
         # The fast writer and the codec's both give the file back.
         if layer != "plans":
             assert layer_text(layer, list(records.values())) == file_text, layer

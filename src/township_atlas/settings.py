@@ -175,6 +175,34 @@ SETTINGS += (
         "are snapped when villages are imported; wider ones are only reported.",
     ),
 )
+# Photos of sites and organisations (transfer.photos, transfer.photo_add).
+SETTINGS += (
+    Setting(
+        "photo_max_per_feature",
+        "12",
+        "每个点位或党组织最多可存的照片张数。",
+        "Photos a site or Party organisation may hold at most.",
+    ),
+    Setting(
+        "photo_max_file_mb",
+        "20",
+        "每张上传照片的大小上限(MB,处理前的原文件)。",
+        "Size limit (MB) of one uploaded photo, as uploaded.",
+    ),
+    Setting(
+        "photo_max_township_mb",
+        "2048",
+        "全乡镇照片(存储后的图片和缩略图)合计的大小上限(MB)。",
+        "Size limit (MB) of all the township's stored photos and thumbnails together.",
+    ),
+    Setting(
+        "photo_distance_m",
+        "300",
+        "照片的拍摄位置(GPS)离点位超过此距离(米)时,询问“是这个地方吗?”。",
+        "Metres between where a photo says it was taken (GPS) and the feature beyond which "
+        'the page asks "is this the right place?".',
+    ),
+)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -305,3 +333,23 @@ def tiling_snap_metres() -> float:
             "tiling_snap_metres", value, "0 到 100 之间的米数", "metres between 0 and 100"
         )
     return metres
+
+
+def photo_max_per_feature() -> int:
+    """Photos a site or organisation may hold at most."""
+    return _positive_int("photo_max_per_feature")
+
+
+def photo_max_file_mb() -> int:
+    """Size limit (MB) of one uploaded photo."""
+    return _positive_int("photo_max_file_mb")
+
+
+def photo_max_township_mb() -> int:
+    """Size limit (MB) of all the township's stored photos together."""
+    return _positive_int("photo_max_township_mb")
+
+
+def photo_distance_m() -> int:
+    """Metres from the feature beyond which a photo's GPS position asks for a check."""
+    return _positive_int("photo_distance_m")

@@ -25,7 +25,7 @@ from township_atlas.checks.party import (
     check_org_counts,
     check_org_tree,
 )
-from township_atlas.checks.references import check_links, check_plans
+from township_atlas.checks.references import check_links, check_photos, check_plans
 from township_atlas.model.bundle import SEVERITY_ORDER, Bundle, Finding
 
 CHECKS: list[Callable[[Bundle], list[Finding]]] = [
@@ -42,6 +42,7 @@ CHECKS: list[Callable[[Bundle], list[Finding]]] = [
     check_links,
     check_plans,
     check_member_indicator,
+    check_photos,
 ]
 
 

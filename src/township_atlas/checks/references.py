@@ -157,3 +157,32 @@ def check_plans(bundle: Bundle) -> list[Finding]:
                     )
                 )
     return out
+
+
+def check_photos(bundle: Bundle) -> list[Finding]:
+    """Each photo belongs to a site or organisation that exists (a warning: deleting a
+    feature keeps its photos' rows, which undoing the delete brings back to use)."""
+    photos = bundle.photos
+    if photos.empty:
+        return []
+    ids = {
+        "sites": set(bundle.sites["site_id"].astype(str)),
+        "party_orgs": set(bundle.party_orgs["org_id"].astype(str)),
+    }
+    out = []
+    for p in photos.itertuples(index=False):
+        if str(p.feature_id) not in ids.get(str(p.layer), set()):
+            out.append(
+                Finding(
+                    "warning",
+                    "photo_feature",
+                    "photos",
+                    f"照片 {p.photo_id} 所属的“{p.feature_id}”已不存在。若误删了该点位或党组织,"
+                    "可在修改记录中撤销;否则可删除这张照片的记录。",
+                    f"Photo {p.photo_id} belongs to '{p.feature_id}', which no longer exists. "
+                    "If it was deleted by mistake, undo that change in the history; otherwise "
+                    "delete the photo's row.",
+                    str(p.photo_id),
+                )
+            )
+    return out

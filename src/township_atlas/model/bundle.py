@@ -31,6 +31,12 @@ class Finding(Messaged):
     location: tuple[float, float] | None = None
 
 
+def _empty_photos() -> pd.DataFrame:
+    from township_atlas.model.schema import PHOTOS
+
+    return pd.DataFrame({f.name: pd.Series(dtype="object") for f in PHOTOS.fields})
+
+
 @dataclass
 class Bundle:
     """Every layer and document of one data folder, typed, in WGS84 lon/lat."""
@@ -45,6 +51,8 @@ class Bundle:
     indicators: pd.DataFrame
     plans: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    # The photos index (model.schema.PHOTOS); empty for a folder without photos.
+    photos: pd.DataFrame = field(default_factory=lambda: _empty_photos())
 
     def layer(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

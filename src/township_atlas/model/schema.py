@@ -248,6 +248,34 @@ INDICATORS = LayerSpec(
     key=("place_code", "year", "indicator"),
 )
 
+# Layers a photo may belong to (photos.layer).
+PHOTO_LAYERS: tuple[str, ...] = ("sites", "party_orgs")
+
+# The index of the photos of sites and organisations; the images themselves are
+# content-named files beside it (``photos/ab/<sha256>.jpg``, ``thumbs/...``), written
+# before the index row is saved. Optional: a folder without photos.csv has no photos.
+PHOTOS = LayerSpec(
+    "photos",
+    "photos.csv",
+    "photo_id",
+    (
+        Field("photo_id", "str", "照片编号", "Photo ID"),
+        Field("layer", "str", "所属图层", "Layer", allowed=PHOTO_LAYERS),
+        Field("feature_id", "str", "所属对象", "Feature"),
+        Field("seq", "int", "顺序", "Order", min=1, max=1000),
+        Field("caption_zh", "str", "说明", "Caption", required=False),
+        Field("taken", "str", "拍摄时间", "Date taken", required=False),
+        Field("file", "str", "图片文件", "Image file"),
+        Field("thumb", "str", "缩略图文件", "Thumbnail file"),
+        Field("width", "int", "宽", "Width", min=1, unit_zh="像素"),
+        Field("height", "int", "高", "Height", min=1, unit_zh="像素"),
+        Field("bytes", "int", "大小", "Size", min=0, unit_zh="字节"),
+    ),
+    "照片",
+    "Photos",
+    required=False,
+)
+
 LAYERS: tuple[LayerSpec, ...] = (
     TOWNSHIP,
     VILLAGES,
@@ -257,6 +285,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     CHAIN_STAGES,
     CATALOGUE,
     INDICATORS,
+    PHOTOS,
 )
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in LAYERS}
 

@@ -93,3 +93,12 @@ class DataStore(Protocol):
     def list_townships(self) -> list[TownshipRef]:
         """The townships this backend holds (a folder holds one)."""
         ...
+
+    def put_photo_files(self, image: bytes, thumb: bytes) -> tuple[str, str]:
+        """Write a processed photo and its thumbnail (before its index row is saved);
+        their content names. PostGIS: not yet (``PhotosNotStored``)."""
+        ...
+
+    def photo_file(self, name: str) -> bytes:
+        """The bytes of a photo or thumbnail named by the photos index."""
+        ...

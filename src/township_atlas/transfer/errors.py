@@ -41,3 +41,7 @@ class LayerChoiceNeeded(TransferError):
 class CoordinateOrderNeeded(TransferError):
     """A column holds longitude and latitude in one cell, and the values cannot tell which
     comes first: the caller must say (``CoordinateColumns(pair_order=...)``)."""
+
+
+class PhotoLimitReached(TransferError):
+    """Adding the photos would pass a limit (per feature, or the township's total)."""

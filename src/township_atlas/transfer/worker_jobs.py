@@ -23,12 +23,13 @@ from township_atlas.transfer.indicator_tables import (
 from township_atlas.transfer.limits import DEFAULT_LIMITS, Limits
 from township_atlas.transfer.mapping import FieldMapping, suggest_mapping
 from township_atlas.transfer.name_match import MAX_CANDIDATES
+from township_atlas.transfer.photos import PhotoLimits, check_photo_file, process_photo
 from township_atlas.transfer.plan import ImportPlan, build_plan
 from township_atlas.transfer.plan_tables import ChainsPlan, PlansPlan, plan_chains, plan_plans
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.readers import no_geometry_left
 from township_atlas.transfer.upload import Upload
-from township_atlas.transfer.worker_results import ErrorInfo, ImportPreview
+from township_atlas.transfer.worker_results import ErrorInfo, ImportPreview, ProcessedPhoto
 from township_atlas.transfer.worker_sandbox import WorkerLimits, run_isolated
 
 if TYPE_CHECKING:
@@ -394,4 +395,42 @@ def plan_indicators_isolated(
         names=dict(names) if names else None,
         limits=limits,
         lang=lang,
+    )
+
+
+def _photo_job(
+    path: Path,
+    progress: ProgressCallback,
+    filename: str,
+    *,
+    feature_point: tuple[float, float] | None,
+    limits: PhotoLimits,
+) -> ProcessedPhoto:
+    data = path.read_bytes()
+    path.unlink()
+    return process_photo(filename, data, feature_point=feature_point, limits=limits)
+
+
+def process_photo_isolated(
+    filename: str,
+    data: bytes,
+    *,
+    feature_point: tuple[float, float] | None = None,
+    limits: PhotoLimits | None = None,
+    worker: WorkerLimits | None = None,
+) -> ProcessedPhoto:
+    """:func:`process_photo` run in the sandboxed upload worker: the server never decodes
+    an uploaded image. Same arguments and errors, plus ``WorkerFailed`` when the worker
+    crashed or hit its time or memory limit."""
+    limits = limits or PhotoLimits()
+    if len(data) > limits.max_bytes:  # refused before a worker starts
+        check_photo_file(filename, data, limits)
+    return run_isolated(
+        _photo_job,
+        filename,
+        data=data,
+        worker=worker,
+        file_bytes=len(data) + 2**20,
+        feature_point=feature_point,
+        limits=limits,
     )

@@ -78,7 +78,34 @@ class ImportPreview:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    """A photo as the worker re-encoded it (see :mod:`.photos`): only fresh JPEG bytes and
+    plain values; the GPS position stays in the worker, only its distance comes back.
+
+    Attributes
+    ----------
+    image, thumb : the stored picture and its thumbnail, JPEG without any metadata
+    width, height : the stored picture's size in pixels
+    taken : the date taken (``YYYY-MM-DD HH:MM:SS``) or ""
+    distance_m : metres from the feature's location to where the photo says it was taken
+        (None: the photo has no GPS position, or no location was given)
+    source_format : what the upload was (JPEG, PNG, WEBP, HEIF)
+    has_gps : the upload carried a GPS position (now dropped)
+    """
+
+    image: bytes
+    thumb: bytes
+    width: int
+    height: int
+    taken: str
+    distance_m: float | None
+    source_format: str
+    has_gps: bool = False
+
+
 _ALLOWED_GLOBALS = {
+    ("township_atlas.transfer.worker_results", "ProcessedPhoto"),
     ("township_atlas.transfer.worker_results", "ImportPreview"),
     ("township_atlas.transfer.worker_results", "ErrorInfo"),
     ("township_atlas.transfer.raw", "SourceLayer"),

@@ -74,6 +74,7 @@ PRELOAD = [
     "township_atlas.model.bundle",
     "township_atlas.transfer.gdal_read",
     "township_atlas.transfer.tables",
+    "PIL.Image",  # photos (transfer.photos)
     "python_calamine",  # .xls (an ImportError here is ignored by the forkserver)
 ]
 _KEPT_ENV = {"PATH", "LANG", "HOME", "TZ", "PYTHONPATH"}

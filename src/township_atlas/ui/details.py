@@ -5,11 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.maps.details_table import figure_headers, figures_table
-from township_atlas.maps.selection import details
+from township_atlas.maps.selection import details, parse
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.labels import tr
 from township_atlas.ui.app_paths import app_dir
+from township_atlas.ui.photos import photo_gallery
 from township_atlas.ui.text import md_escape
+from township_atlas.views.photos import photo_items
+
+# The selection's kind -> the layer its photos are indexed under.
+PHOTO_LAYER_OF = {"site": "sites", "org": "party_orgs"}
 
 
 def _village_page_exists() -> bool:
@@ -30,6 +35,11 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
     st.markdown(f"#### {md_escape(d.title)}")
     st.caption(md_escape(d.subtitle))
     st.markdown("  \n".join(f"**{tr(k, lang)}**:{md_escape(v)}" for k, v in d.facts))
+    kind, ident = parse(sel) or ("", "")
+    photos = photo_items(bundle, PHOTO_LAYER_OF[kind], ident) if kind in PHOTO_LAYER_OF else []
+    if photos:
+        st.markdown(f"**{tr('photo_heading', lang)}**")
+        photo_gallery(photos, lang, key=f"details_photo_{kind}_{ident}")
     if d.figures:
         table = figures_table(d.figures, lang).rename(columns=figure_headers(lang))
         st.dataframe(table, hide_index=True, width="stretch")

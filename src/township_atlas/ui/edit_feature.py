@@ -15,6 +15,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import (
     LAYERS_BY_NAME,
+    PHOTO_LAYERS,
     Field,
 )
 from township_atlas.storage import changes
@@ -32,6 +33,7 @@ from township_atlas.ui.edit_common import (
     try_save,
 )
 from township_atlas.ui.edit_map import edit_map
+from township_atlas.ui.edit_photos import photo_section
 from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.edit_forms import (
@@ -289,6 +291,8 @@ def _form(
         _submit(bundle, lang, layer, fid, state, values, geometry, note, group_choice)
     if fid:
         _delete(lang, layer, fid, state)
+        if layer in PHOTO_LAYERS:
+            photo_section(bundle, lang, layer, fid)
 
 
 def _group_widget(bundle: Bundle, lang: str, site_id: str, prefix: str) -> Any:

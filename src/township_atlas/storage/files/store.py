@@ -35,6 +35,7 @@ from township_atlas.storage.formats import (
 )
 from township_atlas.storage.layer_codec import codec
 from township_atlas.storage.load_findings import stale_finding, unreadable_finding
+from township_atlas.storage.photo_files import read_photo_file, write_photo_files
 from township_atlas.storage.saving import save_change
 
 if TYPE_CHECKING:
@@ -102,6 +103,9 @@ class Store:
         layers = {}
         for spec in LAYERS:
             file = self.path / spec.filename
+            if not spec.required and not file.exists():
+                layers[spec.name] = empty_layer(spec)  # e.g. no photos yet
+                continue
             try:
                 layers[spec.name] = read_layer(file, spec)
             except DataFileError as exc:
@@ -159,7 +163,10 @@ class Store:
         """Every record of ``layer`` as stored, keyed by id (what a ChangeSet's base
         refers to)."""
         c = codec(layer)
-        return c.parse((self.path / c.filename).read_text(encoding="utf-8"))
+        file = self.path / c.filename
+        if c.spec is not None and not c.spec.required and not file.exists():
+            return {}
+        return c.parse(file.read_text(encoding="utf-8"))
 
     def undo_change(self, seq: int, user: str = "") -> ChangeSet:
         """The change that reverses change ``seq`` (to be saved; it conflicts if the
@@ -183,6 +190,15 @@ class Store:
     def entry(self, seq: int) -> Entry | None:
         """One change of the folder's history, or None."""
         return history.entry(self.path, seq)
+
+    def put_photo_files(self, image: bytes, thumb: bytes) -> tuple[str, str]:
+        """Write a processed photo and its thumbnail as content-named files (see
+        :mod:`township_atlas.storage.photo_files`); returns their names for the index."""
+        return write_photo_files(self.path, image, thumb)
+
+    def photo_file(self, name: str) -> bytes:
+        """The bytes of a photo or thumbnail the index names (after the role check)."""
+        return read_photo_file(self.path, name)
 
     def list_townships(self) -> list[TownshipRef]:
         """The folder's township (its code and Chinese name), or none if unreadable."""

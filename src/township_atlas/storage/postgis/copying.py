@@ -104,6 +104,8 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
     rows: list[dict] = []
     for layer in EDITABLE:
         c = codec(layer)
+        if c.spec is not None and not c.spec.required and not (folder / c.filename).exists():
+            continue  # an optional layer the folder does not have (e.g. no photos yet)
         source = (folder / c.filename).read_text(encoding="utf-8")
         records = c.parse(source)
         rest = ""
@@ -299,6 +301,9 @@ def copy_out(url: str, township: str, folder: Path | str, *, force: bool = False
             ).all()
     folder.mkdir(parents=True, exist_ok=True)
     for layer in EDITABLE:
+        spec = codec(layer).spec
+        if spec is not None and not spec.required and not records.get(layer):
+            continue  # an optional layer without rows is no file (as in the folder)
         rest = docs.get("plans") or "" if layer == "plans" else ""
         text = layer_text(layer, records.get(layer, []), rest)
         (folder / codec(layer).filename).write_text(text, encoding="utf-8")

@@ -33,6 +33,7 @@ from township_atlas.storage.datastore import TownshipRef
 from township_atlas.storage.formats import empty_layer, parse_csv_table, parse_geojson, parse_yaml
 from township_atlas.storage.layer_codec import codec, is_spatial, layer_text
 from township_atlas.storage.load_findings import unreadable_finding
+from township_atlas.storage.photo_files import PhotosNotStored
 from township_atlas.storage.postgis import listen
 from township_atlas.storage.postgis.records import geometries_from_wkb, make_record
 from township_atlas.storage.postgis.saving import PgSave, findings_from_doc
@@ -91,6 +92,14 @@ class PgStore:
 
     def list_townships(self) -> list[TownshipRef]:
         return list_townships(self.url)
+
+    def put_photo_files(self, image: bytes, thumb: bytes) -> tuple[str, str]:
+        """Not yet: the database does not hold photo images (the index layer loads)."""
+        raise PhotosNotStored()
+
+    def photo_file(self, name: str) -> bytes:
+        """Not yet: the database does not hold photo images."""
+        raise PhotosNotStored()
 
     # --- reading -------------------------------------------------------------------
     def fingerprint(self) -> str:

@@ -245,4 +245,53 @@ TEXT: dict[str, tuple[str, str]] = {
         "targets filled in. Upload it, filled, under Edit data → Import → Indicators.",
     ),
     "imp_ind_template_filename": ("指标填报模板_{year}", "indicator_template_{year}"),
+    # --- photos (issue 20) ---
+    "photo_heading": ("照片", "Photos"),
+    "photo_none": ("还没有照片。", "No photos yet."),
+    "photo_enlarge": ("查看大图", "View larger"),
+    "photo_taken": ("拍摄于 {taken}", "Taken {taken}"),
+    "photo_missing": ("照片文件缺失:{reason}", "Photo file missing: {reason}"),
+    "photo_not_allowed": ("登录后才能查看照片。", "Log in to see the photos."),
+    "photo_village_heading": ("点位和党组织照片", "Photos of sites and organisations"),
+    "photo_add_heading": ("添加照片", "Add photos"),
+    "photo_add_help": (
+        "可一次选择多张(JPEG、PNG、WebP{heic});在手机上可直接拍照。照片会转正、缩小到最长边 "
+        "{side} 像素,并去掉全部元数据(相机型号、序列号、GPS 等),只保留拍摄时间。",
+        "Choose several at once (JPEG, PNG, WebP{heic}); on a phone you may take a picture. "
+        "Photos are turned upright, reduced to {side} pixels on the longest side and stripped "
+        "of all metadata (camera, serial number, GPS...); only the date taken is kept.",
+    ),
+    "photo_files": ("选择照片或拍照", "Choose photos or take one"),
+    "photo_use_camera": ("用摄像头拍一张", "Take one with the camera"),
+    "photo_camera": ("拍照", "Take a photo"),
+    "photo_caption_for": ("{name} 的说明", "Caption of {name}"),
+    "photo_add_button": ("添加照片", "Add the photos"),
+    "photo_far": (
+        "{name} 的拍摄位置离 {feature} 约 {distance} 米(超过 {limit} 米)。是这个地方吗?",
+        "{name} was taken about {distance} m from {feature} (more than {limit} m). Is this the "
+        "right place?",
+    ),
+    "photo_far_confirm": (
+        "是的,这些照片拍的就是这个地方",
+        "Yes, these photos show this place",
+    ),
+    "photo_far_unconfirmed": (
+        "请先确认照片的地点,或去掉不是这里的照片。",
+        "Confirm the place first, or remove the photos that are not of this place.",
+    ),
+    "photo_added": ("已添加 {n} 张照片(修改记录 #{seq})。", "{n} photos added (change #{seq})."),
+    "photo_refused": ("{name}:{message}", "{name}: {message}"),
+    "photo_limits": (
+        "每处最多 {per_feature} 张,每张不超过 {file_mb} MB。",
+        "At most {per_feature} photos each, {file_mb} MB per photo.",
+    ),
+    "photo_edit_heading": ("说明和顺序", "Captions and order"),
+    "photo_col_order": ("顺序", "Order"),
+    "photo_col_caption": ("说明", "Caption"),
+    "photo_col_keep": ("保留", "Keep"),
+    "photo_col_taken": ("拍摄时间", "Taken"),
+    "photo_edit_save": ("保存说明和顺序", "Save captions and order"),
+    "photo_edited": ("照片已更新(修改记录 #{seq})。", "Photos updated (change #{seq})."),
+    "photo_unchanged": ("没有改动。", "Nothing changed."),
+    "photo_cancel": ("不添加这些照片", "Do not add these photos"),
 }

@@ -1566,3 +1566,68 @@ TEXT.update(
         "xfer_colour_5": ("朱红色", "vermilion"),
     }
 )
+
+# --- photos (issue 20): checked and re-encoded in the upload worker ---
+TEXT.update(
+    {
+        "xfer_photo_format": (
+            "文件 {name} 不是支持的照片格式(扩展名 {ext})。支持 JPEG、PNG、WebP{heic_zh}。"
+            "请在手机或电脑上另存为 JPEG 后再上传。",
+            "{name} (extension {ext}) is not a photo format we accept. Accepted: JPEG, PNG, "
+            "WebP{heic_en}. Save it as JPEG on the phone or computer and upload again.",
+        ),
+        "xfer_photo_heic_unavailable": (
+            "本系统无法读取 HEIC 照片 {name}。请在手机上把照片导出为 JPEG(iPhone:设置 → 相机 → "
+            "格式 → 兼容性最佳),再上传。",
+            "HEIC photos such as {name} cannot be read here. Export the photo as JPEG on the "
+            "phone (iPhone: Settings → Camera → Formats → Most Compatible) and upload again.",
+        ),
+        "xfer_photo_magic": (
+            "文件 {name} 的内容不是它的扩展名所说的 {ext} 图片(内容像是 {found})。"
+            "文件可能被改了名或已损坏;请用相机或相册原文件重新上传。",
+            "{name} is not the {ext} image its name says (its content looks like {found}). "
+            "It may have been renamed or damaged; upload the original from the camera or "
+            "album.",
+        ),
+        "xfer_photo_too_large": (
+            "照片 {name} 有 {size_mb} MB,超过每张 {limit_mb} MB 的上限。请在手机上选择较小的尺寸,"
+            "或压缩后再上传。",
+            "The photo {name} is {size_mb} MB, above the limit of {limit_mb} MB per photo. "
+            "Choose a smaller size on the phone, or compress it, and upload again.",
+        ),
+        "xfer_photo_pixels": (
+            "照片 {name} 声明的尺寸为 {width}×{height} 像素,超过上限({limit_mp} 百万像素,"
+            "每边最多 {limit_side} 像素),未读取。这可能是“解压炸弹”;请上传普通相机照片。",
+            "The photo {name} declares {width}×{height} pixels, above the limit ({limit_mp} "
+            "megapixels, at most {limit_side} pixels a side), so it was not read. It may be a "
+            "decompression bomb; upload an ordinary camera photo.",
+        ),
+        "xfer_photo_unreadable": (
+            "照片 {name} 已损坏或不完整,无法读取({reason})。请重新从相机或相册上传原文件。",
+            "The photo {name} is damaged or incomplete and cannot be read ({reason}). Upload "
+            "the original from the camera or album again.",
+        ),
+        "xfer_photo_empty": (
+            "文件 {name} 是空的。请重新选择照片。",
+            "{name} is empty. Choose the photo again.",
+        ),
+        "xfer_photo_limit_count": (
+            "{feature} 已有 {existing} 张照片,再加 {adding} 张会超过每处 {limit} 张的上限。"
+            "请先删除几张旧照片,或少选几张。",
+            "{feature} has {existing} photos; {adding} more would pass the limit of {limit} "
+            "per site or organisation. Delete some old photos first, or choose fewer.",
+        ),
+        "xfer_photo_limit_township": (
+            "全乡镇照片已用 {used_mb} MB,再加 {adding_mb} MB 会超过 {limit_mb} MB 的上限。"
+            "请删除不再需要的照片,或请管理员调高设置 TOWNSHIP_ATLAS_PHOTO_MAX_TOWNSHIP_MB。",
+            "The township's photos take {used_mb} MB; {adding_mb} MB more would pass the limit "
+            "of {limit_mb} MB. Delete photos no longer needed, or ask the administrator to "
+            "raise TOWNSHIP_ATLAS_PHOTO_MAX_TOWNSHIP_MB.",
+        ),
+        "xfer_photo_no_feature": (
+            "{layer} 中没有编号为 {feature} 的对象,照片未保存。请刷新页面后重新选择。",
+            "There is no {feature} in {layer}; the photos were not saved. Reload the page and "
+            "choose again.",
+        ),
+    }
+)

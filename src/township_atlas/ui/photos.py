@@ -1,0 +1,70 @@
+"""Photos on the pages: thumbnails, and a larger view in a dialog on click.
+
+The bytes are read by the server from the store, after the role check, and handed to
+``st.image``: photos are never published under the public ``static/`` folder."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas.errors import AtlasError
+from township_atlas.text.labels import tr
+from township_atlas.ui.auth import allowed
+from township_atlas.ui.data import current_store
+from township_atlas.ui.text import shorten
+from township_atlas.views.photos import PhotoItem
+
+THUMBS_PER_ROW = 3
+
+
+def _bytes(name: str, lang: str) -> bytes | None:
+    """The stored file's bytes for someone allowed to view, else None (and says why)."""
+    if allowed("view") is None:
+        st.caption(tr("photo_not_allowed", lang))
+        return None
+    try:
+        return current_store().photo_file(name)
+    except AtlasError as exc:
+        st.caption(tr("photo_missing", lang).format(reason=exc.message(lang)))
+        return None
+
+
+def _caption(item: PhotoItem, lang: str) -> str:
+    parts = [item.caption] if item.caption else []
+    if item.taken:
+        parts.append(tr("photo_taken", lang).format(taken=item.taken[:10]))
+    return " · ".join(parts)
+
+
+def _larger(item: PhotoItem, lang: str) -> None:
+    data = _bytes(item.file, lang)
+    if data is not None:
+        st.image(data, caption=_caption(item, lang) or None, width="stretch")
+
+
+def photo_gallery(items: list[PhotoItem], lang: str, *, key: str) -> None:
+    """Thumbnails of ``items`` with their captions; a button under each opens the larger
+    picture. Nothing at all when there are no photos."""
+    if not items:
+        return
+    if allowed("view") is None:
+        st.caption(tr("photo_not_allowed", lang))
+        return
+    for start in range(0, len(items), THUMBS_PER_ROW):
+        cols = st.columns(THUMBS_PER_ROW, gap="small")
+        for col, item in zip(cols, items[start : start + THUMBS_PER_ROW], strict=False):
+            with col:
+                data = _bytes(item.thumb, lang)
+                if data is None:
+                    continue
+                # An image caption is plain text (no Markdown), as the data wrote it.
+                st.image(data, caption=shorten(_caption(item, lang), 80) or None, width="stretch")
+                if st.button(
+                    tr("photo_enlarge", lang),
+                    key=f"{key}_{item.photo_id}",
+                    icon=":material/zoom_in:",
+                    type="tertiary",
+                ):
+                    st.dialog(item.caption or tr("photo_heading", lang), width="large")(_larger)(
+                        item, lang
+                    )

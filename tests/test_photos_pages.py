@@ -1,0 +1,144 @@
+"""AppTest of photos (issue 20): a planner adds two photos to a site from its form on the
+editing page, the map's details panel and the village page show them, a photo taken far
+away asks "is this the right place?", and a viewer can add none. Images made by code."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from township_atlas.storage.files import history
+from township_atlas.storage.files.store import Store
+from township_atlas.transfer.photo_add import feature_point
+from township_atlas.views.photos import feature_photos
+
+from .apptest import ROOT, open_page
+from .photo_images import camera_jpeg, encoded
+from .test_edit_page import (
+    accounts,  # noqa: F401 - the page tests' fixture
+    edit_page,
+    texts,
+    widget,
+)
+
+SITE = "S001"  # a site of village V01
+UPLOADER = f"photo_sites_{SITE}_0_files"
+
+
+def _images(at: AppTest) -> int:
+    """How many pictures the page shows (st.image elements)."""
+    return len(at.get("image"))
+
+
+def _add_two(at: AppTest, folder) -> AppTest:
+    lon, lat = feature_point(Store(folder).load().bundle, "sites", SITE)
+    at.file_uploader(key=UPLOADER).set_value(
+        [
+            ("牛舍.jpg", camera_jpeg(lon, lat), "image/jpeg"),
+            ("草场.png", encoded("PNG"), "image/png"),
+        ]
+    ).run()
+    assert not at.exception, at.exception
+    widget(at, "text_input", "牛舍.jpg").set_value("新建牛舍")
+    return widget(at, "button", "添加照片").click().run()
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_planner_adds_two_photos_and_the_panel_and_village_page_show_them(data_env):
+    at = edit_page("pia", layer="sites", id=SITE)
+    assert not at.exception, at.exception
+    assert any(s.value == "照片" for s in at.subheader)
+    at = _add_two(at, data_env)
+    assert not at.exception, at.exception
+    assert "已添加 2 张照片" in texts(at)
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_zh"].fillna("")) == ["新建牛舍", ""]
+    assert history.entries(data_env, "photos")[-1].user == "pia"
+    assert _images(at) == 2  # the form shows them too
+
+    panel = open_page("pages/map.py", query={"sel": f"site:{SITE}"}, direct=True)
+    assert not panel.exception, panel.exception
+    assert _images(panel) == 2
+    widget(panel, "button", "查看大图").click().run()
+    assert not panel.exception, panel.exception
+    assert _images(panel) == 3  # the larger picture in its dialog
+
+    village = open_page("pages/village.py", query={"village": "V01"}, direct=True)
+    assert not village.exception, village.exception
+    assert any(s.value == "点位和党组织照片" for s in village.subheader)
+    assert _images(village) == 2
+
+    # Never published under the public static folder (by name or by content): served
+    # only through st.image. A stored file's name is the SHA-256 of its bytes.
+    names = {Path(f).stem for f in [*rows["file"], *rows["thumb"]]}
+    static = [p for p in (ROOT / "static").rglob("*") if p.is_file()]
+    assert not [p for p in static if p.stem in names]
+    assert not [p for p in static if hashlib.sha256(p.read_bytes()).hexdigest() in names]
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_photo_taken_far_away_asks_is_this_the_right_place(data_env):
+    lon, lat = feature_point(Store(data_env).load().bundle, "sites", SITE)
+    at = edit_page("pia", layer="sites", id=SITE)
+    at.file_uploader(key=UPLOADER).set_value(
+        [("远处.jpg", camera_jpeg(lon, lat + 0.01), "image/jpeg")]
+    ).run()
+    widget(at, "button", "添加照片").click().run()
+    assert not at.exception, at.exception
+    assert "是这个地方吗" in texts(at)
+    assert feature_photos(Store(data_env).load().bundle, "sites", SITE).empty
+    widget(at, "button", "添加照片").click().run()
+    assert "请先确认照片的地点" in texts(at)
+    assert feature_photos(Store(data_env).load().bundle, "sites", SITE).empty
+    widget(at, "checkbox", "是的").check().run()
+    widget(at, "button", "添加照片").click().run()
+    assert not at.exception, at.exception
+    assert len(feature_photos(Store(data_env).load().bundle, "sites", SITE)) == 1
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_refused_photo_is_said_and_the_good_one_still_added(data_env):
+    at = edit_page("pia", layer="sites", id=SITE)
+    at.file_uploader(key=UPLOADER).set_value(
+        [
+            ("好.png", encoded("PNG"), "image/png"),
+            ("坏.jpg", encoded("PNG"), "image/jpeg"),  # a PNG named .jpg
+        ]
+    ).run()
+    widget(at, "button", "添加照片").click().run()
+    assert not at.exception, at.exception
+    assert "坏.jpg" in texts(at) and "不是它的扩展名所说的" in texts(at)
+    assert len(feature_photos(Store(data_env).load().bundle, "sites", SITE)) == 1
+
+
+@pytest.mark.parametrize("who", [None, "vic"])
+@pytest.mark.usefixtures("accounts")
+def test_a_viewer_can_add_no_photo(data_env, who):
+    before = sorted(p.name for p in data_env.iterdir())
+    at = edit_page(who, layer="sites", id=SITE)
+    assert not at.exception
+    assert not at.get("file_uploader") and not at.button
+    assert not any(s.value == "照片" for s in at.subheader)
+    assert sorted(p.name for p in data_env.iterdir()) == before
+
+
+@pytest.mark.usefixtures("accounts")
+def test_photos_are_not_shown_when_anonymous_viewing_is_off(data_env, monkeypatch):
+    at = _add_two(edit_page("pia", layer="sites", id=SITE), data_env)
+    assert "已添加 2 张照片" in texts(at)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "false")
+    anonymous = open_page("pages/map.py", query={"sel": f"site:{SITE}"}, direct=True)
+    assert _images(anonymous) == 0
+    viewer = open_page(
+        "pages/map.py",
+        login_as="vic",
+        last_seen=time.time(),
+        query={"sel": f"site:{SITE}"},
+        direct=True,
+    )
+    assert not viewer.exception, viewer.exception
+    assert _images(viewer) == 2
