@@ -207,12 +207,13 @@ class Walk:
         """A selectbox: open it and click the option (counted as one selection)."""
         box = self.page.locator('[data-testid="stSelectbox"]').filter(has_text=label).last
         choice = self.page.get_by_role("option", name=re.compile(option)).first
-        for _attempt in range(3):  # a click during a rerun may land on the old widget
+        for attempt in range(3):  # a click during a rerun may land on the old widget
             box.locator("input").click()
             try:
                 choice.wait_for(timeout=10_000)
                 break
             except Exception:  # noqa: BLE001 - playwright's TimeoutError: open it again
+                self.now.notes.append(f"list did not open at click {attempt + 1}: 10 s wait")
                 self.page.keyboard.press("Escape")
                 self.settle()
         choice.click()
