@@ -213,6 +213,7 @@ class Walk:
                 choice.wait_for(timeout=10_000)
                 break
             except Exception:  # noqa: BLE001 - playwright's TimeoutError: open it again
+                self.now.clicks += 1  # a person clicks again too: counted
                 self.now.notes.append(f"list did not open at click {attempt + 1}: 10 s wait")
                 self.page.keyboard.press("Escape")
                 self.settle()
