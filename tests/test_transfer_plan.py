@@ -284,7 +284,17 @@ _SOURCES = Path(transfer_pkg.__file__).parent
 # The import and export tabs of the edit page draw their texts from the same table.
 _UI_SOURCES = [
     _SOURCES.parent / "ui" / name
-    for name in ("edit_import.py", "import_names.py", "edit_export.py", "import_indicators.py")
+    for name in (
+        "edit_import.py",
+        "import_names.py",
+        "edit_export.py",
+        "import_indicators.py",
+        "import_plans.py",
+        "edit_photos.py",
+        "photos.py",
+        "setup_guide.py",
+    )
+    if (_SOURCES.parent / "ui" / name).exists()
 ]
 
 

@@ -1180,7 +1180,6 @@ TEXT.update(
             "2025年6月30日 or 2025年6月; status 已完成, 推进中, 未开始 or 滞后. Deleting a "
             "village's sheet does not delete its plan.",
         ),
-        "xfer_ct_where": ("第 {row} 行", "Row {row}"),
         "xfer_ct_missing_columns": (
             "表格 {name} 缺少列:{missing}(找到的列:{columns})。请使用下载的产业链模板,"
             "或把列名改为 产业链、主导产业、环节序号、环节、依托基地。",
@@ -1230,10 +1229,6 @@ TEXT.update(
             "产业链“{value}”对应多条现有产业链:{candidates}。请写成带编号的形式,如“{example}”。",
             "The chain '{value}' fits several chains: {candidates}. Write it with its id, "
             "such as '{example}'.",
-        ),
-        "xfer_ct_chain_skipped": (
-            "产业链“{value}”有 {n} 处问题,本次未导入。改正后重新上传。",
-            "Chain '{value}' has {n} problems and was not imported. Correct them and upload again.",
         ),
         "xfer_ui_import_what": ("导入内容", "What to import"),
         "xfer_ui_kind_layers": ("地理数据", "Geodata"),
