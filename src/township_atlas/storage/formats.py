@@ -203,7 +203,8 @@ def read_layer(path: Path, spec: LayerSpec) -> pd.DataFrame:
     key = f"{path.resolve()}|{spec.name}"
     hit = _PARSED.get(key)
     if hit is not None and hit[0] == digest:
-        return hit[1]
+        # A copy: a caller that changes its frame must not change every later load.
+        return hit[1].copy()
     text = _text(raw, path, table=not spec.is_spatial)
     if spec.is_spatial:
         frame = parse_geojson(text, spec, path.name)
@@ -212,7 +213,7 @@ def read_layer(path: Path, spec: LayerSpec) -> pd.DataFrame:
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()
     _PARSED[key] = (digest, frame)
-    return frame
+    return frame.copy()
 
 
 def parse_csv_table(text: str, spec: LayerSpec, name: str) -> pd.DataFrame:
