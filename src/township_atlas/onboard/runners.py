@@ -313,15 +313,26 @@ def run_table_step(runner: TableRunner, ctx: Context, path: Path, say: Say) -> A
     if not changes:
         raise StepRefused(*text("onb_table_nothing", name=path.name))
     for change in changes:
-        try:
-            result = ctx.store.save(change)
-        except CheckFailedError as exc:
-            for finding in exc.findings:
-                say(Said.from_messaged("error", finding))
-            raise StepRefused(*text("onb_step_checks", count=len(exc.findings))) from exc
-        count = len(change.upserts) + len(change.deletes)
-        say(Said.of("done", "onb_saved", count=count, seq=result.seq, layer=change.layer))
+        save_step(ctx, change, say)
     return plan
+
+
+def save_step(ctx: Context, change: ChangeSet, say: Say) -> None:
+    """Save one change of a step and say so; a check it would break refuses the step,
+    each finding said.
+
+    Raises
+    ------
+    StepRefused : the saved data would break a rule (nothing of this change is written)
+    """
+    try:
+        result = ctx.store.save(change)
+    except CheckFailedError as exc:
+        for finding in exc.findings:
+            say(Said.from_messaged("error", finding))
+        raise StepRefused(*text("onb_step_checks", count=len(exc.findings))) from exc
+    count = len(change.upserts) + len(change.deletes)
+    say(Said.of("done", "onb_saved", count=count, seq=result.seq, layer=change.layer))
 
 
 def crs_from_flag(value: str) -> CrsChoice | None:
@@ -549,13 +560,7 @@ def run_step(
         change = runner.change(ctx, plan)
     except OnboardError as exc:
         raise StepRefused(exc.message_zh, exc.message_en) from exc
-    try:
-        result = ctx.store.save(change)
-    except CheckFailedError as exc:
-        for finding in exc.findings:
-            say(Said.from_messaged("error", finding))
-        raise StepRefused(*text("onb_step_checks", count=len(exc.findings))) from exc
-    say(Said.of("done", "onb_saved", count=len(change.upserts), seq=result.seq, layer=runner.layer))
+    save_step(ctx, change, say)
     return plan
 
 
