@@ -156,3 +156,28 @@ def test_the_edit_pages_export_checks_the_user_at_the_click(accounts, clock, how
     click(at, "edit_export_make")
     assert not at.exception
     assert not at.get("download_button"), "a file was made"
+
+
+def test_the_dataset_export_with_a_lost_picture_is_made_and_the_page_says_which(
+    accounts, clock, data_env
+):
+
+    from township_atlas.storage.files.store import Store
+    from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+
+    from .photo_images import encoded
+
+    store = Store(data_env)
+    bundle = store.load().bundle
+    photo = prepare_photo(
+        store, bundle, "sites", "S001", "a.png", encoded("PNG"), quota=PhotoQuota()
+    )
+    store.save(add_photos_change(store, bundle, "sites", "S001", [photo], user="pia"))
+    (data_env / photo.file).unlink()
+    at = _edit_export_tab(clock)
+    click(at, "edit_export_make")
+    assert not at.exception
+    (warning,) = at.warning
+    assert photo.file in warning.value and "README.txt" in warning.value
+    (made,) = at.get("download_button")
+    assert made.proto.label.endswith("KB)")

@@ -402,10 +402,20 @@ def test_copy_in_and_out_gives_the_folder_back_byte_for_byte(pg_url, sample_dir,
     for name in ("历史一", "历史二"):
         feature, v = _renamed(files, "S004", name)
         files.save(ChangeSet("sites", "planner", upserts=[feature], base={"S004": v}, note=name))
+    # A photo too: its picture and thumbnail come back under the same names and bytes.
+    from tests.photo_images import camera_jpeg
+    from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+
+    bundle = files.load().bundle
+    photo = prepare_photo(
+        files, bundle, "sites", "S004", "a.jpg", camera_jpeg(), quota=PhotoQuota()
+    )
+    files.save(add_photos_change(files, bundle, "sites", "S004", [photo], user="planner"))
     copying.copy_in(pg_url, sample_dir, township="RT")
     back = copying.copy_out(pg_url, "RT", tmp_path / "back")
     assert _tree(tmp_path / "back") == _tree(sample_dir)
-    assert back.history == 2 and "README.md" in back.files
+    assert {photo.file, photo.thumb, "photos.csv"} <= set(_tree(tmp_path / "back"))
+    assert back.history == 3 and "README.md" in back.files and back.photo_files == 2
     # And the database's history works on it: undo the last change there.
     db = PgStore(pg_url, "RT")
     db.save(db.undo_change(2, "admin"))

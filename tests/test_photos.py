@@ -1,18 +1,21 @@
 """Photos of sites and organisations (issue 20): processing in the upload worker (metadata
 stripped, upright, resized, thumbnail), hostile images refused with nothing stored, the
-distance warning, the index layer's add and undo on the files backend. Every image is made
-by code (tests/photo_images.py)."""
+distance warning, the index layer's add, undo and restore and the picture bytes on both
+backends, copying in and out of PostGIS, and the dataset export with the pictures. Every
+image is made by code (tests/photo_images.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 
 import pytest
 from PIL import Image
 
+from tests.conftest import sample_township
 from township_atlas.storage.files.store import Store
-from township_atlas.storage.photo_files import PhotoFileError, read_photo_file
+from township_atlas.storage.photo_files import PhotoFileError, content_name, read_photo_file
 from township_atlas.transfer.errors import (
     PhotoLimitReached,
     UnreadableFile,
@@ -363,36 +366,226 @@ def test_a_photos_file_written_by_hand_with_a_bad_row_is_reported(sample_dir):
     assert any(f.layer == "photos" for f in result.findings)
 
 
-# --- PostGIS: the index layer loads; the image bytes are not stored there yet -----------
+# --- both backends: the picture bytes, add, undo, restore, the township total --------------
 
 
-def test_the_postgis_store_loads_the_photos_layer_and_says_images_are_not_stored(
-    pg_url, sample_dir, tmp_path
-):
-    from township_atlas.storage.photo_files import PhotosNotStored
+def _add(store, feature=SITE, n=2, quota=None):
+    """Add ``n`` photos to a site through the real pipeline; (save result, prepared)."""
+    bundle = store.load().bundle
+    quota = quota or _quota()
+    prepared = [
+        prepare_photo(
+            store, bundle, "sites", feature, f"p{k}.png", encoded("PNG", 60 + k, 40), quota=quota
+        )
+        for k in range(n)
+    ]
+    change = add_photos_change(store, bundle, "sites", feature, prepared, user="li", quota=quota)
+    return store.save(change), prepared
+
+
+def test_photo_bytes_are_put_and_read_back_by_content_name_on_both_backends(store):
+    image, thumb = camera_jpeg(), encoded("JPEG", 32, 16)
+    names = store.put_photo_files(image, thumb)
+    assert names == (content_name("photos", image), content_name("thumbs", thumb))
+    assert store.put_photo_files(image, thumb) == names  # the same bytes: the same names
+    assert store.photo_file(names[0]) == image and store.photo_file(names[1]) == thumb
+    absent = content_name("photos", b"never stored")
+    with pytest.raises(PhotoFileError) as err:
+        store.photo_file(absent)
+    assert absent in err.value.message_en and "backup" in err.value.message_en
+    assert absent in err.value.message_zh
+    bad_prefix = f"photos/00/{names[0].rsplit('/', 1)[1]}"  # "ab" must be the hash's start
+    for name in ("../secret.txt", "photos.csv", "photos/ab/../../x.jpg", bad_prefix, "", None):
+        with pytest.raises(PhotoFileError) as err:
+            store.photo_file(name)
+        assert "not a photo file name" in err.value.message_en
+
+
+def test_add_undo_and_restore_a_photo_on_both_backends(store):
+    added, prepared = _add(store)
+    rows = feature_photos(store.load().bundle, "sites", SITE)
+    assert list(rows["file"]) == [p.file for p in prepared]
+    first = rows.iloc[0]
+    assert _read_back(store.photo_file(first["file"])).size == (60, 40)
+    assert int(first["bytes"]) == len(store.photo_file(first["file"])) + len(
+        store.photo_file(first["thumb"])
+    )
+    store.save(store.undo_change(added.seq, "li"))
+    assert feature_photos(store.load().bundle, "sites", SITE).empty
+    store.save(store.restore_change("photos", added.seq, "li"))  # "redo": back to after it
+    back = feature_photos(store.load().bundle, "sites", SITE)
+    assert list(back["photo_id"]) == list(rows["photo_id"])
+    assert store.photo_file(back.iloc[1]["file"]) == store.photo_file(prepared[1].file)
+    assert [e.layer for e in store.entries()][-3:] == ["photos"] * 3
+
+
+def test_the_township_total_limit_is_the_same_on_both_backends(store):
+    _, prepared = _add(store, n=1)
+    used = prepared[0].size
+    bundle = store.load().bundle
+    more = [prepare_photo(store, bundle, "sites", SITE, "b.jpg", camera_jpeg(), quota=_quota())]
+    tight = _quota(max_township_bytes=used + more[0].size - 1)
+    before = store.read_records("photos")
+    with pytest.raises(PhotoLimitReached) as err:
+        add_photos_change(store, bundle, "sites", SITE, more, user="li", quota=tight)
+    assert err.value.key == "xfer_photo_limit_township"
+    assert store.read_records("photos") == before
+    enough = _quota(max_township_bytes=used + more[0].size)
+    store.save(add_photos_change(store, bundle, "sites", SITE, more, user="li", quota=enough))
+    assert len(feature_photos(store.load().bundle, "sites", SITE)) == 2
+
+
+# --- PostGIS only: the table, a township that is not there, copying in and out ------------
+
+
+def test_init_db_adds_the_photo_table_to_an_existing_database(pg_url):
+    from sqlalchemy import inspect, text
+
+    from township_atlas.storage.postgis import tables
+    from township_atlas.storage.postgis.store import PgStore
+
+    engine = tables.engine_for(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE photo_files"))
+    db = PgStore(pg_url, sample_township())
+    records = db.read_records("sites")
+    tables.init_db(engine)
+    assert "photo_files" in inspect(engine).get_table_names()
+    assert db.read_records("sites") == records  # the data there is kept
+    names = db.put_photo_files(b"picture", b"thumb")
+    assert db.photo_file(names[0]) == b"picture"
+
+
+def test_photo_files_for_a_township_the_database_lacks_are_refused(pg_url):
+    from township_atlas.errors import DataFolderError
+    from township_atlas.storage.postgis.store import PgStore
+
+    with pytest.raises(DataFolderError) as err:
+        PgStore(pg_url, "NOPE").put_photo_files(b"a", b"b")
+    assert "NOPE" in err.value.message_en and "copy" in err.value.message_en
+
+
+def _db_photo_state(pg_url, code):
+    from township_atlas.storage.postgis import tables
+
+    with tables.engine_for(pg_url).connect() as conn:
+        rows = conn.execute(
+            tables.photo_files.select().where(tables.photo_files.c.township == code)
+        )
+        return {r.name: bytes(r.data) for r in rows}
+
+
+def _refused_copy_in(pg_url, folder, code):
+    """copy_in of ``folder`` as ``code`` must fail and leave the township as it was."""
     from township_atlas.storage.postgis import copying
     from township_atlas.storage.postgis.store import PgStore
 
-    files = Store(sample_dir)
-    bundle = files.load().bundle
-    done = [prepare_photo(files, bundle, "sites", SITE, "a.png", encoded("PNG"), quota=_quota())]
-    files.save(add_photos_change(files, bundle, "sites", SITE, done, user="li", quota=_quota()))
+    db = PgStore(pg_url, code)
+    before = (db.fingerprint(), db.read_records("photos"), _db_photo_state(pg_url, code))
+    with pytest.raises(copying.CopyError) as err:
+        copying.copy_in(pg_url, folder, township=code)
+    after = (db.fingerprint(), db.read_records("photos"), _db_photo_state(pg_url, code))
+    assert after == before
+    return err.value
+
+
+def test_copy_in_refuses_an_index_naming_a_missing_or_damaged_file_and_changes_nothing(
+    pg_url, sample_dir
+):
+    from township_atlas.storage.postgis import copying
+
+    store = Store(sample_dir)
+    _add(store, n=1)
     copying.copy_in(pg_url, sample_dir, township="PH")
+    assert len(_db_photo_state(pg_url, "PH")) == 2
+    _add(store, feature="S002", n=1)  # a second photo, then its picture goes missing
+    lost = feature_photos(store.load().bundle, "sites", "S002").iloc[0]["file"]
+    picture = (sample_dir / lost).read_bytes()
+    (sample_dir / lost).unlink()
+    err = _refused_copy_in(pg_url, sample_dir, "PH")
+    assert lost in err.message_en and "Nothing was copied" in err.message_en
+    assert lost in err.message_zh and "backup" in err.message_en
+    (sample_dir / lost).write_bytes(picture[:-10])  # damaged: no longer its hash
+    err = _refused_copy_in(pg_url, sample_dir, "PH")
+    assert lost in err.message_en and "damaged" in err.message_en
+
+
+def test_copy_in_refuses_an_index_naming_a_path_that_is_not_a_photo_name(pg_url, sample_dir):
+    from township_atlas.storage.postgis import copying
+
+    store = Store(sample_dir)
+    _add(store, n=1)
+    copying.copy_in(pg_url, sample_dir, township="PH")
+    text_ = (sample_dir / "photos.csv").read_text(encoding="utf-8")
+    row_file = feature_photos(store.load().bundle, "sites", SITE).iloc[0]["file"]
+    (sample_dir / "photos.csv").write_text(text_.replace(row_file, "../report.yaml"), "utf-8")
+    err = _refused_copy_in(pg_url, sample_dir, "PH")
+    assert "../report.yaml" in err.message_en and "not a photo file name" in err.message_en
+
+
+def test_copy_in_reads_only_photo_names_and_leaves_other_files_with_a_note(pg_url, sample_dir):
+    from township_atlas.storage.postgis import copying
+
+    store = Store(sample_dir)
+    _, prepared = _add(store, n=1)
+    (sample_dir / "photos" / "notes.txt").write_text("x", encoding="utf-8")
+    orphan = content_name("photos", b"an orphan")
+    damaged = content_name("thumbs", b"the right bytes")
+    for name, data in ((orphan, b"an orphan"), (damaged, b"other bytes")):
+        (sample_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (sample_dir / name).write_bytes(data)
+    report = copying.copy_in(pg_url, sample_dir, township="PH")
+    stored = _db_photo_state(pg_url, "PH")
+    assert set(stored) == {prepared[0].file, prepared[0].thumb, orphan}
+    assert report.photo_files == 3 and report.photo_bytes == sum(map(len, stored.values()))
+    notes = " ".join(en for _, en in report.notes)
+    assert "photos/notes.txt" in notes and damaged in notes
+    assert "photos is not a text file" not in notes
+
+
+def _tree(folder) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".atlas.lock"
+    }
+
+
+def test_a_copy_round_trip_with_photos_is_byte_identical_and_undo_finds_the_picture(
+    pg_url, sample_dir, tmp_path
+):
+    from township_atlas.storage.postgis.command import main
+    from township_atlas.storage.postgis.store import PgStore
+
+    store = Store(sample_dir)
+    _, prepared = _add(store, n=2)
+    kept = feature_photos(store.load().bundle, "sites", SITE).iloc[:1]
+    deleted = store.save(
+        photo_edits_change(
+            store, "sites", SITE, [{"photo_id": kept.iloc[0]["photo_id"]}], user="li"
+        )
+    )  # the second photo's files stay as orphans: an undo brings its row back
+    assert main(["copy-in", str(sample_dir), "--township", "PH", "--url", pg_url]) == 0
+    assert main(["copy-out", "PH", str(tmp_path / "out"), "--url", pg_url]) == 0
+    out = _tree(tmp_path / "out")
+    assert out == _tree(sample_dir)
+    assert {prepared[1].file, prepared[1].thumb, "photos.csv"} <= set(out)
     db = PgStore(pg_url, "PH")
-    loaded = db.load()
-    assert loaded.ok
-    mine = feature_photos(loaded.bundle, "sites", SITE)
-    theirs = feature_photos(files.load().bundle, "sites", SITE)
-    assert mine.reset_index(drop=True).equals(theirs.reset_index(drop=True))
-    with pytest.raises(PhotosNotStored) as err:
-        db.put_photo_files(b"x", b"y")
-    assert "PostGIS" in err.value.message_en
-    # Index edits work there as for any layer (the database holds the rows).
-    rows = [{"photo_id": mine.iloc[0]["photo_id"], "caption_zh": "库中说明"}]
-    db.save(photo_edits_change(db, "sites", SITE, rows, user="li"))
-    assert feature_photos(db.load().bundle, "sites", SITE).iloc[0]["caption_zh"] == "库中说明"
-    copying.copy_out(pg_url, "PH", tmp_path / "out")
-    assert "库中说明" in (tmp_path / "out" / "photos.csv").read_text(encoding="utf-8")
+    db.save(db.undo_change(deleted.seq, "li"))
+    back = feature_photos(db.load().bundle, "sites", SITE)
+    assert len(back) == 2
+    assert db.photo_file(back.iloc[1]["file"]) == (sample_dir / prepared[1].file).read_bytes()
+
+
+def test_the_commands_report_the_photo_files(pg_url, sample_dir, tmp_path, capsys):
+    from township_atlas.storage.postgis.command import main
+
+    _add(Store(sample_dir), n=1)
+    assert main(["copy-in", str(sample_dir), "--township", "PH", "--url", pg_url]) == 0
+    said = capsys.readouterr().out
+    assert "2 photo files" in said and "照片文件 2 个" in said
+    assert main(["copy-out", "PH", str(tmp_path / "out"), "--url", pg_url]) == 0
+    assert "2 photo files" in capsys.readouterr().out
 
 
 def test_deleting_a_site_keeps_its_photo_rows_with_a_warning_and_undo_restores_it(sample_dir):
@@ -434,3 +627,82 @@ def test_the_size_per_file_setting_refuses_a_larger_photo_with_nothing_written(
     assert _folder_state(sample_dir) == before
     monkeypatch.setenv("TOWNSHIP_ATLAS_PHOTO_MAX_FILE_MB", "2")
     assert prepare_photo(store, bundle, "sites", SITE, "大.jpg", data).width == 1200
+
+
+# --- the dataset export carries the pictures ------------------------------------------------
+
+
+def _export(store, **kw):
+    from datetime import date
+
+    from township_atlas.transfer import export_dataset
+
+    _, data = export_dataset(store.load().bundle, "geojson", today=date(2025, 6, 1), **kw)
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def test_the_dataset_export_holds_the_pictures_and_unpacks_as_a_data_folder(store, tmp_path):
+    _, prepared = _add(store, n=2)
+    names = [n for p in prepared for n in (p.file, p.thumb)]
+    notes: list = []
+    with _export(store, photo_bytes=store.photo_file, notes=notes) as zf:
+        for name in names:
+            assert zf.getinfo(name).compress_type == zipfile.ZIP_STORED  # JPEG already
+        assert zf.getinfo("photos.csv").compress_type == zipfile.ZIP_DEFLATED
+        readme = zf.read("README.txt").decode("utf-8")
+        zf.extractall(tmp_path / "unpacked")
+    assert notes == [] and "(4 files)" in readme and "could not be read" not in readme
+    unpacked = Store(tmp_path / "unpacked")
+    result = unpacked.load()
+    assert result.ok, [f.message_en for f in result.errors]
+    rows = feature_photos(result.bundle, "sites", SITE)
+    assert sorted(rows["file"]) == sorted(p.file for p in prepared)
+    for name in names:
+        assert unpacked.photo_file(name) == store.photo_file(name)
+
+
+def test_an_export_with_a_missing_picture_completes_and_says_which(sample_dir):
+    store = Store(sample_dir)
+    _, prepared = _add(store, n=2)
+    (sample_dir / prepared[0].file).unlink()
+    notes: list = []
+    with _export(store, photo_bytes=store.photo_file, notes=notes) as zf:
+        members = set(zf.namelist())
+        readme = zf.read("README.txt").decode("utf-8")
+    assert prepared[0].file not in members
+    assert {prepared[0].thumb, prepared[1].file, prepared[1].thumb, "sites.geojson"} <= members
+    assert prepared[0].file in readme and "could not be read" in readme
+    assert "无法读取" in readme
+    (note,) = notes
+    assert note.key == "xfer_export_photos_missing" and prepared[0].file in note.message_en
+    assert "1 photo files" in note.message_en and "README.txt" in note.message_zh
+
+
+def test_an_export_never_makes_a_member_of_a_name_that_is_not_a_photo_name(sample_dir):
+    store = Store(sample_dir)
+    _, prepared = _add(store, n=1)
+    text_ = (sample_dir / "photos.csv").read_text(encoding="utf-8")
+    (sample_dir / "photos.csv").write_text(
+        text_.replace(prepared[0].file, "../../evil.jpg"), encoding="utf-8"
+    )
+    asked: list[str] = []
+
+    def reader(name: str) -> bytes:
+        asked.append(name)
+        return store.photo_file(name)
+
+    notes: list = []
+    with _export(store, photo_bytes=reader, notes=notes) as zf:
+        members = zf.namelist()
+    assert asked == [prepared[0].thumb]
+    assert not any("evil" in m for m in members) and prepared[0].thumb in members
+    assert "../../evil.jpg" in notes[0].message_en
+
+
+def test_an_export_without_a_reader_says_the_pictures_are_not_in_it(sample_dir):
+    store = Store(sample_dir)
+    _add(store, n=1)
+    with _export(store) as zf:
+        readme = zf.read("README.txt").decode("utf-8")
+        assert not any(m.startswith(("photos/", "thumbs/")) for m in zf.namelist())
+    assert "does not hold the photo pictures (2 files" in readme

@@ -96,7 +96,7 @@ class DataStore(Protocol):
 
     def put_photo_files(self, image: bytes, thumb: bytes) -> tuple[str, str]:
         """Write a processed photo and its thumbnail (before its index row is saved);
-        their content names. PostGIS: not yet (``PhotosNotStored``)."""
+        their content names (files in the folder; rows of ``photo_files`` in PostGIS)."""
         ...
 
     def photo_file(self, name: str) -> bytes:

@@ -6,7 +6,8 @@ index row (``photos.csv``, :data:`~township_atlas.model.schema.PHOTOS`) is saved
 the one save sequence. A crash or a refused save between the two leaves a file no row
 names: an orphan is harmless (never shown, never listed; the same bytes saved again reuse
 it), and undoing an add removes the row while the file may stay. The PostGIS backend
-does not store image bytes yet (:class:`PhotosNotStored`).
+keeps the same names and bytes in its ``photo_files`` table (``PgStore.put_photo_files``);
+both read a name back only if it has the form above (:func:`is_photo_name`).
 """
 
 from __future__ import annotations
@@ -30,14 +31,35 @@ class PhotoFileError(StorageError):
     """A photo file is missing, or a name is not one of ours."""
 
 
-class PhotosNotStored(StorageError):
-    """This backend does not store photo images yet."""
+def is_photo_name(rel: object) -> bool:
+    """Whether ``rel`` is a content name of ours (``photos/ab/<sha256>.jpg`` or
+    ``thumbs/…``): the only names a photo file is ever read or written under."""
+    if not isinstance(rel, str) or _NAME.fullmatch(rel) is None:
+        return False
+    _kind, folder, file = rel.split("/")
+    return file.startswith(folder)  # ``ab`` is the hash's first two digits
 
-    def __init__(self) -> None:
-        super().__init__(
-            "数据库(PostGIS)存储暂不能保存照片图片;请在数据文件夹存储下添加照片。",
-            "The PostGIS store cannot hold photo images yet; add photos on a data-folder store.",
+
+def check_photo_name(rel: str) -> None:
+    """Refuse a name that is not a content name of ours.
+
+    Raises
+    ------
+    PhotoFileError : ``rel`` is not of the form ``photos/ab/<sha256>.jpg`` (or ``thumbs/…``)
+    """
+    if not is_photo_name(rel):
+        raise PhotoFileError(
+            f"照片文件名 {rel!r} 无效。", f"{rel!r} is not a photo file name of the atlas."
         )
+
+
+def missing_photo_error(rel: str) -> PhotoFileError:
+    """The error for a photo file the index names but the store does not hold."""
+    return PhotoFileError(
+        f"照片文件 {rel} 不存在或无法读取;可从备份恢复该文件,或删除这张照片后重新添加。",
+        f"The photo file {rel} is missing or unreadable; restore it from a backup, or "
+        "delete the photo and add it again.",
+    )
 
 
 def content_name(kind: str, data: bytes) -> str:
@@ -103,15 +125,8 @@ def read_photo_file(folder: Path, rel: str) -> bytes:
     PhotoFileError : ``rel`` is not a content name of ours (no path is ever built from
         anything else), or the file is missing
     """
-    if not _NAME.fullmatch(rel or ""):
-        raise PhotoFileError(
-            f"照片文件名 {rel!r} 无效。", f"{rel!r} is not a photo file name of the atlas."
-        )
+    check_photo_name(rel)
     try:
         return (folder / rel).read_bytes()
     except OSError as exc:
-        raise PhotoFileError(
-            f"照片文件 {rel} 不存在或无法读取;可从备份恢复该文件,或删除这张照片后重新添加。",
-            f"The photo file {rel} is missing or unreadable; restore it from a backup, or "
-            "delete the photo and add it again.",
-        ) from exc
+        raise missing_photo_error(rel) from exc

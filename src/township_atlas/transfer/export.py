@@ -10,8 +10,11 @@ writes nothing outside a private temporary folder it removes again.
 * CSV (UTF-8 with BOM, for Excel) and XLSX: fields, then lon/lat for points and WKT for
   other geometries; text is never written as a formula (see :mod:`township_atlas.views.indicator_export`).
 * The whole dataset: a zip of every spatial layer in the chosen format, plus the CSV
-  tables, ``plans.yaml`` and ``report.yaml`` as the data folder holds them, named after the
-  township and the date. As GeoJSON, the zip unpacked *is* a data folder.
+  tables, ``plans.yaml`` and ``report.yaml`` as the data folder holds them, and the photo
+  pictures and thumbnails ``photos.csv`` names under the same names (``photos/ab/…jpg``,
+  ``thumbs/…``; stored, not compressed again: they are JPEG already), named after the
+  township and the date. As GeoJSON, the zip unpacked *is* a data folder, photos included.
+  A picture that cannot be read is left out and named in ``README.txt`` and in the notes.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+from township_atlas.errors import AtlasError
 from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
 from township_atlas.storage.formats import csv_text, geojson_text
+from township_atlas.storage.photo_files import is_photo_name
 from township_atlas.transfer.errors import ExportError
 from township_atlas.transfer.export_gdal import gpkg_bytes, shapefile_members
 from township_atlas.transfer.export_tables import XLSX_CELL_LIMIT, layer_table
@@ -100,6 +106,38 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def photo_file_names(bundle: Bundle) -> list[str]:
+    """The picture and thumbnail names ``photos.csv`` gives, once each, in row order."""
+    names: dict[str, None] = {}
+    for column in ("file", "thumb"):
+        for value in bundle.photos[column].dropna():
+            names[str(value)] = None
+    return list(names)
+
+
+def _photo_members(
+    bundle: Bundle,
+    photo_bytes: Callable[[str], bytes],
+    missing: list[str],
+    report: Reporter,
+) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of each photo file the index names, read one at a time; a name that
+    is not of our form (never a zip member name) or cannot be read goes to ``missing``."""
+    names = photo_file_names(bundle)
+    for index, name in enumerate(names):
+        if index % 20 == 0:
+            report(0.8 + 0.15 * index / len(names), "xfer_progress_export", layer="photos")
+        if not is_photo_name(name):
+            missing.append(name)
+            continue
+        try:
+            data = photo_bytes(name)
+        except AtlasError:
+            missing.append(name)
+            continue
+        yield name, data
+
+
 def export_layer(
     bundle: Bundle,
     layer: str,
@@ -141,11 +179,22 @@ def export_dataset(
     today: date | None = None,
     progress: ProgressCallback | None = None,
     lang: str = "zh",
+    photo_bytes: Callable[[str], bytes] | None = None,
+    notes: list[Note] | None = None,
 ) -> tuple[str, bytes]:
-    """Every layer in ``fmt`` plus the tables and YAML documents, as one zip.
+    """Every layer in ``fmt`` plus the tables, YAML documents and photo files, as one zip.
 
     The file name holds the township's name, the format and the date (``today``, default
     the current date), e.g. ``青禾乡_geojson_2025-06-01.zip``.
+
+    Parameters
+    ----------
+    photo_bytes : reads a photo file by the name ``photos.csv`` gives (the store's
+        ``photo_file``, called after the caller's role check); None: no pictures, and
+        ``README.txt`` says so. A file it cannot read (``AtlasError``) is left out: the
+        export completes and ``README.txt`` and ``notes`` name it.
+    notes : if given, receives what the planner should know about the export made
+        (photo files left out)
     """
     if fmt not in EXPORT_FORMATS:
         raise ExportError(
@@ -179,12 +228,41 @@ def export_dataset(
     files[PLANS_FILE] = yaml_bytes(bundle.plans)
     files[REPORT_FILE] = yaml_bytes(bundle.report)
     stamp = (today or date.today()).isoformat()
-    readme_zh, readme_en = text("xfer_export_readme", format=fmt, date=stamp)
-    files["README.txt"] = f"{readme_zh}\n\n{readme_en}\n".encode()
-    report(0.95, "xfer_progress_zip")
-    data = _zip(files)
+    readme = [text("xfer_export_readme", format=fmt, date=stamp)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+        names = photo_file_names(bundle)
+        if names and photo_bytes is None:
+            readme.append(text("xfer_export_readme_no_photos", count=len(names)))
+        elif names:
+            missing: list[str] = []
+            written = 0
+            for name, content in _photo_members(bundle, photo_bytes, missing, report):
+                # JPEG does not compress further: stored, so the export is not slowed.
+                zf.writestr(name, content, compress_type=zipfile.ZIP_STORED)
+                written += 1
+            readme.append(text("xfer_export_readme_photos", count=written))
+            if missing:
+                shown = "\n".join(missing)
+                readme.append(
+                    text("xfer_export_readme_photos_missing", count=len(missing), names=shown)
+                )
+                if notes is not None:
+                    notes.append(
+                        Note.of(
+                            "xfer_export_photos_missing",
+                            count=len(missing),
+                            names="、".join(missing[:5]) + ("…" if len(missing) > 5 else ""),
+                        )
+                    )
+        report(0.95, "xfer_progress_zip")
+        readme_zh = "\n".join(zh for zh, _ in readme)
+        readme_en = "\n".join(en for _, en in readme)
+        zf.writestr("README.txt", f"{readme_zh}\n\n{readme_en}\n".encode())
     report(1.0, "xfer_progress_done")
-    return f"{_township_name(bundle)}_{fmt}_{stamp}.zip", data
+    return f"{_township_name(bundle)}_{fmt}_{stamp}.zip", buffer.getvalue()
 
 
 def export_warnings(bundle: Bundle, layer: str, fmt: str) -> list[Note]:

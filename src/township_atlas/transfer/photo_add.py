@@ -186,7 +186,8 @@ def prepare_photo(
     UploadRefused, UnsupportedFormat, UnreadableFile : the upload is refused (see
         :func:`~.photos.process_photo`); nothing is written
     WorkerFailed : the worker crashed or hit its limits; nothing is written
-    StorageError : the backend cannot hold photo files (PostGIS, for now)
+    StorageError : the store cannot write the files (folder not writable, database
+        unreachable)
     """
     quota = quota or PhotoQuota.from_settings()
     check_quota(bundle, layer, feature_id, adding=already + 1, adding_bytes=0, quota=quota)

@@ -13,6 +13,7 @@ from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME
 from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed, current_user, require_action
 from township_atlas.ui.chrome import show_error
+from township_atlas.ui.data import current_store
 from township_atlas.ui.edit_common import ProgressBar
 from township_atlas.ui.text import md_escape
 
@@ -73,8 +74,17 @@ def export_tab(bundle: Bundle, lang: str) -> None:
         return
     try:
         progress = ProgressBar(tr("xfer_ui_exporting", lang))
+        notes: list = []
         if what == DATASET:
-            name, data = transfer.export_dataset(bundle, fmt, progress=progress, lang=lang)
+            # The photo files are read from the store now, after the check above.
+            name, data = transfer.export_dataset(
+                bundle,
+                fmt,
+                progress=progress,
+                lang=lang,
+                photo_bytes=current_store().photo_file,
+                notes=notes,
+            )
         else:
             name, data = transfer.export_layer(
                 bundle, what, fmt, headers=headers, progress=progress, lang=lang
@@ -83,6 +93,8 @@ def export_tab(bundle: Bundle, lang: str) -> None:
     except AtlasError as exc:
         show_error(exc, lang)
         return
+    for note in notes:
+        st.warning(md_escape(note.message(lang)), icon=":material/warning:")
     st.download_button(
         tr("xfer_ui_download", lang).format(name=name, kb=max(1, len(data) // 1024)),
         data,

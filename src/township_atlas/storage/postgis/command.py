@@ -7,8 +7,8 @@
 
 ``--url`` defaults to the setting TOWNSHIP_ATLAS_DATABASE_URL, e.g.
 ``postgresql+psycopg://atlas@127.0.0.1:5432/atlas``. copy-in replaces the township's data
-in the database in one transaction; copy-out writes a data folder the files backend
-opens, byte for byte what was copied in.
+(photo pictures and thumbnails included) in the database in one transaction; copy-out
+writes a data folder the files backend opens, byte for byte what was copied in.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from township_atlas.storage.postgis.store import list_townships
 
 def _say(zh: str, en: str) -> None:
     print(f"{zh}\n  {en}")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f}"
 
 
 def _cmd_init(url: str, _args: argparse.Namespace) -> None:
@@ -51,9 +55,11 @@ def _cmd_copy_in(url: str, args: argparse.Namespace) -> None:
     rows = sum(report.rows.values())
     _say(
         f"已将 {args.folder} 复制为乡镇 {report.township}({report.name}):{rows} 条要素/记录,"
-        f"{report.history} 条修改记录,其他文件 {len(report.files)} 个。",
+        f"{report.history} 条修改记录,照片文件 {report.photo_files} 个({_mb(report.photo_bytes)} MB),"
+        f"其他文件 {len(report.files)} 个。",
         f"Copied {args.folder} in as township {report.township} ({report.name}): {rows} "
-        f"features/rows, {report.history} history entries, {len(report.files)} other files.",
+        f"features/rows, {report.history} history entries, {report.photo_files} photo files "
+        f"({_mb(report.photo_bytes)} MB), {len(report.files)} other files.",
     )
     for zh, en in report.notes:
         _say("注意:" + zh, "Note: " + en)
@@ -65,10 +71,14 @@ def _cmd_copy_out(url: str, args: argparse.Namespace) -> None:
     report = copy_out(url, args.code, args.folder, force=args.force)
     rows = sum(report.rows.values())
     _say(
-        f"已将乡镇 {args.code} 写到 {args.folder}:{rows} 条要素/记录,{report.history} 条修改记录。",
+        f"已将乡镇 {args.code} 写到 {args.folder}:{rows} 条要素/记录,{report.history} 条修改记录,"
+        f"照片文件 {report.photo_files} 个({_mb(report.photo_bytes)} MB)。",
         f"Wrote township {args.code} to {args.folder}: {rows} features/rows, "
-        f"{report.history} history entries.",
+        f"{report.history} history entries, {report.photo_files} photo files "
+        f"({_mb(report.photo_bytes)} MB).",
     )
+    for zh, en in report.notes:
+        _say("注意:" + zh, "Note: " + en)
 
 
 def main(argv: list[str] | None = None) -> int:

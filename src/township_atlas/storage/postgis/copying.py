@@ -1,16 +1,25 @@
 """Copying a township between a data folder and the database, losing nothing.
 
 ``copy_in`` reads a folder (every file must be readable) and replaces the township's rows,
-documents and history in one transaction; ``copy_out`` writes them back as a folder. The
-layers are stored as records and written out by the same writers as the files backend,
-so a folder in the app's own format (every folder the app or the generator wrote) comes
-back byte for byte; the report, other text files (e.g. README.md) and the history are
-kept as they were.
+documents, history and photo files in one transaction; ``copy_out`` writes them back as a
+folder. The layers are stored as records and written out by the same writers as the files
+backend, so a folder in the app's own format (every folder the app or the generator wrote)
+comes back byte for byte; the report, other text files (e.g. README.md), the history and
+the photo pictures and thumbnails (``photos/ab/<sha256>.jpg``, ``thumbs/…``) are kept as
+they were.
+
+Photo files are read and written only under names of that form
+(:func:`~township_atlas.storage.photo_files.is_photo_name`): no path is built from
+anything else. Every file ``photos.csv`` names must be there and hold the bytes its name
+is the hash of, or nothing is copied; files no row names (orphans an undo may bring back)
+are copied too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +28,13 @@ from sqlalchemy import LargeBinary, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from township_atlas.errors import AtlasError
-from township_atlas.model.schema import PLANS_FILE, REPORT_FILE, TOWNSHIP
+from township_atlas.model.schema import PHOTOS, PLANS_FILE, REPORT_FILE, TOWNSHIP
 from township_atlas.storage.changes import EDITABLE
 from township_atlas.storage.files.history import HISTORY_DIR
 from township_atlas.storage.files.store import DATA_FILES, Store
 from township_atlas.storage.formats import parse_yaml
 from township_atlas.storage.layer_codec import codec, is_spatial, layer_text, plans_rest_text
+from township_atlas.storage.photo_files import PHOTO_DIR, THUMB_DIR, is_photo_name
 from township_atlas.storage.postgis import listen
 from township_atlas.storage.postgis.records import geometry_wkb
 from township_atlas.storage.postgis.saving import new_rev_sql, notify
@@ -36,6 +46,7 @@ from township_atlas.storage.postgis.tables import (
     features,
     history,
     init_db,
+    photo_files,
     revisions,
     townships,
 )
@@ -45,6 +56,7 @@ _INSERT_FEATURE = features.insert().values(
     geom=func.ST_GeomFromWKB(bindparam("wkb", type_=LargeBinary), 4326)
 )
 _BATCH = 2000
+_PHOTO_BATCH_BYTES = 32 * 2**20  # photo files are inserted in batches of about this size
 
 
 class CopyError(AtlasError):
@@ -57,6 +69,8 @@ class CopyReport:
     name: str = ""
     rows: dict[str, int] = field(default_factory=dict)
     history: int = 0
+    photo_files: int = 0  # pictures and thumbnails
+    photo_bytes: int = 0
     files: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
 
@@ -93,7 +107,8 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
     Raises
     ------
     DataFolderError, DataFileError : the folder, or one of its files, cannot be read
-    CopyError : the township code is unclear, or a plan holds a value JSON cannot hold
+    CopyError : the township code is unclear, a plan holds a value JSON cannot hold, or
+        ``photos.csv`` names a photo file that is missing, damaged or not of our form
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -138,6 +153,7 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
         report.rows[layer] = len(records)
     docs = _documents(folder, code, report)
     entries = _history(folder, code, report)
+    pictures = _photo_paths(folder, report)
 
     engine = engine_for(url)
     init_db(engine)
@@ -146,7 +162,7 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
         conn.execute(_upsert_township(code, name))
         conn.execute(_insert_revision(code))
         conn.execute(select(revisions.c.rev).where(revisions.c.township == code).with_for_update())
-        for table in (features, documents, history):
+        for table in (features, documents, history, photo_files):
             conn.execute(table.delete().where(table.c.township == code))
         for start in range(0, len(rows), _BATCH):
             conn.execute(_INSERT_FEATURE, rows[start : start + _BATCH])
@@ -154,6 +170,8 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
             conn.execute(documents.insert(), docs)
         if entries:
             conn.execute(history.insert(), entries)
+        for batch in _photo_rows(folder, code, pictures, report):
+            conn.execute(photo_files.insert(), batch)
         rev = conn.execute(
             revisions.update()
             .where(revisions.c.township == code)
@@ -165,6 +183,101 @@ def copy_in(url: str, folder: Path | str, *, township: str | None = None) -> Cop
     listen.listener_for(url).remember(code, rev, token)
     report.history = len(entries)
     return report
+
+
+def _missing_photo(folder: Path, name: str, why_zh: str, why_en: str) -> CopyError:
+    return CopyError(
+        f"{folder / PHOTOS.filename} 中的照片文件 {name} {why_zh}。未复制任何内容。请从备份恢复"
+        "该文件,或在程序中删除这张照片(或删去 photos.csv 中的这一行)后再复制。",
+        f"{folder / PHOTOS.filename} names the photo file {name}, which {why_en}. Nothing "
+        "was copied. Restore the file from a backup, or delete the photo in the app (or its "
+        "row in photos.csv), then copy again.",
+    )
+
+
+def _photo_paths(folder: Path, report: CopyReport) -> dict[str, bool]:
+    """The photo files to copy, by content name (True: ``photos.csv`` names it).
+
+    Every file the index names must be a regular file under a name of our form; other
+    files under ``photos/`` and ``thumbs/`` are copied when their name has our form (an
+    undo may bring their rows back) and otherwise left, with a note.
+
+    Raises
+    ------
+    CopyError : the index names a file that is missing or a name not of our form
+    """
+    named: dict[str, bool] = {}
+    if (folder / PHOTOS.filename).exists():
+        for record in Store(folder).read_records(PHOTOS.name).values():
+            for column in ("file", "thumb"):
+                name = record["properties"].get(column)
+                if not is_photo_name(name):
+                    raise _missing_photo(
+                        folder, repr(name), "不是本程序的照片文件名", "is not a photo file name"
+                    )
+                if not (folder / name).is_file() or (folder / name).is_symlink():
+                    raise _missing_photo(folder, name, "不存在", "does not exist")
+                named[name] = True
+    for top in (PHOTO_DIR, THUMB_DIR):
+        base = folder / top
+        for path in sorted(base.rglob("*")) if base.is_dir() and not base.is_symlink() else []:
+            if path.is_dir() and not path.is_symlink():
+                continue
+            rel = path.relative_to(folder).as_posix()
+            if path.name.startswith("."):
+                continue  # a temporary file a crashed write left
+            if rel in named:
+                continue
+            if is_photo_name(rel) and path.is_file() and not path.is_symlink():
+                named[rel] = False
+                continue
+            report.notes.append(
+                (
+                    f"{rel} 不是本程序的照片文件,未复制。",
+                    f"{rel} is not a photo file of the atlas and was not copied.",
+                )
+            )
+    return named
+
+
+def _photo_rows(
+    folder: Path, code: str, pictures: dict[str, bool], report: CopyReport
+) -> Iterator[list[dict]]:
+    """``photo_files`` rows of ``pictures`` in batches of about ``_PHOTO_BATCH_BYTES``,
+    read as they are inserted. A file whose bytes are not what its name says is refused
+    when the index names it (CopyError) and left with a note otherwise."""
+    batch: list[dict] = []
+    size = 0
+    for name, indexed in sorted(pictures.items()):
+        try:
+            data = (folder / name).read_bytes()
+        except OSError as exc:
+            raise _missing_photo(folder, name, "无法读取", "cannot be read") from exc
+        if hashlib.sha256(data).hexdigest() != name.rsplit("/", 1)[1].removesuffix(".jpg"):
+            if indexed:
+                raise _missing_photo(
+                    folder,
+                    name,
+                    "已损坏(内容与文件名不符)",
+                    "is damaged (its content does not match its name)",
+                )
+            report.notes.append(
+                (
+                    f"{name} 已损坏(内容与文件名不符),且没有照片使用它,未复制。",
+                    f"{name} is damaged (its content does not match its name) and no photo "
+                    "uses it; it was not copied.",
+                )
+            )
+            continue
+        batch.append({"township": code, "name": name, "data": data})
+        size += len(data)
+        report.photo_files += 1
+        report.photo_bytes += len(data)
+        if size >= _PHOTO_BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _upsert_township(code: str, name: str):
@@ -201,6 +314,8 @@ def _documents(folder: Path, code: str, report: CopyReport) -> list[dict]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name in DATA_FILES:
             continue
+        if path.name in (PHOTO_DIR, THUMB_DIR) and path.is_dir():
+            continue  # the photo files: see _photo_paths
         try:
             if not path.is_file():
                 raise UnicodeDecodeError("utf-8", b"", 0, 1, "not a file")
@@ -266,8 +381,33 @@ def _history(folder: Path, code: str, report: CopyReport) -> list[dict]:
     return out
 
 
+def _write_photo_files(conn, township: str, folder: Path, report: CopyReport) -> None:
+    """Write the township's photo files under their names (read a few at a time); a row
+    whose name is not of our form is left out, with a note (no path is built from it)."""
+    query = (
+        select(photo_files.c.name, photo_files.c.data)
+        .where(photo_files.c.township == township)
+        .order_by(photo_files.c.name)
+    )
+    for name, data in conn.execute(query, execution_options={"yield_per": 16}):
+        if not is_photo_name(name):
+            report.notes.append(
+                (
+                    f"数据库中的照片文件名 {name!r} 无效,未写出。",
+                    f"The photo file name {name!r} in the database is not ours; not written.",
+                )
+            )
+            continue
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bytes(data))
+        report.photo_files += 1
+        report.photo_bytes += len(data)
+
+
 def copy_out(url: str, township: str, folder: Path | str, *, force: bool = False) -> CopyReport:
-    """Write ``township`` as a data folder (layers, plans, report, other files, history).
+    """Write ``township`` as a data folder (layers, plans, report, other files, history,
+    photo files).
 
     Raises
     ------
@@ -299,7 +439,8 @@ def copy_out(url: str, township: str, folder: Path | str, *, force: bool = False
             entries = conn.execute(
                 select(history).where(history.c.township == township).order_by(history.c.seq)
             ).all()
-    folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_photo_files(conn, township, folder, report)
     for layer in EDITABLE:
         spec = codec(layer).spec
         if spec is not None and not spec.required and not records.get(layer):

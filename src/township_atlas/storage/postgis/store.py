@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Engine
 
 from township_atlas.checks import run_checks
@@ -33,7 +34,13 @@ from township_atlas.storage.datastore import TownshipRef
 from township_atlas.storage.formats import empty_layer, parse_csv_table, parse_geojson, parse_yaml
 from township_atlas.storage.layer_codec import codec, is_spatial, layer_text
 from township_atlas.storage.load_findings import unreadable_finding
-from township_atlas.storage.photo_files import PhotosNotStored
+from township_atlas.storage.photo_files import (
+    PHOTO_DIR,
+    THUMB_DIR,
+    check_photo_name,
+    content_name,
+    missing_photo_error,
+)
 from township_atlas.storage.postgis import listen
 from township_atlas.storage.postgis.records import geometries_from_wkb, make_record
 from township_atlas.storage.postgis.saving import PgSave, findings_from_doc
@@ -46,6 +53,7 @@ from township_atlas.storage.postgis.tables import (
     features,
     history,
     normalise_url,
+    photo_files,
     revisions,
     townships,
 )
@@ -94,12 +102,44 @@ class PgStore:
         return list_townships(self.url)
 
     def put_photo_files(self, image: bytes, thumb: bytes) -> tuple[str, str]:
-        """Not yet: the database does not hold photo images (the index layer loads)."""
-        raise PhotosNotStored()
+        """Store a processed photo and its thumbnail in ``photo_files`` under their content
+        names (the folder's names; see :mod:`township_atlas.storage.photo_files`), before
+        the index row is saved; returns the names. Bytes already there are kept (the name
+        is their hash). Does not change the township's revision: a row no index names is
+        an orphan, never shown.
+
+        Raises
+        ------
+        DataFolderError : the database holds no such township
+        StorageError : the database cannot be reached
+        """
+        files = (content_name(PHOTO_DIR, image), content_name(THUMB_DIR, thumb))
+        rows = [
+            {"township": self.township, "name": files[0], "data": image},
+            {"township": self.township, "name": files[1], "data": thumb},
+        ]
+        with db_errors(self.url), self.engine.begin() as conn:
+            if self.rev(conn) is None:
+                raise self.missing_error()
+            conn.execute(pg_insert(photo_files).on_conflict_do_nothing(), rows)
+        return files
 
     def photo_file(self, name: str) -> bytes:
-        """Not yet: the database does not hold photo images."""
-        raise PhotosNotStored()
+        """The bytes of a photo or thumbnail the index names (after the role check).
+
+        Raises
+        ------
+        PhotoFileError : ``name`` is not a content name of ours, or is not stored
+        """
+        check_photo_name(name)
+        query = select(photo_files.c.data).where(
+            photo_files.c.township == self.township, photo_files.c.name == name
+        )
+        with db_errors(self.url), self.engine.connect() as conn:
+            data = conn.execute(query).scalar()
+        if data is None:
+            raise missing_photo_error(name)
+        return bytes(data)
 
     # --- reading -------------------------------------------------------------------
     def fingerprint(self) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
@@ -97,6 +98,19 @@ history = Table(
     # Other keys of a history file copied in (e.g. file hashes), to copy them out again.
     Column("extra", JSON, nullable=True),
     PrimaryKeyConstraint("township", "seq"),
+)
+
+# The pictures and thumbnails of photos, by content name (``photos/ab/<sha256>.jpg``, see
+# storage/photo_files.py): written before their ``photos`` index rows are saved, never
+# changed (the name is the content's hash), so a row no index names is a harmless orphan.
+# Created by init_db in an existing database too (create_all adds missing tables).
+photo_files = Table(
+    "photo_files",
+    metadata,
+    Column("township", Text, _township_fk(), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("township", "name"),
 )
 
 # The township's data version: bumped by every save, in the same transaction.

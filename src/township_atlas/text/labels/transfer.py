@@ -594,6 +594,27 @@ TEXT: dict[str, tuple[str, str]] = {
         "WGS84 longitude/latitude (EPSG:4326).\nBesides the layer files, chains.csv and the "
         "other tables, plans.yaml and report.yaml are exactly as in the data folder.",
     ),
+    "xfer_export_readme_photos": (
+        "photos/ 与 thumbs/ 中是 photos.csv 所列照片的图片和缩略图({count} 个文件),文件名与数据文件夹中相同。",
+        "photos/ and thumbs/ hold the pictures and thumbnails photos.csv names ({count} "
+        "files), under the same names as in the data folder.",
+    ),
+    "xfer_export_readme_photos_missing": (
+        "以下 {count} 个照片文件无法读取,未包含在本导出中(可从备份恢复,或删除相应照片):\n{names}",
+        "These {count} photo files could not be read and are not in this export (restore "
+        "them from a backup, or delete those photos):\n{names}",
+    ),
+    "xfer_export_readme_no_photos": (
+        "本导出不含照片图片(photos.csv 列出的 {count} 个文件)。",
+        "This export does not hold the photo pictures ({count} files photos.csv names).",
+    ),
+    "xfer_export_photos_missing": (
+        "有 {count} 个照片文件无法读取,未包含在导出中({names});其余内容已完整导出,"
+        "README.txt 中列出了全部缺失文件。可从备份恢复这些文件,或删除相应照片。",
+        "{count} photo files could not be read and are not in the export ({names}); "
+        "everything else is. README.txt lists every missing file. Restore them from a "
+        "backup, or delete those photos.",
+    ),
     # --- progress ---
     # --- the worker process and the limits checked before parsing ---
     "xfer_worker_timeout": (
