@@ -142,3 +142,85 @@ def test_photos_are_not_shown_when_anonymous_viewing_is_off(data_env, monkeypatc
     )
     assert not viewer.exception, viewer.exception
     assert _images(viewer) == 2
+
+
+def _map_panel(who: str | None) -> AppTest:
+    return open_page(
+        "pages/map.py",
+        login_as=who,
+        last_seen=time.time(),
+        query={"sel": f"site:{SITE}"},
+        direct=True,
+    )
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_planner_adds_photos_from_the_maps_details_panel(data_env):
+    panel = _map_panel("pia")
+    assert not panel.exception, panel.exception
+    assert _images(panel) == 0
+    # … and a link to the feature's form for captions, order and deleting
+    (link,) = [e.proto for e in panel.get("page_link") if "照片" in e.proto.label]
+    assert link.page.endswith("edit") and f"id={SITE}" in link.query_string
+    assert "layer=sites" in link.query_string and "tab=map" in link.query_string
+    panel = _add_two(panel, data_env)
+    assert not panel.exception, panel.exception
+    assert "已添加 2 张照片" in texts(panel)
+    assert _images(panel) == 2  # shown at once, above the adder
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_zh"].fillna("")) == ["新建牛舍", ""]
+    assert history.entries(data_env, "photos")[-1].user == "pia"
+
+
+@pytest.mark.parametrize("who", [None, "vic"])
+@pytest.mark.usefixtures("accounts")
+def test_the_details_panel_offers_no_adding_to_viewers(data_env, who):
+    panel = _map_panel(who)
+    assert not panel.exception, panel.exception
+    assert not panel.get("file_uploader")
+    assert not [e for e in panel.get("page_link") if "照片" in e.proto.label]
+
+
+@pytest.mark.usefixtures("accounts")
+def test_captions_order_and_removal_in_the_forms_editor_are_saved_as_one_change(data_env):
+    at = _add_two(edit_page("pia", layer="sites", id=SITE), data_env)
+    assert "已添加 2 张照片" in texts(at)
+    before = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    first, second = before["photo_id"]
+    # The editor of the form (its key carries the nonce bumped by the save): swap the two,
+    # caption the second; AppTest applies a data_editor's edits through its state.
+    key = f"photo_edit_sites_{SITE}_1"
+    assert at.data_editor(key=key).value["caption"].tolist() == ["新建牛舍", ""]
+    at.session_state[key] = {
+        "edited_rows": {0: {"order": 2}, 1: {"order": 1, "caption": "草场全景"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = widget(at.run(), "button", "保存说明和顺序").click().run()
+    assert not at.exception, at.exception
+    assert "照片已更新" in texts(at)
+    after = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(after["photo_id"]) == [second, first]
+    assert list(after["caption_zh"].fillna("")) == ["草场全景", "新建牛舍"]
+    # Untick "keep" on one: it goes, in one more change; the other stays.
+    key = f"photo_edit_sites_{SITE}_2"
+    at.session_state[key] = {
+        "edited_rows": {1: {"keep": False}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = widget(at.run(), "button", "保存说明和顺序").click().run()
+    assert not at.exception, at.exception
+    left = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(left["photo_id"]) == [second]
+    assert len(history.entries(data_env, "photos")) == 3  # added, edited, removed
+
+
+@pytest.mark.usefixtures("accounts")
+def test_saving_an_unchanged_editor_says_so_and_records_nothing(data_env):
+    at = _add_two(edit_page("pia", layer="sites", id=SITE), data_env)
+    n = len(history.entries(data_env, "photos"))
+    at = widget(at, "button", "保存说明和顺序").click().run()
+    assert not at.exception, at.exception
+    assert "没有改动" in texts(at)
+    assert len(history.entries(data_env, "photos")) == n

@@ -260,7 +260,7 @@ def _village(bundle: Bundle, code: str, lang: str) -> Details | None:
     industry = pick(lang, v.leading_industry_zh, v.leading_industry_en, fallback=True)
     d = Details("village", _name(v, lang), str(industry), village_code=code)
     d.facts = [
-        ("area", f"{m2 / 1e6:.2f} km² / {m2_to_mu(m2):,.0f} 亩"),
+        ("village_area", f"{m2 / 1e6:.2f} km² / {m2_to_mu(m2):,.0f} 亩"),
         ("population", f"{int(v.population):,}" if not pd.isna(v.population) else "—"),
         ("households", f"{int(v.households):,}" if not pd.isna(v.households) else "—"),
         (
@@ -310,7 +310,7 @@ def _site(bundle: Bundle, site_id: str, lang: str) -> Details | None:
         ("industry", str(s.industry_zh)),
     ]
     if not pd.isna(s.area_mu):
-        d.facts.append(("area", f"{s.area_mu:,.0f} 亩"))
+        d.facts.append(("site_area", f"{s.area_mu:,.0f} 亩"))
     if not pd.isna(s.households):
         d.facts.append(("households_involved", f"{int(s.households):,}"))
     if not pd.isna(s.output_wan):

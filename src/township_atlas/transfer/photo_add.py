@@ -307,7 +307,10 @@ def photo_edits_change(
         kept.add(key)
         props = dict(old["properties"])
         caption = str(row.get("caption_zh") or "").strip()[:200]
-        props.update(seq=seq, caption_zh=caption or None)
+        props["seq"] = seq
+        # A blank caption reads back from the file as "": only a different text is a change.
+        if caption != str(props.get("caption_zh") or ""):
+            props["caption_zh"] = caption or None
         if props != old["properties"]:
             upserts.append({"properties": props})
             base[key] = feature_version(old)

@@ -9,6 +9,9 @@ from township_atlas.maps.selection import details, parse
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.labels import tr
 from township_atlas.ui.app_paths import app_dir
+from township_atlas.ui.auth import allowed
+from township_atlas.ui.edit_common import show_flash
+from township_atlas.ui.edit_photos import photo_adder
 from township_atlas.ui.photos import photo_gallery
 from township_atlas.ui.text import md_escape
 from township_atlas.views.photos import photo_items
@@ -40,6 +43,8 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
     if photos:
         st.markdown(f"**{tr('photo_heading', lang)}**")
         photo_gallery(photos, lang, key=f"details_photo_{kind}_{ident}")
+    if kind in PHOTO_LAYER_OF and allowed("edit") is not None:
+        _planner_photos(bundle, lang, PHOTO_LAYER_OF[kind], ident)
     if d.figures:
         table = figures_table(d.figures, lang).rename(columns=figure_headers(lang))
         st.dataframe(table, hide_index=True, width="stretch")
@@ -54,3 +59,17 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
             icon=":material/arrow_forward:",
             query_params={"village": d.village_code},
         )
+
+
+def _planner_photos(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
+    """For planners: add photos here (on a phone the picker offers the camera), and a link
+    to the feature's form on the editing page for captions, order and deleting."""
+    show_flash()  # "n photos added" after the rerun that follows a save
+    with st.expander(tr("photo_add_heading", lang), icon=":material/add_a_photo:"):
+        photo_adder(bundle, lang, layer, fid)
+    st.page_link(
+        "pages/edit.py",
+        label=tr("photo_manage_link", lang),
+        icon=":material/photo_library:",
+        query_params={"tab": "map", "layer": layer, "id": fid},
+    )

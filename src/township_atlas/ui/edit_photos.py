@@ -55,6 +55,14 @@ def photo_section(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
         _edit_existing(bundle, lang, layer, fid)
     else:
         st.caption(tr("photo_none", lang))
+    st.markdown(f"**{tr('photo_add_heading', lang)}**")
+    photo_adder(bundle, lang, layer, fid)
+
+
+def photo_adder(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
+    """Choose several photos (or take one) with captions and add them to ``fid``: the
+    editing page's form and the map's details panel both use it. Only offered to people
+    who may edit; the save checks it again on the server."""
     try:
         quota = PhotoQuota.from_settings()
     except AtlasError as exc:
@@ -113,7 +121,6 @@ def _edit_existing(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
 
 
 def _add(bundle: Bundle, lang: str, layer: str, fid: str, quota: PhotoQuota) -> None:
-    st.markdown(f"**{tr('photo_add_heading', lang)}**")
     heic = heif_available()
     st.caption(
         tr("photo_add_help", lang).format(

@@ -14,7 +14,11 @@ from township_atlas.ui.data import current_store
 from township_atlas.ui.text import shorten
 from township_atlas.views.photos import PhotoItem
 
-THUMBS_PER_ROW = 3
+# A thumbnail's width in CSS pixels: two across on a 390 px phone, three in the map's
+# details panel on a 1920 px projector, a row of them on the village page.
+THUMB_WIDTH = 160
+# A caption under a thumbnail is cut to this many characters (the larger view shows it all).
+THUMB_CAPTION_CHARS = 40
 
 
 def _bytes(name: str, lang: str) -> bytes | None:
@@ -50,15 +54,21 @@ def photo_gallery(items: list[PhotoItem], lang: str, *, key: str) -> None:
     if allowed("view") is None:
         st.caption(tr("photo_not_allowed", lang))
         return
-    for start in range(0, len(items), THUMBS_PER_ROW):
-        cols = st.columns(THUMBS_PER_ROW, gap="small")
-        for col, item in zip(cols, items[start : start + THUMBS_PER_ROW], strict=False):
-            with col:
+    # A wrapping row (not st.columns, which a phone stacks into one full-width column).
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for item in items:
+            with st.container(width=THUMB_WIDTH, gap="small"):
                 data = _bytes(item.thumb, lang)
                 if data is None:
                     continue
+                caption = _caption(item, lang)
                 # An image caption is plain text (no Markdown), as the data wrote it.
-                st.image(data, caption=shorten(_caption(item, lang), 80) or None, width="stretch")
+                st.image(
+                    data,
+                    caption=shorten(caption, THUMB_CAPTION_CHARS) or None,
+                    width="stretch",
+                    alt=shorten(caption, 200) or tr("photo_heading", lang),
+                )
                 if st.button(
                     tr("photo_enlarge", lang),
                     key=f"{key}_{item.photo_id}",

@@ -25,6 +25,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_overview": ("数据概况", "Data overview"),
     "headline": ("核心数据", "Headline figures"),
     "area": ("乡域面积", "Area"),
+    # The details panel: a village's and a site's own area (not the township's).
+    "village_area": ("村域面积", "Village area"),
+    "site_area": ("占地面积", "Site area"),
     "area_km2": ("乡域面积(平方公里)", "Area (km²)"),
     "area_help": ("按乡镇边界在 WGS84 椭球面上计算的面积。", "Geodesic area of the boundary."),
     "villages": ("行政村", "Villages"),

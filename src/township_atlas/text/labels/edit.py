@@ -294,4 +294,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "photo_edited": ("照片已更新(修改记录 #{seq})。", "Photos updated (change #{seq})."),
     "photo_unchanged": ("没有改动。", "Nothing changed."),
     "photo_cancel": ("不添加这些照片", "Do not add these photos"),
+    "photo_manage_link": (
+        "编辑照片说明、顺序(数据编辑)",
+        "Edit captions and order (Edit data)",
+    ),
 }
