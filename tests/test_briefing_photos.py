@@ -26,7 +26,9 @@ from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
 from township_atlas.storage.files.store import Store
 from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+from township_atlas.ui import auth
 
+from .accounts_helpers import Clock, install_accounts
 from .apptest import open_page
 from .conftest import SAMPLE_DIR
 from .photo_images import camera_jpeg, encoded
@@ -271,6 +273,9 @@ def test_the_powerpoint_village_slide_has_the_photos_under_its_map(three):
         assert photo.top >= the_map.top + the_map.height
         assert photo.left + photo.width <= the_map.left + the_map.width + 1
         assert photo.top + photo.height < prs.slide_height * 7.0 / 7.5
+    # The speaker notes name every photo in full (the slide cuts them to the picture).
+    notes = village.notes_slide.notes_text_frame.text
+    assert f"• {BASE_NAME}:{HOSTILE}" in notes and f"• {BASE_NAME}:牛舍 · 2025-04-30" in notes
     # Another village's slide has just its map.
     other = prs.slides[_index(deck, "V02")]
     assert sum(s.shape_type == 13 for s in other.shapes) == 1
@@ -295,3 +300,18 @@ def test_the_meeting_page_shows_the_photos_on_the_village_slide(three, monkeypat
     (body,) = [h.proto.body for h in at.get("html") if 'class="mtg-slide' in h.proto.body]
     assert "上庄村" in body and body.count('src="data:image/jpeg;base64,') == 3
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_only_people_allowed_to_view_reach_the_photos(three, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(three))
+    install_accounts(tmp_path, monkeypatch)
+    clock = Clock()
+    monkeypatch.setattr(auth, "clock", clock)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_ANONYMOUS_VIEWING", "false")
+    # Without a login the page is not offered at all (and would stop before any slide).
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page("pages/meeting.py", query={"slide": "3"})
+    at = open_page("pages/meeting.py", login_as="vic", last_seen=clock(), query={"slide": "3"})
+    assert not at.exception
+    (body,) = [h.proto.body for h in at.get("html") if 'class="mtg-slide' in h.proto.body]
+    assert body.count('src="data:image/jpeg;base64,') == 3

@@ -176,7 +176,8 @@ class Slide:
         return self.part > 1
 
     def notes(self, lang: str) -> str:
-        """Speaker notes: every figure on the slide with its source."""
+        """Speaker notes: every figure on the slide with its source, then the village's
+        photos (site or organisation, caption, date), which the slide shows cut short."""
         lines = [self.title]
         figures = [*self.figures, *self.facts]
         figures += [f for item in self.items for f in item.figures]
@@ -187,6 +188,9 @@ class Slide:
             note = f";{f.note}" if f.note else ""
             lines.append(f"• {f.label}:{f.value}{target}{note}。{f.source}")
         lines.extend(self.missing)
+        if self.photos:
+            lines.append(tr("mtg_notes_photos", lang).format(n=len(self.photos)))
+        lines.extend(f"• {p.feature}:{p.label()}" for p in self.photos)
         return "\n".join(lines)
 
 

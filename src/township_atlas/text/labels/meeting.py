@@ -159,6 +159,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mtg_continued": ("(续)", " (cont.)"),
     # --- photos of the village's sites and organisations (issue 20) ---
     "mtg_photos": ("照片", "Photos"),
+    "mtg_notes_photos": ("本村照片({n} 张):", "The village's photos ({n}):"),
     "mtg_photos_heading": (
         "{village} · 点位和党组织照片",
         "{village} · photos of sites and organisations",
