@@ -23,7 +23,7 @@ from township_atlas.onboard import needs_setup
 from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed, export_button, require_action
 from township_atlas.ui.chrome import current_lang, show_error, to_setup
-from township_atlas.ui.data import load_current
+from township_atlas.ui.data import current_store, load_current
 from township_atlas.ui.live import follow_data_changes
 from township_atlas.ui.setup_guide import missing_note
 from township_atlas.ui.text import url_value
@@ -92,11 +92,15 @@ if index is None:
     )
 
 slide = deck.slides[index]
+# The village's photos are read by the server from the store, only for someone allowed to
+# view (checked above and again here), and embedded in the slide; never from static/.
+photo_bytes = current_store().photo_file if allowed("view") is not None else None
 st.html(
     slide_html(
         deck,
         index,
         lambda s: _picture(result, s, result.fingerprint, lang, s.key),
+        photo_bytes,
     )
 )
 
@@ -142,7 +146,7 @@ with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", g
             # login afresh on the server (ui/auth.py export_button).
             export_button(
                 tr("mtg_download_pptx", lang),
-                lambda: deck_pptx(result.bundle, deck),
+                lambda: deck_pptx(result.bundle, deck, photo_bytes),
                 key="mtg_pptx",
                 file_name=deck_file_name(deck),
                 mime=MIME["pptx"],
@@ -150,7 +154,7 @@ with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", g
             )
             export_button(
                 tr("mtg_download_sheets", lang),
-                lambda: village_sheets_pdf(result.bundle, deck, None),
+                lambda: village_sheets_pdf(result.bundle, deck, None, photo_bytes),
                 key="mtg_sheets",
                 file_name=sheets_file_name(deck),
                 mime=MIME["pdf"],
@@ -160,7 +164,9 @@ with st.container(horizontal=True, key="mtg_nav", vertical_alignment="center", g
                 name = result.bundle.village_name(slide.village_code, lang)
                 export_button(
                     tr("mtg_download_sheet", lang),
-                    lambda: village_sheets_pdf(result.bundle, deck, [slide.village_code]),
+                    lambda: village_sheets_pdf(
+                        result.bundle, deck, [slide.village_code], photo_bytes
+                    ),
                     key="mtg_sheet",
                     file_name=sheets_file_name(deck, name),
                     mime=MIME["pdf"],

@@ -5,11 +5,14 @@ minimum. Measured by bounding boxes in real Chromium, no timing assertions.
 
 The sample is served with one village (V07, the last) given a twelve-year plan and six
 measures, and with eight more Party branches and twelve more sites without a group, so the
-walk also covers continuation slides "(续)" of a village and of the organisation slide."""
+walk also covers continuation slides "(续)" of a village and of the organisation slide;
+V01 and V07 have photos (V01 more than its slide shows), so the photo strip under the map
+and its "n more" line are measured too."""
 
 from __future__ import annotations
 
 import copy
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -19,6 +22,10 @@ from typing import Any
 import pytest
 import yaml
 from helpers import block_remote, streamlit_server
+from PIL import Image
+
+from township_atlas.storage.files.store import Store
+from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1920, 1080), (1366, 768))
@@ -90,12 +97,46 @@ def _more_branches_and_sites(folder: Path) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
+def _photos(folder: Path) -> None:
+    """Six photos of V01 (two sites and its branch, long captions) and one of V07's site,
+    through the real pipeline (upload worker, index change, save)."""
+    adds = (
+        ("sites", "S001", 2),
+        ("sites", "S002", 3),
+        ("party_orgs", "B01", 1),
+        ("sites", "S038", 1),
+    )
+    for layer, feature, n in adds:
+        store = Store(folder)
+        bundle = store.load().bundle
+        prepared = []
+        for i in range(n):
+            buf = io.BytesIO()
+            Image.new("RGB", (400 + 50 * i, 300), (90, 140 + 20 * i, 60)).save(buf, "PNG")
+            prepared.append(
+                prepare_photo(store, bundle, layer, feature, f"{i}.png", buf.getvalue(), already=i)
+            )
+        captions = [f"示范基地新建标准化牛舍和青贮窖全景第{i + 1}张" for i in range(n)]
+        change = add_photos_change(
+            store,
+            bundle,
+            layer,
+            feature,
+            prepared,
+            captions=captions,
+            user="li",
+            quota=PhotoQuota(),
+        )
+        store.save(change)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("fit") / "geodata"
     shutil.copytree(ROOT / "geodata", data)
     _long_plan(data)
     _more_branches_and_sites(data)
+    _photos(data)
     env = {"TOWNSHIP_ATLAS_DATA_DIR": str(data), "TOWNSHIP_ATLAS_LIVE_REFRESH_SECONDS": "0"}
     with streamlit_server(ROOT / "app.py", env=env) as url:
         yield url

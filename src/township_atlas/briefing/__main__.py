@@ -2,8 +2,9 @@
 
     .venv/bin/python -m township_atlas.briefing geodata/ --out /tmp/briefing [--lang en]
 
-writes the meeting deck (PowerPoint) and every village's sheet (one PDF), named with the
-township and the date, and says how long each took. Whoever can run this can read the
+writes the meeting deck (PowerPoint) and every village's sheet (one PDF), with the photos
+of each village's sites and organisations, named with the township and the date, and says
+how long each took. Whoever can run this can read the
 data folder anyway, so no login is asked (as with the account command).
 """
 
@@ -30,13 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         start = time.perf_counter()
-        bundle = Store(args.data).load().bundle
+        store = Store(args.data)
+        bundle = store.load().bundle
         deck = build_deck(bundle, args.lang)
+        photos = store.photo_file
         args.out.mkdir(parents=True, exist_ok=True)
         print(f"data and slides: {time.perf_counter() - start:.1f} s")
         for name, make in (
-            (deck_file_name(deck), lambda: deck_pptx(bundle, deck)),
-            (sheets_file_name(deck), lambda: village_sheets_pdf(bundle, deck)),
+            (deck_file_name(deck), lambda: deck_pptx(bundle, deck, photos)),
+            (sheets_file_name(deck), lambda: village_sheets_pdf(bundle, deck, None, photos)),
         ):
             start = time.perf_counter()
             (args.out / name).write_bytes(make())

@@ -8,7 +8,9 @@ line, and :data:`GAP_LINES` between blocks. What does not fit moves, in order, t
 continuation slide "(续)" with the same map: the page (``html.py``), the PowerPoint
 (``pptx_export.py``) and the village sheets (``pdf_export.py``) draw each part as one
 slide or page, sized so that :data:`SIDE_LINES` lines fill their side column, so the
-three always have the same number of slides and pages, split at the same row.
+three always have the same number of slides and pages, split at the same row (the sheets
+add one photo page for a village with photos). A village's photos are drawn under its map,
+outside the side column, so they cost no lines here; they stay on the first part.
 """
 
 from __future__ import annotations
@@ -267,8 +269,9 @@ def paginate(slide: Slide, lang: str) -> tuple[Slide, ...]:
         The slide with the part of its plan that fits after its figures (the missing-data
         box is kept on the first part, below everything), then continuation slides titled
         "… (续)", keyed ``village-V03-2`` …, with the same map and the rest of the plan's
-        measures, weak points and goals by year, in order. Milestones, figures, facts and
-        the groups table stay on the first part.
+        measures, weak points and goals by year, in order. Milestones, figures, facts,
+        the groups table and the photos (shown under the map, outside the side column)
+        stay on the first part.
     """
     if slide.kind in ("problems", "measures"):
         return _paginate_items(slide, lang)
@@ -294,6 +297,7 @@ def paginate(slide: Slide, lang: str) -> tuple[Slide, ...]:
                     facts=(),
                     tables=(),
                     missing=(),
+                    photos=(),
                     part=part,
                 ),
                 rest,

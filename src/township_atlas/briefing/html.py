@@ -4,7 +4,9 @@ Sized for a 1920×1080 projector from the back of the room: every length is a mu
 ``--u``, 1 % of the slide's width (capped by its height), so the slide fills the screen at
 any size without scrolling; under 800 px wide (a phone) it becomes one readable column.
 Every text from the data is escaped here (``html.escape``); pictures are PNG data URIs
-drawn on the server, so the page needs nothing from the internet.
+drawn on the server, and a village's photos are JPEG data URIs of the thumbnails the page
+read from the store after its role check, so the page needs nothing from the internet and
+no photo is ever published under ``static/``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from township_atlas.briefing.fit import (
     uncovered_text,
 )
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
+from township_atlas.briefing.pictures import SLIDE_PHOTOS, PhotoReader, ShownPhoto, shown_photos
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.text.labels import tr
 from township_atlas.views.charts import RAG_MARKS, RAG_TINTS
@@ -62,6 +65,19 @@ VILLAGE_CSS = f"""
 .mtg-village .mtg-table th, .mtg-village .mtg-table td {{ height: var(--line); padding-top: 0;
   padding-bottom: 0; line-height: 1.2; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
+.mtg-photos {{ flex: 0 0 auto; width: 100%; display: grid; gap: calc(0.6 * var(--u));
+  grid-template-columns: repeat({SLIDE_PHOTOS}, minmax(0, 1fr)); }}
+.mtg-photo {{ margin: 0; min-width: 0; }}
+.mtg-visual .mtg-photo img, .mtg-photo-gone {{ display: block; width: 100%; max-height: none;
+  height: calc(8.6 * var(--u)); object-fit: cover; border-radius: calc(0.3 * var(--u)); }}
+.mtg-photo-gone {{ display: flex; align-items: center; justify-content: center;
+  background: #FFF4D6; color: #8A5A00; text-align: center; padding: calc(0.4 * var(--u)); }}
+.mtg-photo figcaption, .mtg-photo-gone, .mtg-photos-more {{ font-size: calc(1.2 * var(--u));
+  line-height: 1.25; }}
+.mtg-photo figcaption div {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.mtg-photo figcaption, .mtg-photos-more {{ color: #57606A; }}
+.mtg-photo figcaption b {{ color: #1F2328; }}
+.mtg-photos-more {{ width: 100%; flex: 0 0 auto; }}
 .mtg-village .mtg-missing {{ padding: calc({BOX_PAD_LINES / 2} * var(--line)) calc(0.8 * var(--u));
   line-height: var(--line); }}
 """
@@ -135,6 +151,7 @@ CSS = f"""
   .mtg-fig-value {{ white-space: normal; }}
   .mtg-head h1, .mtg-head p {{ white-space: normal; }}
   .mtg-village .mtg-figs, .mtg-item-figs {{ grid-auto-rows: auto; }}
+  .mtg-photos {{ grid-template-columns: repeat(2, minmax(0, 1fr)); }}
 }}
 </style>
 """
@@ -145,8 +162,42 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(png: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(png).decode("ascii")
+
+
+def _photo_html(shown: ShownPhoto, lang: str) -> str:
+    """One photo under the map: the thumbnail (or a note when its file is gone), then its
+    caption (bold), the site or organisation and the date, a line each."""
+    photo = shown.photo
+    alt = tr("mtg_photo_alt", lang).format(feature=photo.feature, label=photo.label())
+    if shown.data is None:
+        picture = f'<div class="mtg-photo-gone">{esc(tr("mtg_photo_missing", lang))}</div>'
+    else:
+        picture = f'<img src="{data_uri(shown.data, "image/jpeg")}" alt="{esc(alt)}">'
+    text = "".join(
+        f"<div><b>{esc(line)}</b></div>" if n == 0 and photo.caption else f"<div>{esc(line)}</div>"
+        for n, line in enumerate(photo.lines())
+    )
+    return (
+        f'<figure class="mtg-photo" title="{esc(alt)}">{picture}'
+        f"<figcaption>{text}</figcaption></figure>"
+    )
+
+
+def photos_html(slide: Slide, lang: str, photo_bytes: PhotoReader | None) -> str:
+    """A village slide's photo strip (at most :data:`SLIDE_PHOTOS`, one per feature
+    first), with "n more photos" when the village has more; "" without photos."""
+    shown, more = shown_photos(slide, photo_bytes, SLIDE_PHOTOS)
+    if not shown:
+        return ""
+    strip = "".join(_photo_html(s, lang) for s in shown)
+    note = (
+        f'<div class="mtg-photos-more">{esc(tr("mtg_photos_more", lang).format(n=more))}</div>'
+        if more
+        else ""
+    )
+    return f'<div class="mtg-photos">{strip}</div>{note}'
 
 
 def figure_html(figure: Figure, lang: str, words: bool = True) -> str:
@@ -259,11 +310,15 @@ def slide_html(
     deck: Deck,
     index: int,
     picture: Callable[[Slide], bytes | None],
+    photo_bytes: PhotoReader | None = None,
 ) -> str:
     """Slide ``index`` of ``deck`` as one HTML block.
 
     ``picture(slide)`` returns the slide's map or chart as PNG bytes (or None); the page
-    passes a cached renderer.
+    passes a cached renderer. ``photo_bytes(name)`` reads a stored photo thumbnail (the
+    page makes it from its store after the role check); without it, or for a village
+    without photos, the slide is drawn as before. The photos go in a strip under the map,
+    outside the side column that briefing/fit.py counts, so the plan keeps its room.
     """
     slide = deck.slides[index]
     lang = deck.lang
@@ -273,7 +328,7 @@ def slide_html(
     under = (
         "".join(_inline_list(t, lang) for t in slide.tables[1:])
         if slide.kind == "organisation"
-        else ""
+        else photos_html(slide, lang, photo_bytes)
     )
     image = (
         f'<img src="{data_uri(png)}" alt="{esc(tr(alt_key, lang).format(title=slide.title))}">'

@@ -100,6 +100,53 @@ class ChartSpec:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """One photo of a village's site or Party organisation, as the slides show it: names
+    of the stored files only (renderers read the bytes through a reader they are given)."""
+
+    feature: str  # the site's or organisation's name
+    caption: str  # as the planner wrote it ("" for none)
+    taken: str  # the date taken, "2025-04-30", or ""
+    file: str  # the stored picture, "photos/ab/<sha256>.jpg"
+    thumb: str  # its thumbnail, "thumbs/ab/<sha256>.jpg"
+    width: int
+    height: int
+    group: int  # which of the village's features (0, 1 …, sites then organisations)
+
+    @property
+    def aspect(self) -> float:
+        """Width / height (1.0 when unknown)."""
+        return self.width / self.height if self.width > 0 and self.height > 0 else 1.0
+
+    def label(self) -> str:
+        """The photo in one line (alt text): caption (or the feature's name) and date."""
+        return " · ".join(p for p in (self.caption or self.feature, self.taken) if p)
+
+    def lines(self) -> tuple[str, ...]:
+        """The lines under a picture: its caption (if any), the feature, the date (if
+        known); each renderer sets them one to a line."""
+        return tuple(p for p in (self.caption, self.feature, self.taken) if p)
+
+
+def pick_photos(photos: tuple[Photo, ...], n: int) -> tuple[Photo, ...]:
+    """At most ``n`` of ``photos`` to show, in their order: first one photo of each
+    feature (so each site with photos gets its picture), then the next photos of each
+    feature, in order, while room is left."""
+    chosen: list[int] = []
+    seen: set[int] = set()
+    for i, photo in enumerate(photos):
+        if photo.group not in seen and len(chosen) < n:
+            seen.add(photo.group)
+            chosen.append(i)
+    for i in range(len(photos)):
+        if len(chosen) >= n:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return tuple(photos[i] for i in sorted(chosen))
+
+
+@dataclass(frozen=True)
 class Slide:
     """One slide. ``kind`` decides the layout: overview, indicators, village,
     organisation, problems or measures."""
@@ -117,6 +164,10 @@ class Slide:
     chart: ChartSpec | None = None
     missing: tuple[str, ...] = ()  # what this slide lacks, said plainly
     village_code: str = ""
+    #: A village's photos (its sites', then its organisations'), all of them, in order; the
+    #: renderers show a few (:func:`pick_photos`) and say how many more there are. Only the
+    #: first part of a slide carries them (see fit.py).
+    photos: tuple[Photo, ...] = ()
     part: int = 1  # 2, 3 …: a continuation slide "(续)" of the slide before (see fit.py)
 
     @property
@@ -125,7 +176,8 @@ class Slide:
         return self.part > 1
 
     def notes(self, lang: str) -> str:
-        """Speaker notes: every figure on the slide with its source."""
+        """Speaker notes: every figure on the slide with its source, then the village's
+        photos (site or organisation, caption, date), which the slide shows cut short."""
         lines = [self.title]
         figures = [*self.figures, *self.facts]
         figures += [f for item in self.items for f in item.figures]
@@ -136,6 +188,9 @@ class Slide:
             note = f";{f.note}" if f.note else ""
             lines.append(f"• {f.label}:{f.value}{target}{note}。{f.source}")
         lines.extend(self.missing)
+        if self.photos:
+            lines.append(tr("mtg_notes_photos", lang).format(n=len(self.photos)))
+        lines.extend(f"• {p.feature}:{p.label()}" for p in self.photos)
         return "\n".join(lines)
 
 
@@ -234,9 +289,14 @@ _LIMITS: dict[tuple[str, str], int] = {
     ("ChartSpec", "categories"): LABEL_CHARS,
     ("ChartSpec", "value_label"): LABEL_CHARS,
     ("ChartSpec", "target_label"): LABEL_CHARS,
+    ("Photo", "feature"): TOOLTIP_CHARS,
+    ("Photo", "caption"): TOOLTIP_CHARS,
 }
 _KEEP = frozenset(
-    {"key", "kind", "village_code", "status", "row_status", "statuses", "map", "part"}
+    {
+        *("key", "kind", "village_code", "status", "row_status", "statuses", "map", "part"),
+        *("file", "thumb", "taken", "width", "height", "group"),
+    }
 )
 
 

@@ -1,7 +1,9 @@
 """The village sheet (一村一档): one A4 page per village, from the deck's village slides.
 
 Map, facts, figures against targets, the "one village, one industry" plan (measures, goals
-by year, milestones), the Party branch and its groups, the problems to solve. fpdf2 embeds
+by year, milestones), the Party branch and its groups, the problems to solve; a village
+with photos gets a photo page after its sheet (up to six, with caption, site or
+organisation and date). fpdf2 embeds
 a subset of the system's Chinese font (see :mod:`township_atlas.briefing.fonts`), so the
 PDF shows the same on any computer and no font file is kept in the project.
 """
@@ -9,6 +11,7 @@ PDF shows the same on any computer and no font file is kept in the project.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 
 from fpdf import FPDF
@@ -17,7 +20,7 @@ from fpdf.fonts import FontFace
 
 from township_atlas.briefing.fonts import cjk_font
 from township_atlas.briefing.model import Deck, Figure, Slide
-from township_atlas.briefing.pictures import slide_picture
+from township_atlas.briefing.pictures import SHEET_PHOTOS, PhotoReader, shown_photos, slide_picture
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.bilingual import pick
@@ -252,20 +255,106 @@ def _page(pdf: Sheets, bundle: Bundle, slide: Slide, lang: str) -> None:
 
     # Foot: where the figures come from, and the page's village code.
     pdf.content_bottom.append(pdf.get_y())
+    _foot(pdf, slide)
+
+
+#: The photo page: columns of the grid, the caption's height under each picture (mm).
+PHOTO_COLUMNS = 2
+PHOTO_GAP = 6.0
+PHOTO_CAPTION_H = 15.0
+
+
+def _header(pdf: Sheets, title: str, lang: str) -> None:
+    """The red rule, the sheet's name and ``title`` at the top of a photo page."""
+    pdf.set_fill_color(*_hex(PARTY_RED))
+    pdf.rect(MARGIN, MARGIN, INNER, 1.2, style="F")
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_xy(MARGIN, MARGIN + 2.5)
+    pdf.style(9, True, _hex(PARTY_RED))
+    pdf.cell(INNER, 5, tr("mtg_sheet_title", lang), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(16, True)
+    pdf.cell(INNER, 9, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _photo_page(
+    pdf: Sheets, bundle: Bundle, slide: Slide, reader: PhotoReader | None, lang: str
+) -> None:
+    """The village's photos (at most :data:`SHEET_PHOTOS`) in a grid of
+    :data:`PHOTO_COLUMNS`, each scaled to fit its cell whole, with its caption, site or
+    organisation and date; a file that cannot be read is a note in its cell. Nothing
+    when the village has no photos (or no reader is given)."""
+    shown, more = shown_photos(slide, reader, SHEET_PHOTOS, thumb=False)
+    if not shown:
+        return
+    pdf.add_page()
+    village = bundle.village_name(slide.village_code, lang)
+    _header(pdf, tr("mtg_photos_heading", lang).format(village=village), lang)
+    top = pdf.get_y() + 3
+    rows = -(-SHEET_PHOTOS // PHOTO_COLUMNS)
+    cell_w = (INNER - PHOTO_GAP * (PHOTO_COLUMNS - 1)) / PHOTO_COLUMNS
+    cell_h = (FOOT_Y - 8 - top - PHOTO_GAP * (rows - 1)) / rows
+    box_h = cell_h - PHOTO_CAPTION_H
+    for i, item in enumerate(shown):
+        photo = item.photo
+        r, c = divmod(i, PHOTO_COLUMNS)
+        x, y = MARGIN + c * (cell_w + PHOTO_GAP), top + r * (cell_h + PHOTO_GAP)
+        if item.data is None:
+            pdf.set_fill_color(255, 244, 214)
+            pdf.rect(x, y, cell_w, box_h, style="F")
+            pdf.set_fill_color(255, 255, 255)
+            pdf.set_xy(x, y + box_h / 2 - 3)
+            pdf.style(9, False, (138, 90, 0))
+            pdf.cell(cell_w, 6, tr("mtg_photo_missing", lang), align="C")
+        else:
+            aspect = photo.aspect
+            w, h = (
+                (cell_w, cell_w / aspect) if aspect >= cell_w / box_h else (box_h * aspect, box_h)
+            )
+            alt = tr("mtg_photo_alt", lang).format(feature=photo.feature, label=photo.label())
+            pdf.image(
+                io.BytesIO(item.data),
+                x=x + (cell_w - w) / 2,
+                y=y + (box_h - h),
+                w=w,
+                h=h,
+                alt_text=alt,
+            )
+        pdf.set_xy(x, y + box_h + 1)
+        for n, line in enumerate(photo.lines()):
+            first = n == 0 and bool(photo.caption)
+            pdf.style(9 if first else 8, first, TEXT if first else GREY)
+            pdf.cell(cell_w, 4.3, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    if more:
+        pdf.set_xy(MARGIN, FOOT_Y - 7)
+        pdf.style(8.5, False, GREY)
+        pdf.cell(INNER, 5, tr("mtg_photos_more", lang).format(n=more))
+    pdf.content_bottom.append(FOOT_Y - 2 if more else pdf.get_y())
+    _foot(pdf, slide)
+
+
+def _foot(pdf: Sheets, slide: Slide) -> None:
+    """The foot line: where the figures come from, and the page's village code."""
     pdf.set_y(FOOT_Y)
     pdf.set_draw_color(208, 215, 222)
     pdf.line(MARGIN, pdf.get_y(), PAGE_W - MARGIN, pdf.get_y())
     pdf.set_y(pdf.get_y() + 1)
     pdf.style(7.5, False, GREY)
-    sources = tr("mtg_sheet_sources", lang)
+    sources = tr("mtg_sheet_sources", pdf.deck.lang)
     pdf.cell(INNER - 20, 5, sources)
     pdf.cell(20, 5, slide.village_code, align="R")
 
 
-def village_sheets(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = None) -> Sheets:
+def village_sheets(
+    bundle: Bundle,
+    deck: Deck,
+    codes: Sequence[str] | None = None,
+    photo_bytes: PhotoReader | None = None,
+) -> Sheets:
     """One A4 page per village slide of ``deck`` (all villages, or those in ``codes``): a
     village whose plan continues on a second slide "(续)" gets a second page, split at the
-    same goal as the slides.
+    same goal as the slides. With ``photo_bytes(name)`` (a reader of stored photos the
+    caller makes from its store after its role check), a village with photos gets one
+    more page, its photos; without it, or without photos, no photo page.
 
     Raises
     ------
@@ -273,12 +362,20 @@ def village_sheets(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = Non
         No Chinese font is installed (Debian: ``apt-get install fonts-noto-cjk``).
     """
     pdf = Sheets(deck)
-    for slide in deck.village_slides():
-        if codes is None or slide.village_code in codes:
+    slides = [s for s in deck.village_slides() if codes is None or s.village_code in codes]
+    for _code, parts in itertools.groupby(slides, key=lambda s: s.village_code):
+        parts = list(parts)
+        for slide in parts:
             _page(pdf, bundle, slide, deck.lang)
+        _photo_page(pdf, bundle, parts[0], photo_bytes, deck.lang)
     return pdf
 
 
-def village_sheets_pdf(bundle: Bundle, deck: Deck, codes: Sequence[str] | None = None) -> bytes:
+def village_sheets_pdf(
+    bundle: Bundle,
+    deck: Deck,
+    codes: Sequence[str] | None = None,
+    photo_bytes: PhotoReader | None = None,
+) -> bytes:
     """:func:`village_sheets` as PDF bytes (the download)."""
-    return bytes(village_sheets(bundle, deck, codes).output())
+    return bytes(village_sheets(bundle, deck, codes, photo_bytes).output())

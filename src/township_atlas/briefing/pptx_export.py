@@ -2,7 +2,8 @@
 
 Text stays text (editable in PowerPoint and WPS), maps and charts are pictures drawn
 locally, tables are real tables, and each slide's speaker notes list its figures with
-their sources. Fonts are named, not embedded: "Microsoft YaHei" (微软雅黑) for Latin and
+their sources. A village slide shows its photos (one per site or organisation first) in a
+strip under its map, read through the reader the caller passes (never from a path). Fonts are named, not embedded: "Microsoft YaHei" (微软雅黑) for Latin and
 East Asian text, which Windows, PowerPoint and WPS have; other systems substitute their
 own Chinese font.
 """
@@ -32,7 +33,13 @@ from township_atlas.briefing.fit import (
     uncovered_text,
 )
 from township_atlas.briefing.model import Deck, Figure, Item, Slide, Table
-from township_atlas.briefing.pictures import slide_picture
+from township_atlas.briefing.pictures import (
+    SLIDE_PHOTOS,
+    PhotoReader,
+    ShownPhoto,
+    shown_photos,
+    slide_picture,
+)
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.bilingual import pick
@@ -347,10 +354,79 @@ STEP_WIDTHS = (0.55, 2.55, 2.05, 1.55)
 STEP_PT = 11
 
 
-def _village(slide, bundle: Bundle, model: Slide, lang: str) -> None:
-    """Map on the left; the side column block by block, in lines of :data:`LINE`, in the
-    order and at the size briefing/fit.py counted when it split the plan."""
-    map_w, map_h = 5.5, BODY_BOTTOM - BODY_TOP
+#: The photo strip under a village's map: gap between photos, the picture box's height
+#: over its width, the caption's three lines (caption, site or organisation, date).
+PHOTO_GAP = 0.1
+PHOTO_BOX = 0.75
+PHOTO_CAPTION_H = 0.5
+PHOTO_PT = 9
+
+
+def _photo(slide, shown: ShownPhoto, x: float, y: float, w: float, h: float, lang: str) -> None:
+    """One photo fitted (whole, centred) in the box ``w`` × ``h`` at ``x``, ``y``, with
+    its caption and feature · date under it; a note in its place when the file is gone."""
+    photo = shown.photo
+    if shown.data is None:
+        _text(
+            slide,
+            x,
+            y,
+            w,
+            h,
+            [(tr("mtg_photo_missing", lang), PHOTO_PT, False, "8A5A00")],
+            fill="FFF4D6",
+            align=PP_ALIGN.CENTER,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+    else:
+        pw, ph = (w, w / photo.aspect) if photo.aspect >= w / h else (h * photo.aspect, h)
+        picture = slide.shapes.add_picture(
+            io.BytesIO(shown.data),
+            Inches(x + (w - pw) / 2),
+            Inches(y + (h - ph) / 2),
+            Inches(pw),
+            Inches(ph),
+        )
+        alt = tr("mtg_photo_alt", lang).format(feature=photo.feature, label=photo.label())
+        picture._element._nvXxPr.cNvPr.set("descr", alt)
+    chars = _chars(w - 0.04, PHOTO_PT)
+    lines: list[Para] = [
+        (clip(line, chars), PHOTO_PT, n == 0 and bool(photo.caption), TEXT if n == 0 else GREY)
+        for n, line in enumerate(photo.lines())
+    ]
+    box = _text(slide, x, y + h, w, PHOTO_CAPTION_H, lines)
+    box.text_frame.margin_left = box.text_frame.margin_right = Inches(0.02)
+
+
+def _photos(
+    slide, model: Slide, reader: PhotoReader | None, x: float, bottom: float, w: float, lang
+) -> float:
+    """The village's photo strip ending at ``bottom``; returns its top (``bottom`` when
+    there are no photos to show)."""
+    shown, more = shown_photos(model, reader, SLIDE_PHOTOS)
+    if not shown:
+        return bottom
+    pw = (w - PHOTO_GAP * (SLIDE_PHOTOS - 1)) / SLIDE_PHOTOS
+    ph = pw * PHOTO_BOX
+    more_h = 0.3 if more else 0.0
+    top = bottom - ph - PHOTO_CAPTION_H - more_h
+    for i, item in enumerate(shown):
+        _photo(slide, item, x + i * (pw + PHOTO_GAP), top, pw, ph, lang)
+    if more:
+        line = tr("mtg_photos_more", lang).format(n=more)
+        _text(slide, x, bottom - more_h, w, more_h, [(line, PHOTO_PT, False, GREY)])
+    return top
+
+
+def _village(
+    slide, bundle: Bundle, model: Slide, lang: str, photo_bytes: PhotoReader | None = None
+) -> None:
+    """Map on the left, the photos under it; the side column block by block, in lines of
+    :data:`LINE`, in the order and at the size briefing/fit.py counted when it split the
+    plan."""
+    map_w = 5.5
+    top = _photos(slide, model, photo_bytes, MARGIN, BODY_BOTTOM, map_w, lang)
+    map_h = top - BODY_TOP - (0.1 if top < BODY_BOTTOM else 0.0)
     _picture(
         slide,
         slide_picture(bundle, model, lang, width_in=map_w, height_in=map_h, dpi=200, font_pt=10),
@@ -410,7 +486,9 @@ def _village(slide, bundle: Bundle, model: Slide, lang: str) -> None:
         _lines(slide, x, y, w, lines, [[(m, 12, False, TEXT)] for m in model.missing], "FFF4D6")
 
 
-def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
+def _render(
+    slide, bundle: Bundle, deck: Deck, model: Slide, photo_bytes: PhotoReader | None = None
+) -> None:
     lang = deck.lang
     if model.kind in ("problems", "measures"):
         _items(slide, model.items, lang)
@@ -418,7 +496,7 @@ def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
             _missing(slide, model, MARGIN, BODY_TOP, 8)
         return
     if model.kind == "village":
-        _village(slide, bundle, model, lang)
+        _village(slide, bundle, model, lang, photo_bytes)
         return
     left_w = 6.5 if model.kind in ("overview", "indicators") else 5.6
     # The organisation slide names the sites without a group under its map.
@@ -453,8 +531,13 @@ def _render(slide, bundle: Bundle, deck: Deck, model: Slide) -> None:
         _missing(slide, model, x, BODY_BOTTOM - 0.7, w)
 
 
-def deck_pptx(bundle: Bundle, deck: Deck) -> bytes:
-    """The deck as a .pptx file (bytes): 16:9, text, tables, pictures, speaker notes."""
+def deck_pptx(bundle: Bundle, deck: Deck, photo_bytes: PhotoReader | None = None) -> bytes:
+    """The deck as a .pptx file (bytes): 16:9, text, tables, pictures, speaker notes.
+
+    ``photo_bytes(name)`` reads a stored photo thumbnail (the caller makes it from its
+    store after its role check); with it each village slide shows its photos under its
+    map, one per site or organisation first (a file that cannot be read is a short note
+    in its place). Without it the deck has no photos."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
     prs.core_properties.title = deck.title
@@ -463,7 +546,7 @@ def deck_pptx(bundle: Bundle, deck: Deck) -> bytes:
     for index, model in enumerate(deck.slides):
         slide = prs.slides.add_slide(layout)
         _frame(slide, deck, index, model)
-        _render(slide, bundle, deck, model)
+        _render(slide, bundle, deck, model, photo_bytes)
         slide.notes_slide.notes_text_frame.text = model.notes(deck.lang)
     buffer = io.BytesIO()
     prs.save(buffer)

@@ -7,6 +7,7 @@ from township_atlas.briefing.context import DeckData
 from township_atlas.briefing.model import (
     Figure,
     MapSpec,
+    Photo,
     Plan,
     PlanStep,
     Slide,
@@ -19,6 +20,7 @@ from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.text.numbers import mu, number, text
 from township_atlas.views.indicators import Indicator, status
+from township_atlas.views.photos import village_photos
 from township_atlas.views.plans import VillagePlan, problems_with_measures
 
 #: At most this many figures against targets on a village slide (they must read from afar).
@@ -164,8 +166,28 @@ def _facts(data: DeckData, code: str) -> tuple[Figure, ...]:
     )
 
 
+def village_photo_list(data: DeckData, code: str) -> tuple[Photo, ...]:
+    """The village's photos as the village page lists them: its sites', then its
+    organisations', each feature's in their order (names of stored files, no bytes)."""
+    return tuple(
+        Photo(
+            feature=feature,
+            caption=item.caption,
+            taken=item.taken[:10],
+            file=item.file,
+            thumb=item.thumb,
+            width=item.width,
+            height=item.height,
+            group=group,
+        )
+        for group, (feature, items) in enumerate(village_photos(data.bundle, code, data.lang))
+        for item in items
+    )
+
+
 def village_slide(data: DeckData, code: str) -> Slide:
-    """One village: map, plan, figures against targets, branch and groups, facts."""
+    """One village: map, plan, figures against targets, branch and groups, facts, and the
+    photos of its sites and organisations."""
     bundle, lang = data.bundle, data.lang
     name = bundle.village_name(code, lang)
     row = bundle.villages[bundle.villages["code"] == code]
@@ -197,7 +219,8 @@ def village_slide(data: DeckData, code: str) -> Slide:
         ),
         missing=tuple(missing),
         village_code=code,
+        photos=village_photo_list(data, code),
     )
 
 
-__all__ = ["indicator_figure", "village_slide"]
+__all__ = ["indicator_figure", "village_photo_list", "village_slide"]

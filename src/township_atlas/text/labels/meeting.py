@@ -157,6 +157,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "package fonts-noto-cjk).",
     ),
     "mtg_continued": ("(续)", " (cont.)"),
+    # --- photos of the village's sites and organisations (issue 20) ---
+    "mtg_photos": ("照片", "Photos"),
+    "mtg_notes_photos": ("本村照片({n} 张):", "The village's photos ({n}):"),
+    "mtg_photos_heading": (
+        "{village} · 点位和党组织照片",
+        "{village} · photos of sites and organisations",
+    ),
+    "mtg_photo_alt": ("{feature}:{label}", "{feature}: {label}"),
+    "mtg_photo_missing": ("照片文件缺失", "Photo file missing"),
+    "mtg_photos_more": (
+        "另有 {n} 张照片,见村情档案页",
+        "{n} more photos on the village page",
+    ),
 }
 TEXT["mtg_sheet_sources"] = (
     "数据来源:本乡数据文件夹(villages、sites、party_orgs、indicators、plans);各数字由数据计算。",
