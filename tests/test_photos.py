@@ -706,3 +706,25 @@ def test_an_export_without_a_reader_says_the_pictures_are_not_in_it(sample_dir):
         readme = zf.read("README.txt").decode("utf-8")
         assert not any(m.startswith(("photos/", "thumbs/")) for m in zf.namelist())
     assert "does not hold the photo pictures (2 files" in readme
+
+
+def test_a_48_megapixel_phone_photo_is_processed_in_a_small_worker():
+    """Phones save 48/50 MP photos: the JPEG is decoded at the smallest scale that still
+    covers the stored picture and no full-size copy is made, so 400 MB of worker memory is
+    plenty (decoding at full size with copies took about 800 MB)."""
+    from township_atlas.transfer.worker_sandbox import WorkerLimits
+
+    buf = io.BytesIO()
+    im = Image.new("RGB", (8000, 6000), (40, 120, 60))
+    im.paste((0, 0, 255), (0, 0, 2000, 1500))  # the top-left corner, to see the turn
+    exif = Image.Exif()
+    exif[0x0112] = 6  # upright in the phone: turned 90° when stored
+    im.save(buf, "JPEG", quality=80, exif=exif)
+    result = process_photo_isolated(
+        "IMG_48MP.jpg", buf.getvalue(), worker=WorkerLimits(seconds=60, memory_mb=400)
+    )
+    assert (result.width, result.height) == (1536, 2048)
+    with Image.open(io.BytesIO(result.image)) as stored:
+        assert stored.size == (1536, 2048) and not stored.getexif()
+        # Orientation 6 turns it clockwise: the blue corner is now top right.
+        assert stored.getpixel((1500, 20))[2] > 200 and stored.getpixel((20, 20))[2] < 100

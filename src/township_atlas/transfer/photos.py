@@ -210,14 +210,25 @@ def _to_srgb(im: Any) -> Any:
     return im
 
 
-def _clean_jpeg(im: Any, side: int, quality: int) -> tuple[bytes, int, int]:
-    """A new JPEG of ``im`` fitted in ``side``×``side``: fresh pixels, no metadata."""
+def _fitted(im: Any, side: int) -> Any:
+    """``im`` reduced to fit in ``side``×``side`` (never enlarged), as a new picture; the
+    original is left as it is (no full-size copy is made on the way)."""
     from PIL import Image
 
-    out = im.copy()
-    out.thumbnail((side, side), Image.Resampling.LANCZOS)
+    factor = side / max(im.size)
+    if factor >= 1:
+        return im
+    size = (max(1, round(im.width * factor)), max(1, round(im.height * factor)))
+    # reducing_gap: a fast box reduction first, then Lanczos over the last factor of 3.
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _clean_jpeg(im: Any, quality: int) -> tuple[bytes, int, int]:
+    """A new JPEG of ``im``: fresh pixels, no metadata."""
+    from PIL import Image
+
     # A new image from raw pixels carries no info dict (no EXIF, XMP, ICC or comment).
-    bare = Image.frombytes("RGB", out.size, out.tobytes())
+    bare = Image.frombytes("RGB", im.size, im.tobytes())
     buf = io.BytesIO()
     bare.save(buf, "JPEG", quality=quality, optimize=True, progressive=True)
     return buf.getvalue(), bare.width, bare.height
@@ -282,9 +293,15 @@ def process_photo(
             exif = im.getexif()
             taken = _taken(exif)
             gps = _gps_point(exif)
+            if kind == "JPEG":
+                # Decode at the smallest scale (1/2, 1/4, 1/8) that still covers the stored
+                # picture: a 48 MP phone photo decodes at a quarter of its pixels.
+                scale = limits.max_side / max(width, height)
+                im.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
             im.load()
-            upright = ImageOps.exif_transpose(im)
-            rgb = _to_srgb(upright)
+            ImageOps.exif_transpose(im, in_place=True)
+            rgb = _to_srgb(im)
+            del im  # one full-size picture at a time
         except UnreadableFile:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -298,8 +315,10 @@ def process_photo(
             ) from exc
         except (OSError, SyntaxError, ValueError, TypeError, EOFError, MemoryError) as exc:
             raise _unreadable(filename, exc) from exc
-    image, w, h = _clean_jpeg(rgb, limits.max_side, JPEG_QUALITY)
-    thumb, _, _ = _clean_jpeg(rgb, limits.thumb_side, THUMB_QUALITY)
+    stored = _fitted(rgb, limits.max_side)
+    del rgb
+    image, w, h = _clean_jpeg(stored, JPEG_QUALITY)
+    thumb, _, _ = _clean_jpeg(_fitted(stored, limits.thumb_side), THUMB_QUALITY)
     distance = None
     if gps is not None and feature_point is not None:
         distance = round(distance_m(gps, feature_point), 1)

@@ -64,8 +64,13 @@ def show_details(bundle: Bundle, sel: str | None, lang: str) -> None:
 def _planner_photos(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
     """For planners: add photos here (on a phone the picker offers the camera), and a link
     to the feature's form on the editing page for captions, order and deleting."""
-    show_flash()  # "n photos added" after the rerun that follows a save
-    with st.expander(tr("photo_add_heading", lang), icon=":material/add_a_photo:"):
+    with st.container():  # one slot, present or empty, so what follows keeps its place
+        show_flash()  # "n photos added" after the rerun that follows a save
+    # Keyed: the part stays open while photos are chosen (without a key, the flash going
+    # away on the next rerun made it a new element, closed, hiding the add button).
+    with st.expander(
+        tr("photo_add_heading", lang), icon=":material/add_a_photo:", key=f"photo_add_{layer}_{fid}"
+    ):
         photo_adder(bundle, lang, layer, fid)
     st.page_link(
         "pages/edit.py",
