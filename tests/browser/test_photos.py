@@ -1,13 +1,15 @@
 """Photos in a real browser (issue 20, "done when"): a planner on a 390×844 phone adds
-three photos to a demonstration base from the map's details panel, and the leaders' map and
-the village page show them; a hostile caption stays text; someone without the right to
-view gets no picture, neither on the page nor by guessing a URL."""
+three photos to a demonstration base from the map's details panel, and the leaders' map,
+the village page, the meeting slide and the village sheet (PDF) show them; a hostile
+caption stays text; someone without the right to view gets no picture, neither on the page
+nor by guessing a URL."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import shutil
+import subprocess
 import sys
 import time
 import urllib.error
@@ -169,6 +171,40 @@ def test_a_planner_on_a_phone_adds_three_photos_and_the_leaders_see_them(browser
     page.get_by_role("dialog").locator(PICTURES).wait_for(timeout=20_000)
     page.screenshot(path=str(tmp_path / "leader-village.png"))
     media = {page.evaluate("(i) => i.src", el) for el in page.locator(PICTURES).element_handles()}
+    desk.close()
+
+    # The meeting: V01's slide (3) on the projector, as a shared link opened by a planner,
+    # who also takes the village's sheet (PDF) from the slide's menu.
+    desk, page = _context(browser, PROJECTOR, errors)
+    _login(page, f"{url}/meeting?slide=3", PLANNER, PLANNER_PASSWORD)
+    slide = page.locator('.mtg-slide[data-slide="3"]')
+    slide.wait_for(timeout=60_000)
+    page.wait_for_function(
+        """() => {
+            const imgs = [...document.querySelectorAll('.mtg-photo img')];
+            return imgs.length === 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+        }""",
+        timeout=30_000,
+    )
+    assert "上庄村" in slide.inner_text() and "基地全景" in slide.inner_text()
+    assert HOSTILE in slide.inner_text()  # the caption as text, on the slide too
+    page.screenshot(path=str(tmp_path / "meeting-slide.png"))
+    page.get_by_role("button", name="更多").click()
+    page.get_by_role("button", name="本村档案 PDF").click()
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="文件已生成").click()
+    sheet = tmp_path / "sheet.pdf"
+    download.value.save_as(sheet)
+    images = subprocess.run(
+        ["pdfimages", "-list", str(sheet)], capture_output=True, text=True, check=True
+    ).stdout
+    assert sum(" jpeg " in line for line in images.splitlines()) >= 3
+    words = subprocess.run(
+        ["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "基地全景" in words and "上庄肉牛养殖示范基地" in words
+    for p in (page, *page.frames):
+        assert p.evaluate("window.__pwned") is None
     desk.close()
 
     # Someone not logged in (anonymous viewing is off) gets no picture on the page …
