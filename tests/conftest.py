@@ -11,12 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "geodata"
 
 
+BROWSER_DIR = ROOT / "tests" / "browser"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the PostgreSQL server (directly or through pg_url or the store
-    fixture's PostGIS case) is a PostGIS test: `-m "not postgis"` leaves it out."""
+    fixture's PostGIS case) is a PostGIS test: `-m "not postgis"` leaves it out.
+
+    For pytest-xdist (``--dist loadgroup``, in pyproject's addopts) each test module is one
+    group, so its module fixtures are made once, and all real-browser tests are one group:
+    they run one after another on one worker (a Chromium and a server at a time, on a
+    2-core runner) while the other worker runs the rest."""
     for item in items:
         if "pg_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgis)
+        path = Path(item.path)
+        group = "browser" if path.is_relative_to(BROWSER_DIR) else path.stem
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

@@ -7,10 +7,12 @@ only when it (or the playwright package) is genuinely absent.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -51,6 +53,33 @@ def is_local_url(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _private_copy(app: Path) -> Path:
+    """The repository's ``app.py`` runs from a private copy of the app folder (the script,
+    ``pages/``, ``.streamlit/``; ``geodata`` linked), so each server has its own ``static/``.
+
+    Streamlit serves ``static/`` beside the main script, and the app empties its published
+    layers there when anonymous viewing is off: servers (and AppTests) run in parallel by
+    pytest-xdist must not share it. Another script is run where it is. The copy is removed
+    when the server stops.
+    """
+    app = Path(app).resolve()
+    if app.parent != ROOT:
+        return app
+    copy = Path(tempfile.mkdtemp(prefix="atlas-app-"))
+    shutil.copy2(app, copy / app.name)
+    for folder in ("pages", ".streamlit"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", "secrets.toml"))
+    (copy / "geodata").symlink_to(ROOT / "geodata")
+    # The map's vendored files (and Leaflet.draw, fetched once) come along; the published
+    # layers do not.
+    if (ROOT / "static" / "vendor").is_dir():
+        shutil.copytree(ROOT / "static" / "vendor", copy / "static" / "vendor")
+    return copy / app.name
+
+
 @contextmanager
 def streamlit_server(
     app: Path,
@@ -82,6 +111,7 @@ def streamlit_server(
         ``http://127.0.0.1:<port>`` (plus the base path if one was given in ``args``).
         The server log is in ``<app folder>/streamlit.log``; it is shown if start-up fails.
     """
+    given, app = app, _private_copy(app)
     port = port or free_port()
     base_path = ""
     if "--server.baseUrlPath" in args:
@@ -125,6 +155,8 @@ def streamlit_server(
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        if app != Path(given).resolve():
+            shutil.rmtree(app.parent, ignore_errors=True)
 
 
 def require_browser() -> Any:
