@@ -9,8 +9,9 @@ from township_atlas.text.labels import headers, tr
 from township_atlas.text.numbers import percent
 from township_atlas.ui.chrome import start_page
 from township_atlas.ui.map_view import map_panel
+from township_atlas.ui.photos import photo_gallery
 from township_atlas.ui.setup_guide import missing_note
-from township_atlas.ui.text import url_value
+from township_atlas.ui.text import md_escape, url_value
 from township_atlas.ui.url_choice import url_selectbox
 from township_atlas.views.diagrams import chains_dot, org_tree_dot
 from township_atlas.views.organisation import (
@@ -31,6 +32,7 @@ from township_atlas.views.organisation_tables import (
     chain_table,
     uncovered_table,
 )
+from township_atlas.views.photos import photo_items
 
 lang, result = start_page("page_organisation")
 bundle = result.bundle
@@ -90,6 +92,18 @@ else:
             hide_index=True,
             width="stretch",
         )
+
+    # --- photos of the organisations shown (activity rooms, meetings …) -------
+    shown_photos = [
+        (node.name(lang), items)
+        for _, node in walk(shown_roots)
+        if (items := photo_items(bundle, "party_orgs", node.org_id))
+    ]
+    if shown_photos:
+        st.subheader(tr("photo_org_heading", lang))
+        for n, (name, items) in enumerate(shown_photos):
+            st.markdown(f"**{md_escape(name)}**")
+            photo_gallery(items, lang, key=f"org_photo_{n}")
 
 # --- coverage ---------------------------------------------------------------
 st.subheader(tr("coverage_heading", lang))

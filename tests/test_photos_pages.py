@@ -224,3 +224,43 @@ def test_saving_an_unchanged_editor_says_so_and_records_nothing(data_env):
     assert not at.exception, at.exception
     assert "没有改动" in texts(at)
     assert len(history.entries(data_env, "photos")) == n
+
+
+def _add_org_photo(folder, org_id: str, caption: str) -> None:
+    """A photo of a Party organisation through the real pipeline (worker, files, save)."""
+    from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+
+    store = Store(folder)
+    bundle = store.load().bundle
+    quota = PhotoQuota()
+    photo = prepare_photo(
+        store, bundle, "party_orgs", org_id, "活动室.png", encoded("PNG"), quota=quota
+    )
+    store.save(
+        add_photos_change(
+            store, bundle, "party_orgs", org_id, [photo], captions=[caption], user="t", quota=quota
+        )
+    )
+
+
+def test_the_organisation_page_shows_the_photos_of_the_organisations_in_view(data_env):
+    _add_org_photo(data_env, "B01", "上庄村党支部活动室")
+    _add_org_photo(data_env, "B02", "河湾村党支部会议")
+    at = open_page("pages/organisation.py", direct=True)
+    assert not at.exception, at.exception
+    assert any(s.value == "党组织照片" for s in at.subheader)
+    assert _images(at) == 2
+    captions = " ".join(str(i.proto.imgs[0].caption) for i in at.get("image"))
+    assert "上庄村党支部活动室" in captions and "河湾村党支部会议" in captions
+    # Focused on one branch (the link's ?branch=): only its photos.
+    one = open_page("pages/organisation.py", query={"branch": "B02"}, direct=True)
+    assert not one.exception, one.exception
+    assert _images(one) == 1
+    assert "河湾村党支部会议" in str(one.get("image")[0].proto.imgs[0].caption)
+
+
+def test_the_organisation_page_has_no_photo_part_without_photos(data_env):
+    at = open_page("pages/organisation.py", direct=True)
+    assert not at.exception, at.exception
+    assert not any(s.value == "党组织照片" for s in at.subheader)
+    assert _images(at) == 0

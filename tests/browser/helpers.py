@@ -71,7 +71,11 @@ def _private_copy(app: Path) -> Path:
     copy = Path(tempfile.mkdtemp(prefix="atlas-app-"))
     shutil.copy2(app, copy / app.name)
     for folder in ("pages", ".streamlit"):
-        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", "secrets.toml"))
+        shutil.copytree(
+            ROOT / folder,
+            copy / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "secrets.toml"),
+        )
     (copy / "geodata").symlink_to(ROOT / "geodata")
     # The map's vendored files (and Leaflet.draw, fetched once) come along; the published
     # layers do not.

@@ -253,6 +253,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "photo_missing": ("照片文件缺失:{reason}", "Photo file missing: {reason}"),
     "photo_not_allowed": ("登录后才能查看照片。", "Log in to see the photos."),
     "photo_village_heading": ("点位和党组织照片", "Photos of sites and organisations"),
+    "photo_org_heading": ("党组织照片", "Photos of the Party organisations"),
     "photo_add_heading": ("添加照片", "Add photos"),
     "photo_add_help": (
         "可一次选择多张(JPEG、PNG、WebP{heic});在手机上可直接拍照。照片会转正、缩小到最长边 "
