@@ -11,23 +11,30 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "geodata"
 
 
-BROWSER_DIR = ROOT / "tests" / "browser"
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the PostgreSQL server (directly or through pg_url or the store
-    fixture's PostGIS case) is a PostGIS test: `-m "not postgis"` leaves it out.
-
-    For pytest-xdist (``--dist loadgroup``, in pyproject's addopts) each test module is one
-    group, so its module fixtures are made once, and all real-browser tests are one group:
-    they run one after another on one worker (a Chromium and a server at a time, on a
-    2-core runner) while the other worker runs the rest."""
+    fixture's PostGIS case) is a PostGIS test: `-m "not postgis"` leaves it out."""
     for item in items:
         if "pg_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgis)
-        path = Path(item.path)
-        group = "browser" if path.is_relative_to(BROWSER_DIR) else path.stem
-        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)  # without xdist (-p no:xdist) there is no such hook
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """pytest-xdist (``-n 2`` in pyproject's addopts) hands out whole test files, and all
+    real-browser tests as one unit: they run one after another on one worker (a Chromium
+    and a server at a time, on a 2-core runner) while the other worker runs the rest, and a
+    file's module fixtures are made once. (xdist's own ``--dist loadgroup`` cannot do it
+    with pytest 9.2: it marks a group by rewriting ``item._nodeid``, which pytest 9.2 no
+    longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/browser" if path.startswith("tests/browser/") else path
+
+    return FilesAndBrowser(config, log)
 
 
 @pytest.fixture
