@@ -30,12 +30,14 @@ from township_atlas.briefing.fit import (
 )
 from township_atlas.briefing.html import slide_html
 from township_atlas.briefing.model import Figure, Item, Slide, Table
-from township_atlas.briefing.pdf_export import FOOT_Y, village_sheets, village_sheets_pdf
+from township_atlas.briefing.pdf_export import BOTTOM, FOOT_Y, village_sheets, village_sheets_pdf
 from township_atlas.briefing.pptx_export import TITLE_BOX, TITLE_PT, deck_pptx
 from township_atlas.briefing.slides import build_deck
 from township_atlas.storage.files.store import Store
+from township_atlas.text.labels import tr
 
 from .conftest import SAMPLE_DIR
+from .pdf_bounds import overruns, page_lines
 
 TODAY = dt.date(2026, 3, 15)
 GOALS = 12
@@ -230,3 +232,43 @@ def test_a_long_powerpoint_title_is_set_smaller_to_stay_one_line(sample):
     size = title.text_frame.paragraphs[0].runs[0].font.size.pt
     assert 20 <= size < TITLE_PT
     assert text_width(long) * size / 72 <= Emu(title.width).inches
+
+
+# --- the village sheets: nothing runs into the foot -------------------------------------
+def _foot_problems(deck, pdf: bytes, folder: Path) -> list[str]:
+    foot = tr("mtg_sheet_sources", deck.lang)
+    return overruns(pdf, folder, FOOT_Y, foot, {s.village_code for s in deck.slides})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_sample_sheet_ends_above_its_foot_in_both_languages(lang, tmp_path):
+    bundle, deck = _deck(SAMPLE_DIR, lang)
+    sheets = village_sheets(bundle, deck)
+    pdf = bytes(sheets.output())
+    assert _foot_problems(deck, pdf, tmp_path) == []
+    # English words are longer: the type and columns are tightened so that every sample
+    # village still has one page, as in Chinese.
+    assert _pages(pdf) == len(deck.village_slides()) == 7
+    assert all(bottom <= BOTTOM for bottom in sheets.content_bottom), sheets.content_bottom
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sheet_too_long_for_its_page_continues_on_the_next(lang, tmp_path):
+    """Thirty Party groups: the groups table continues, row by row, on pages titled
+    "… (续)" with its column heads repeated; every group is printed once."""
+    bundle, deck = _deck(SAMPLE_DIR, lang)
+    slide = deck.village_slides()[0]
+    table = slide.tables[0]
+    rows = tuple((f"G{n:02d} {table.rows[0][0]}", *table.rows[0][1:]) for n in range(30))
+    long = dataclasses.replace(slide, tables=(dataclasses.replace(table, rows=rows),))
+    deck = dataclasses.replace(deck, slides=(long,))
+    pdf = village_sheets_pdf(bundle, deck)
+    assert _foot_problems(deck, pdf, tmp_path) == []
+    pages = page_lines(pdf, tmp_path)
+    assert len(pages) >= 2
+    cont = slide.title + tr("mtg_continued", lang)
+    text = ["\n".join(t for t, _, _ in lines) for lines in pages]
+    assert all(cont in page for page in text[1:]) and cont not in text[0]
+    assert all(table.columns[-1] in page for page in text[1:])  # the heads, repeated
+    everything = "".join(text)
+    assert all(everything.count(f"G{n:02d}") == 1 for n in range(30))

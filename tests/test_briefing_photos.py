@@ -25,12 +25,14 @@ from township_atlas.briefing.pdf_export import FOOT_Y, village_sheets, village_s
 from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
 from township_atlas.storage.files.store import Store
+from township_atlas.text.labels import tr
 from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
 from township_atlas.ui import auth
 
 from .accounts_helpers import Clock, install_accounts
 from .apptest import open_page
 from .conftest import SAMPLE_DIR
+from .pdf_bounds import overruns
 from .photo_images import camera_jpeg, encoded
 
 TODAY = dt.date(2026, 3, 15)
@@ -243,6 +245,15 @@ def test_the_village_sheet_has_a_photo_page_with_pictures_and_captions(three, tm
     assert all(bottom <= FOOT_Y for bottom in sheets.content_bottom), sheets.content_bottom
     # All villages: one more page, for the one village with photos.
     assert _pages(village_sheets_pdf(bundle, deck, None, store.photo_file)) == 8
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sheet_and_its_photo_page_end_above_the_foot(six, lang, tmp_path):
+    store, bundle, deck = _deck(six, lang)
+    pdf = village_sheets_pdf(bundle, deck, ["V01"], store.photo_file)
+    assert _pages(pdf) == 2
+    foot = tr("mtg_sheet_sources", lang)
+    assert overruns(pdf, tmp_path, FOOT_Y, foot, {"V01"}) == []
 
 
 def test_the_sheet_shows_six_photos_and_counts_the_rest(six, tmp_path):

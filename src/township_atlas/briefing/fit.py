@@ -9,7 +9,8 @@ continuation slide "(续)" with the same map: the page (``html.py``), the PowerP
 (``pptx_export.py``) and the village sheets (``pdf_export.py``) draw each part as one
 slide or page, sized so that :data:`SIDE_LINES` lines fill their side column, so the
 three always have the same number of slides and pages, split at the same row (the sheets
-add one photo page for a village with photos). A village's photos are drawn under its map,
+add one photo page for a village with photos, and a page "(续)" where an A4 page still
+overflows, e.g. many Party groups; see ``pdf_export._Flow``). A village's photos are drawn under its map,
 outside the side column, so they cost no lines here; they stay on the first part.
 """
 

@@ -3,16 +3,19 @@
 Map, facts, figures against targets, the "one village, one industry" plan (measures, goals
 by year, milestones), the Party branch and its groups, the problems to solve; a village
 with photos gets a photo page after its sheet (up to six, with caption, site or
-organisation and date). fpdf2 embeds
+organisation and date). Each page's content ends above its foot line: what does not
+fit (a long English sheet, many Party groups) continues on a page "… (续)" / "(cont.)"
+(:class:`_Flow`). fpdf2 embeds
 a subset of the system's Chinese font (see :mod:`township_atlas.briefing.fonts`), so the
 PDF shows the same on any computer and no font file is kept in the project.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
@@ -45,24 +48,47 @@ def _hex(colour: str) -> tuple[int, int, int]:
 
 #: Where the foot line of a page is drawn (mm from the top); content ends above it.
 FOOT_Y = 297 - MARGIN - 8
+#: The lowest a page's content may end (mm from the top): 2 mm clear of the foot line.
+BOTTOM = FOOT_Y - 2
 
 
 class Sheets(FPDF):
     """The village sheets as an fpdf2 document; ``content_bottom`` holds, per page, where
-    its content ended (mm from the top), to check it against :data:`FOOT_Y`."""
+    its content ended (mm from the top), to check it against :data:`BOTTOM`.
 
-    def __init__(self, deck: Deck) -> None:
+    Text wraps at any character in Chinese and between words in English (a word longer
+    than its cell still breaks inside). ``fonts_of``: share that document's fonts (the
+    scratch document :meth:`measure` draws on) instead of loading them again.
+    """
+
+    def __init__(self, deck: Deck, fonts_of: Sheets | None = None) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.deck = deck
         self.content_bottom: list[float] = []
-        font = cjk_font()
-        self.add_font(FONT, "", str(font.regular), collection_font_number=font.regular_index)
-        self.add_font(FONT, "B", str(font.bold), collection_font_number=font.bold_index)
+        self.wrap = pick(deck.lang, WrapMode.CHAR, WrapMode.WORD)
+        self._scratch: Sheets | None = None
+        if fonts_of is not None:
+            self.fonts.update(fonts_of.fonts)
+        else:
+            font = cjk_font()
+            self.add_font(FONT, "", str(font.regular), collection_font_number=font.regular_index)
+            self.add_font(FONT, "B", str(font.bold), collection_font_number=font.bold_index)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.set_title(deck.title)
         self.set_lang(pick(deck.lang, "zh-CN", "en"))
         self.set_creator("Township Atlas")
+
+    def measure(self, draw: Callable[[Sheets], object]) -> float:
+        """The height (mm) ``draw(pdf)`` takes, drawn from the top margin of a scratch
+        document with the same fonts (never this one), to decide where a block goes."""
+        if self._scratch is None:
+            self._scratch = Sheets(self.deck, fonts_of=self)
+            self._scratch.add_page()
+        scratch = self._scratch
+        scratch.set_xy(MARGIN, MARGIN)
+        draw(scratch)
+        return scratch.get_y() - MARGIN
 
     # --- small writers ----------------------------------------------------------------
     def style(self, size: float, bold: bool = False, colour=TEXT) -> None:
@@ -78,7 +104,7 @@ class Sheets(FPDF):
         self.set_x(x)
         self.style(size, False, colour)
         self.multi_cell(
-            w, h, text, wrapmode=WrapMode.CHAR, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            w, h, text, wrapmode=self.wrap, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
 
     def grid(
@@ -108,7 +134,7 @@ class Sheets(FPDF):
             headings_style=FontFace(
                 emphasis="BOLD", color=GREY, fill_color=HEAD_FILL, size_pt=size
             ),
-            wrapmode=WrapMode.CHAR,
+            wrapmode=self.wrap,
             first_row_as_headings=headings,
         ) as table:
             self.set_draw_color(215, 215, 215)
@@ -194,68 +220,226 @@ def _page(pdf: Sheets, bundle: Bundle, slide: Slide, lang: str) -> None:
             tr("target", lang),
             tr("status", lang),
         )
-        pdf.grid(columns, rows, x, w, (27, 19, 22, w - 68), [_fill(f.status) for f in figures])
+        # English words are longer: smaller type, and room for "Close to target" on a line.
+        widths = pick(lang, (27, 19, 22, w - 68), (24, 18.5, 18.5, w - 61))
+        fills = [_fill(f.status) for f in figures]
+        pdf.grid(columns, rows, x, w, widths, fills, size=pick(lang, 8.5, 8))
     for f in others:
         pdf.para(f"{f.label}:{f.value}" + (f" · {f.note}" if f.note else ""), x, w, 8.5)
     pdf.set_y(max(pdf.get_y(), top + MAP_H) + 3)
 
+    # Below the map, block by block; what does not fit continues on a page "… (续)".
+    flow = _Flow(pdf, slide, lang)
     plan = slide.plan
     if plan is not None:
-        pdf.heading(
-            f"{tr('mtg_plan', lang)} · {tr('leading_industry', lang)}:{plan.leading_industry}",
-            MARGIN,
-            INNER,
+        plan_heading = (
+            f"{tr('mtg_plan', lang)} · {tr('leading_industry', lang)}:{plan.leading_industry}"
         )
-        for measure in plan.measures:
-            pdf.para(f"• {measure}", MARGIN + 2, INNER - 2, 9)
+        measures = [f"• {m}" for m in plan.measures] or [None]
+        for n, measure in enumerate(measures):
+            flow.block(
+                lambda p, first=n == 0, text=measure: (
+                    first and p.heading(plan_heading, MARGIN, INNER),
+                    text and p.para(text, MARGIN + 2, INNER - 2, 9),
+                ),
+                cont=(lambda p: p.heading(plan_heading + tr("mtg_continued", lang), MARGIN, INNER))
+                if n
+                else None,
+            )
         if plan.problems:
-            pdf.para(
-                f"{tr('mtg_weak_points', lang)}:{';'.join(plan.problems)}",
-                MARGIN + 2,
-                INNER - 2,
-                9,
-                _hex(PARTY_RED),
-            )
+            problems = f"{tr('mtg_weak_points', lang)}:{';'.join(plan.problems)}"
+            flow.block(lambda p: p.para(problems, MARGIN + 2, INNER - 2, 9, _hex(PARTY_RED)))
         pdf.set_y(pdf.get_y() + 2)
-        y = pdf.get_y()
         left_w = 106.0
+        x = MARGIN + left_w + 4
+        w = PAGE_W - MARGIN - x
+        side = []
         if plan.steps:
-            pdf.heading(tr("mtg_steps", lang), MARGIN, left_w)
-            columns = tuple(tr(k, lang) for k in ("year", "goal", "mtg_actual", "target", "status"))
-            rows = [(str(s.year), s.text, s.actual, s.target, s.state) for s in plan.steps]
-            pdf.grid(
-                columns,
-                rows,
-                MARGIN,
-                left_w,
-                (10, 40, 19, 19, 18),
-                [_fill(s.status) for s in plan.steps],
+            side.append(
+                _Grid(
+                    MARGIN,
+                    left_w,
+                    tr("mtg_steps", lang),
+                    tuple(tr(k, lang) for k in ("year", "goal", "mtg_actual", "target", "status")),
+                    [(str(s.year), s.text, s.actual, s.target, s.state) for s in plan.steps],
+                    pick(lang, (10, 40, 19, 19, 18), (10, 36, 18.5, 18.5, 23)),
+                    [_fill(s.status) for s in plan.steps],
+                    size=pick(lang, 8.5, 8),
+                )
             )
-        below_steps = pdf.get_y()
         if plan.milestones:
-            x = MARGIN + left_w + 4
-            w = PAGE_W - MARGIN - x
-            pdf.set_y(y)
-            pdf.heading(tr("mtg_milestones", lang), x, w)
-            columns = (tr("milestone", lang), tr("due", lang), tr("status", lang))
-            pdf.grid(columns, plan.milestones, x, w, (w - 37, 19, 18))
-        pdf.set_y(max(below_steps, pdf.get_y()) + 3)
+            side.append(
+                _Grid(
+                    x,
+                    w,
+                    tr("mtg_milestones", lang),
+                    (tr("milestone", lang), tr("due", lang), tr("status", lang)),
+                    list(plan.milestones),
+                    pick(lang, (w - 37, 19, 18), (w - 41, 19, 22)),
+                    size=pick(lang, 8.5, 8),
+                )
+            )
+        if side:
+            flow.grids(side)
+        pdf.set_y(pdf.get_y() + 3)
 
     # A continuation page carries only the rest of the plan (see briefing/fit.py).
-    if not slide.continued:
-        pdf.heading(tr("mtg_groups_heading", lang), MARGIN, INNER)
     branch = next((f for f in slide.figures if f.label == tr("mtg_branch", lang)), None)
-    if branch is not None:
-        pdf.para(" · ".join(p for p in (branch.value, branch.note) if p), MARGIN, INNER, 9)
-    for table in slide.tables:
-        pdf.para(table.title, MARGIN, INNER, 8.5, GREY)
-        pdf.grid(table.columns, table.rows, MARGIN, INNER, (62, 14, 80, INNER - 156))
+    branch_line = " · ".join(p for p in (branch.value, branch.note) if p) if branch else ""
+    groups = [
+        _Grid(
+            MARGIN,
+            INNER,
+            None,
+            table.columns,
+            list(table.rows),
+            pick(lang, (62, 14, 80, INNER - 156), (78.5, 16, 62.5, INNER - 157)),
+            note=table.title,
+            size=pick(lang, 8.5, 8),
+        )
+        for table in slide.tables
+    ]
+    if not slide.continued or branch_line:
+        flow.block(
+            lambda p: (
+                not slide.continued and p.heading(tr("mtg_groups_heading", lang), MARGIN, INNER),
+                branch_line and p.para(branch_line, MARGIN, INNER, 9),
+            ),
+            keep=flow.kept_height(groups[0]) if groups else 0.0,
+        )
+    for grid in groups:
+        flow.grids([grid])
     for line in slide.missing:
-        pdf.para(line, MARGIN, INNER, 9, (138, 90, 0))
+        flow.block(lambda p, line=line: p.para(line, MARGIN, INNER, 9, (138, 90, 0)))
 
     # Foot: where the figures come from, and the page's village code.
     pdf.content_bottom.append(pdf.get_y())
     _foot(pdf, slide)
+
+
+@dataclasses.dataclass
+class _Grid:
+    """One table of a sheet: at ``x``, ``w`` wide, under its section ``heading`` (or a grey
+    ``note``), with its column heads; drawn whole or split between pages by :class:`_Flow`."""
+
+    x: float
+    w: float
+    heading: str | None
+    columns: Sequence[str]
+    rows: list[Sequence[str]]
+    widths: Sequence[float]
+    fills: Sequence[tuple[int, int, int] | None] = ()
+    note: str | None = None
+    size: float = 8.5
+
+    def draw(self, pdf: Sheets, start: int, stop: int, cont: bool) -> None:
+        """Rows ``start:stop`` under the heading (with "(续)" when ``cont``) and the
+        column heads."""
+        more = tr("mtg_continued", pdf.deck.lang) if cont else ""
+        if self.heading:
+            pdf.heading(self.heading + more, self.x, self.w)
+        if self.note:
+            pdf.para(self.note + more, self.x, self.w, 8.5, GREY)
+        fills = list(self.fills[start:stop])
+        rows = self.rows[start:stop]
+        pdf.grid(self.columns, rows, self.x, self.w, self.widths, fills, self.size)
+
+
+class _Flow:
+    """Draws the blocks of a village's page below its map in reading order; a block that
+    does not fit above the foot line goes, whole, onto a continuation page titled
+    "… (续)" / "… (cont.)" (a table row by row, its heads and heading repeated), so
+    nothing is cut and nothing runs into the foot."""
+
+    def __init__(self, pdf: Sheets, slide: Slide, lang: str) -> None:
+        self.pdf, self.slide, self.lang = pdf, slide, lang
+        self.fresh = False  # on a continuation page, nothing drawn below its header yet
+
+    def room(self) -> float:
+        return BOTTOM - self.pdf.get_y()
+
+    def next_page(self) -> None:
+        """Ends this page with its foot and starts a continuation page."""
+        pdf, slide = self.pdf, self.slide
+        pdf.content_bottom.append(pdf.get_y())
+        _foot(pdf, slide)
+        pdf.add_page()
+        title = slide.title if slide.continued else slide.title + tr("mtg_continued", self.lang)
+        _header(pdf, title, self.lang)
+        pdf.set_y(pdf.get_y() + 3)
+        self.fresh = True
+
+    def fresh_room(self) -> float:
+        """The room a continuation page has below its header."""
+        return BOTTOM - MARGIN - self.pdf.measure(lambda p: _header(p, "", self.lang)) - 3
+
+    def block(self, draw, keep: float = 0.0, cont=None) -> None:
+        """``draw(pdf)`` here if it (and ``keep`` mm of what follows) fits, else on a
+        continuation page, after ``cont(pdf)`` (e.g. its section's heading "(续)")."""
+        pdf = self.pdf
+        height = pdf.measure(draw)
+        if height + keep > self.room() and not self.fresh:
+            self.next_page()
+            if cont is not None:
+                cont(pdf)
+        draw(pdf)
+        self.fresh = False
+
+    def kept_height(self, grid: _Grid) -> float:
+        """How much of ``grid`` a heading before it keeps with it: all of it when it fits
+        on a page (:meth:`grids` does not split it then), else its heads and first row."""
+        whole = self.pdf.measure(lambda p: grid.draw(p, 0, len(grid.rows), False))
+        if whole <= self.fresh_room():
+            return whole
+        return self.pdf.measure(lambda p: grid.draw(p, 0, 1, False))
+
+    def _fitting(self, grid: _Grid, start: int, cont: bool, room: float) -> int:
+        """How many of ``grid``'s rows from ``start`` fit in ``room`` mm under its heads."""
+        measure = self.pdf.measure
+        stop = start
+        while stop < len(grid.rows):
+            if measure(lambda p, stop=stop: grid.draw(p, start, stop + 1, cont)) > room:
+                break
+            stop += 1
+        return stop - start
+
+    def grids(self, grids: list[_Grid]) -> None:
+        """``grids`` side by side from here, each split between pages as it must be;
+        whole on the next page when they do not fit here but fit there."""
+        pdf = self.pdf
+        starts = [0] * len(grids)
+        cont = False
+        while True:
+            room = self.room()
+            counts = [self._fitting(g, s, cont, room) for g, s in zip(grids, starts, strict=True)]
+            rest = [len(g.rows) - s for g, s in zip(grids, starts, strict=True)]
+            done = counts == rest
+            if not done and not self.fresh:
+                whole = max(
+                    pdf.measure(lambda p, g=g, s=s, c=cont: g.draw(p, s, len(g.rows), c))
+                    for g, s in zip(grids, starts, strict=True)
+                )
+                if whole <= self.fresh_room() or any(
+                    n == 0 and r > 0 for n, r in zip(counts, rest, strict=True)
+                ):
+                    self.next_page()
+                    cont = cont or any(starts)
+                    continue
+            # A single row taller than a whole page is drawn anyway (never cut).
+            counts = [max(n, 1) if r > 0 else 0 for n, r in zip(counts, rest, strict=True)]
+            top, ends = pdf.get_y(), []
+            for g, s, n in zip(grids, starts, counts, strict=True):
+                pdf.set_y(top)
+                if n or not cont:
+                    g.draw(pdf, s, s + n, cont)
+                ends.append(pdf.get_y())
+            pdf.set_y(max(ends))
+            self.fresh = False
+            starts = [s + n for s, n in zip(starts, counts, strict=True)]
+            if all(s == len(g.rows) for g, s in zip(grids, starts, strict=True)):
+                return
+            self.next_page()
+            cont = True
 
 
 #: The photo page: columns of the grid, the caption's height under each picture (mm).
@@ -352,7 +536,8 @@ def village_sheets(
 ) -> Sheets:
     """One A4 page per village slide of ``deck`` (all villages, or those in ``codes``): a
     village whose plan continues on a second slide "(续)" gets a second page, split at the
-    same goal as the slides. With ``photo_bytes(name)`` (a reader of stored photos the
+    same goal as the slides; a page whose content still does not fit above its foot line
+    continues on one more page "(续)" (see :class:`_Flow`). With ``photo_bytes(name)`` (a reader of stored photos the
     caller makes from its store after its role check), a village with photos gets one
     more page, its photos; without it, or without photos, no photo page.
 
