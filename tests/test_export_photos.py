@@ -209,11 +209,12 @@ def _export_tab():
     return at.segmented_control[0].set_value("export").run()
 
 
+@pytest.mark.parametrize("limit_mb", ["1", "0"])
 def test_the_page_says_before_and_after_that_the_photos_are_too_large(
-    accounts, data_env, monkeypatch
+    accounts, data_env, monkeypatch, limit_mb
 ):
     fill_photos(data_env, 2, 600 * KB)
-    monkeypatch.setenv("TOWNSHIP_ATLAS_EXPORT_PHOTO_MAX_MB", "1")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_EXPORT_PHOTO_MAX_MB", limit_mb)
     at = _export_tab()
     assert not at.exception
     (warning,) = [w.value for w in at.warning if "TOWNSHIP_ATLAS_EXPORT_PHOTO_MAX_MB" in w.value]

@@ -115,7 +115,8 @@ def export_tab(bundle: Bundle, lang: str) -> None:
         show_error(exc, lang)
         return
     for note in notes:
-        if note.key == "xfer_export_photos_over_limit" and volume > (photo_limit or volume):
+        said_above = photo_limit is not None and volume > photo_limit
+        if note.key == "xfer_export_photos_over_limit" and said_above:
             continue  # said above the button already
         st.warning(md_escape(note.message(lang)), icon=":material/warning:")
     st.download_button(
