@@ -202,6 +202,15 @@ SETTINGS += (
         "Metres between where a photo says it was taken (GPS) and the feature beyond which "
         'the page asks "is this the right place?".',
     ),
+    Setting(
+        "export_photo_max_mb",
+        "300",
+        "网页上导出整个数据集时最多包含的照片合计大小(MB,0 到 4096;0 为不含照片):zip 在服务器"
+        "内存中生成并保留到下载结束;照片更多时 zip 不含照片,页面说明如何取得全部照片。",
+        "The most photo volume (MB, 0 to 4096; 0: none) the page's whole-dataset export "
+        "includes: that zip is built in the server's memory and kept there for the download; "
+        "above it the zip leaves the pictures out and the page says how to get them all.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -353,3 +362,19 @@ def photo_max_township_mb() -> int:
 def photo_distance_m() -> int:
     """Metres from the feature beyond which a photo's GPS position asks for a check."""
     return _positive_int("photo_distance_m")
+
+
+EXPORT_PHOTO_MAX_MB = 4096  # the zip is held in the server's memory: more is never sensible
+
+
+def export_photo_max_mb() -> int:
+    """Photo volume (MB) the page's whole-dataset export includes at most (0: none)."""
+    value = get("export_photo_max_mb").strip()
+    if not value.isdigit() or int(value) > EXPORT_PHOTO_MAX_MB:
+        raise _invalid(
+            "export_photo_max_mb",
+            value,
+            f"0 到 {EXPORT_PHOTO_MAX_MB} 之间的整数(MB)",
+            f"a whole number of MB from 0 to {EXPORT_PHOTO_MAX_MB}",
+        )
+    return int(value)

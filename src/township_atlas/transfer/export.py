@@ -1,6 +1,8 @@
 """Exporting a layer, or the whole dataset, as GeoJSON, GeoPackage, zipped Shapefile, KML,
 CSV or Excel. Every function returns ``(file name, bytes)`` for a download button and
-writes nothing outside a private temporary folder it removes again.
+writes nothing outside a private temporary folder it removes again;
+:func:`write_dataset` writes the dataset's zip into a file the caller gives (the command
+``python -m township_atlas.transfer export``), a picture at a time.
 
 * GeoJSON is the data folder's own text (RFC 7946, WGS84, 7 decimals).
 * Shapefile: a zip with .shp/.shx/.dbf, .cpg saying UTF-8, .prj (WGS84), field names cut
@@ -15,6 +17,11 @@ writes nothing outside a private temporary folder it removes again.
   ``thumbs/…``; stored, not compressed again: they are JPEG already), named after the
   township and the date. As GeoJSON, the zip unpacked *is* a data folder, photos included.
   A picture that cannot be read is left out and named in ``README.txt`` and in the notes.
+  Pictures are read and written into the zip one at a time: making it holds one picture
+  in memory besides the zip (in memory for a download, on disk for the command).
+  With ``photo_limit_bytes`` (the page: setting ``export_photo_max_mb``) a township whose
+  photos are larger gets a zip without the pictures: ``README.txt`` lists them and says how
+  to get them all (the data folder, ``copy-out``, or the command above).
 """
 
 from __future__ import annotations
@@ -22,9 +29,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
+
+import pandas as pd
 
 from township_atlas.errors import AtlasError
 from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
@@ -115,15 +124,26 @@ def photo_file_names(bundle: Bundle) -> list[str]:
     return list(names)
 
 
-def _photo_members(
-    bundle: Bundle,
+def photo_volume(bundle: Bundle) -> int:
+    """Bytes of the photo files ``photos.csv`` names, by its ``bytes`` column (picture +
+    thumbnail of each row): what the township's photo limit counts, known without reading
+    a picture."""
+    return int(pd.to_numeric(bundle.photos["bytes"], errors="coerce").fillna(0).sum())
+
+
+def _write_photos(
+    zf: zipfile.ZipFile,
+    names: list[str],
     photo_bytes: Callable[[str], bytes],
-    missing: list[str],
+    limit: int | None,
     report: Reporter,
-) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of each photo file the index names, read one at a time; a name that
-    is not of our form (never a zip member name) or cannot be read goes to ``missing``."""
-    names = photo_file_names(bundle)
+) -> tuple[int, int, list[str], list[str]]:
+    """Read each photo file and write it into ``zf``, one at a time; returns the number
+    written, the bytes read, the names that could not be read (not of our form, never a
+    zip member name, or ``AtlasError``) and the names left out because the files read
+    passed ``limit`` bytes (the index said less: from there on nothing more is read)."""
+    written, total = 0, 0
+    missing: list[str] = []
     for index, name in enumerate(names):
         if index % 20 == 0:
             report(0.8 + 0.15 * index / len(names), "xfer_progress_export", layer="photos")
@@ -135,7 +155,13 @@ def _photo_members(
         except AtlasError:
             missing.append(name)
             continue
-        yield name, data
+        total += len(data)
+        if limit is not None and total > limit:
+            return written, total, missing, names[index:]
+        # JPEG does not compress further: stored, so the export is not slowed.
+        zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+        written += 1
+    return written, total, missing, []
 
 
 def export_layer(
@@ -172,6 +198,11 @@ def export_layer(
     return result
 
 
+def dataset_file_name(bundle: Bundle, fmt: str, today: date | None = None) -> str:
+    """The dataset zip's name: township, format and date, e.g. ``青禾乡_geojson_2025-06-01.zip``."""
+    return f"{_township_name(bundle)}_{fmt}_{(today or date.today()).isoformat()}.zip"
+
+
 def export_dataset(
     bundle: Bundle,
     fmt: str,
@@ -181,11 +212,45 @@ def export_dataset(
     lang: str = "zh",
     photo_bytes: Callable[[str], bytes] | None = None,
     notes: list[Note] | None = None,
+    photo_limit_bytes: int | None = None,
 ) -> tuple[str, bytes]:
     """Every layer in ``fmt`` plus the tables, YAML documents and photo files, as one zip.
 
     The file name holds the township's name, the format and the date (``today``, default
-    the current date), e.g. ``青禾乡_geojson_2025-06-01.zip``.
+    the current date), e.g. ``青禾乡_geojson_2025-06-01.zip``. The zip is built in memory
+    (``getvalue`` hands the buffer over without a copy: ``bench/export_photos_bench.py``
+    measures a peak of the zip's size), so it is as large as the pictures included: the
+    page passes ``photo_limit_bytes`` (see :func:`write_dataset` for the parameters).
+    """
+    buffer = io.BytesIO()
+    name = write_dataset(
+        bundle,
+        fmt,
+        buffer,
+        today=today,
+        progress=progress,
+        lang=lang,
+        photo_bytes=photo_bytes,
+        notes=notes,
+        photo_limit_bytes=photo_limit_bytes,
+    )
+    return name, buffer.getvalue()
+
+
+def write_dataset(
+    bundle: Bundle,
+    fmt: str,
+    out: IO[bytes],
+    *,
+    today: date | None = None,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+    photo_bytes: Callable[[str], bytes] | None = None,
+    notes: list[Note] | None = None,
+    photo_limit_bytes: int | None = None,
+) -> str:
+    """Write the dataset's zip (see :func:`export_dataset`) into ``out``, a binary file
+    open for writing (and seeking); returns the zip's file name.
 
     Parameters
     ----------
@@ -195,6 +260,14 @@ def export_dataset(
         export completes and ``README.txt`` and ``notes`` name it.
     notes : if given, receives what the planner should know about the export made
         (photo files left out)
+    photo_limit_bytes : None: every picture. Otherwise, if the photos are larger (by the
+        index, :func:`photo_volume`; or, should the index say less, by the bytes read),
+        the pictures are left out and everything else is written: ``README.txt`` lists
+        the pictures left out and how to get them all, and ``notes`` says so.
+
+    Raises
+    ------
+    ExportError : an unknown format
     """
     if fmt not in EXPORT_FORMATS:
         raise ExportError(
@@ -229,21 +302,33 @@ def export_dataset(
     files[REPORT_FILE] = yaml_bytes(bundle.report)
     stamp = (today or date.today()).isoformat()
     readme = [text("xfer_export_readme", format=fmt, date=stamp)]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+    left_out: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in files.items():
             zf.writestr(name, content)
+        files.clear()  # written: not held while the pictures are
         names = photo_file_names(bundle)
         if names and photo_bytes is None:
             readme.append(text("xfer_export_readme_no_photos", count=len(names)))
         elif names:
-            missing: list[str] = []
-            written = 0
-            for name, content in _photo_members(bundle, photo_bytes, missing, report):
-                # JPEG does not compress further: stored, so the export is not slowed.
-                zf.writestr(name, content, compress_type=zipfile.ZIP_STORED)
-                written += 1
-            readme.append(text("xfer_export_readme_photos", count=written))
+            volume = photo_volume(bundle)
+            if photo_limit_bytes is not None and volume > photo_limit_bytes:
+                written, read, missing, left_out = 0, 0, [], names
+            else:
+                written, read, missing, left_out = _write_photos(
+                    zf, names, photo_bytes, photo_limit_bytes, report
+                )
+            if written or not left_out:
+                readme.append(text("xfer_export_readme_photos", count=written))
+            if left_out:
+                size = {
+                    "size_mb": f"{max(volume, read) / 2**20:.0f}",
+                    "limit_mb": f"{(photo_limit_bytes or 0) / 2**20:.0f}",
+                    "count": len(left_out),
+                }
+                readme.append(text("xfer_export_readme_photos_over_limit", **size))
+                if notes is not None:
+                    notes.append(Note.of("xfer_export_photos_over_limit", **size))
             if missing:
                 shown = "\n".join(missing)
                 readme.append(
@@ -260,9 +345,12 @@ def export_dataset(
         report(0.95, "xfer_progress_zip")
         readme_zh = "\n".join(zh for zh, _ in readme)
         readme_en = "\n".join(en for _, en in readme)
-        zf.writestr("README.txt", f"{readme_zh}\n\n{readme_en}\n".encode())
+        listed = ""
+        if left_out:  # once, after both languages: thousands of names at the limit
+            listed = "\n{}\n{}\n".format(*text("xfer_export_readme_left_out")) + "\n".join(left_out)
+        zf.writestr("README.txt", f"{readme_zh}\n\n{readme_en}\n{listed}".encode())
     report(1.0, "xfer_progress_done")
-    return f"{_township_name(bundle)}_{fmt}_{stamp}.zip", buffer.getvalue()
+    return dataset_file_name(bundle, fmt, today)
 
 
 def export_warnings(bundle: Bundle, layer: str, fmt: str) -> list[Note]:

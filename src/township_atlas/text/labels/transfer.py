@@ -615,6 +615,49 @@ TEXT: dict[str, tuple[str, str]] = {
         "everything else is. README.txt lists every missing file. Restore them from a "
         "backup, or delete those photos.",
     ),
+    "xfer_export_readme_photos_over_limit": (
+        "照片合计 {size_mb} MB,超过网页导出的上限 {limit_mb} MB,本导出不含 {count} 个照片文件"
+        "(列在本文件末尾;photos.csv 仍完整列出全部照片)。要取得全部照片,请管理员在服务器上:复制数据文件夹中的"
+        " photos/ 与 thumbs/;或运行 python -m township_atlas.transfer export --out 文件夹,"
+        "把含全部照片的 zip 写到磁盘;PostGIS 存储时也可用 python -m township_atlas.storage.postgis"
+        " copy-out 取出数据文件夹。",
+        "The photos come to {size_mb} MB, above the page export's limit of {limit_mb} MB: "
+        "{count} photo files are not in this export (listed at the end of this file; "
+        "photos.csv still lists every "
+        "photo). To get them all, an administrator on the server copies photos/ and thumbs/ "
+        "of the data folder, or runs python -m township_atlas.transfer export --out FOLDER, "
+        "which writes the zip with every photo to disk; with PostGIS storage, python -m "
+        "township_atlas.storage.postgis copy-out gives the data folder.",
+    ),
+    "xfer_export_readme_left_out": ("未包含的照片文件:", "Photo files not in this export:"),
+    "xfer_export_photos_over_limit": (
+        "照片合计 {size_mb} MB,超过网页导出的上限 {limit_mb} MB(设置 "
+        "TOWNSHIP_ATLAS_EXPORT_PHOTO_MAX_MB),太大,无法通过浏览器下载:整个数据集的 zip 不含照片"
+        "图片({count} 个文件),其余内容(包括照片索引 photos.csv)完整导出,README.txt 列出未包含的"
+        "文件。要取得全部照片,请管理员在服务器上复制数据文件夹,或运行 python -m "
+        "township_atlas.transfer export(把完整的 zip 写到磁盘);PostGIS 存储时也可用 copy-out。",
+        "The photos come to {size_mb} MB, above the page export's limit of {limit_mb} MB "
+        "(setting TOWNSHIP_ATLAS_EXPORT_PHOTO_MAX_MB): too large to download through the "
+        "browser. The dataset zip leaves out the pictures ({count} files) and holds "
+        "everything else, the photo index photos.csv included; README.txt lists the files "
+        "left out. To get every photo, an administrator copies the data folder on the "
+        "server, or runs python -m township_atlas.transfer export there (the whole zip "
+        "written to disk); with PostGIS storage, copy-out works too.",
+    ),
+    # --- the export command (python -m township_atlas.transfer export) ---
+    "xfer_export_cli_written": (
+        "已写入 {path}({size_mb} MB,照片文件 {photos} 个),用时 {seconds} 秒。",
+        "Wrote {path} ({size_mb} MB, {photos} photo files) in {seconds} s.",
+    ),
+    "xfer_export_cli_exists": (
+        "{path} 已存在;请换一个文件名,或先删除它。",
+        "{path} exists already; give another name, or remove it first.",
+    ),
+    "xfer_export_cli_folder": (
+        "无法写入 {path}({detail});请检查文件夹是否存在、是否可写、剩余空间是否足够。",
+        "Cannot write {path} ({detail}); check that the folder exists, is writable and has "
+        "enough free space.",
+    ),
     # --- progress ---
     # --- the worker process and the limits checked before parsing ---
     "xfer_worker_timeout": (
