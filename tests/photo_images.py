@@ -82,3 +82,39 @@ def jpeg_with_zip() -> bytes:
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("evil.html", "<script>alert('POLYGLOT-PAYLOAD')</script>")
     return camera_jpeg() + archive.getvalue()
+
+
+def add_photos(
+    folder,
+    layer: str,
+    feature_id: str,
+    images: list[bytes],
+    captions: list[str] | None = None,
+    *,
+    user: str = "li",
+) -> None:
+    """Add ``images`` to a site or organisation of the data folder through the real
+    pipeline: the upload worker (``prepare_photo``), the index change and the save."""
+    from township_atlas.storage.files.store import Store
+    from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+
+    store = Store(folder)
+    bundle = store.load().bundle
+    quota = PhotoQuota()
+    prepared = [
+        prepare_photo(
+            store,
+            bundle,
+            layer,
+            feature_id,
+            f"p{n}.png" if data.startswith(b"\x89PNG") else f"p{n}.jpg",
+            data,
+            quota=quota,
+            already=n,
+        )
+        for n, data in enumerate(images)
+    ]
+    change = add_photos_change(
+        store, bundle, layer, feature_id, prepared, captions=captions, user=user, quota=quota
+    )
+    store.save(change)

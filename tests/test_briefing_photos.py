@@ -26,14 +26,13 @@ from township_atlas.briefing.pptx_export import deck_pptx
 from township_atlas.briefing.slides import build_deck
 from township_atlas.storage.files.store import Store
 from township_atlas.text.labels import tr
-from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
 from township_atlas.ui import auth
 
 from .accounts_helpers import Clock, install_accounts
 from .apptest import open_page
 from .conftest import SAMPLE_DIR
 from .pdf_bounds import overruns
-from .photo_images import camera_jpeg, encoded
+from .photo_images import add_photos, camera_jpeg, encoded
 
 TODAY = dt.date(2026, 3, 15)
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -42,32 +41,7 @@ BASE_NAME = "上庄肉牛养殖示范基地"
 
 
 def _add(folder: Path, layer: str, feature: str, images: list[bytes], captions: list[str]):
-    store = Store(folder)
-    bundle = store.load().bundle
-    prepared = [
-        prepare_photo(
-            store,
-            bundle,
-            layer,
-            feature,
-            f"p{n}.png" if data.startswith(b"\x89PNG") else f"p{n}.jpg",
-            data,
-            already=n,
-        )
-        for n, data in enumerate(images)
-    ]
-    store.save(
-        add_photos_change(
-            store,
-            bundle,
-            layer,
-            feature,
-            prepared,
-            captions=captions,
-            user="li",
-            quota=PhotoQuota(),
-        )
-    )
+    add_photos(folder, layer, feature, images, captions)
 
 
 @pytest.fixture(scope="module")

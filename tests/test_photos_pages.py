@@ -17,7 +17,7 @@ from township_atlas.transfer.photo_add import feature_point
 from township_atlas.views.photos import feature_photos
 
 from .apptest import ROOT, open_page
-from .photo_images import camera_jpeg, encoded
+from .photo_images import add_photos, camera_jpeg, encoded
 from .test_edit_page import (
     accounts,  # noqa: F401 - the page tests' fixture
     edit_page,
@@ -227,20 +227,7 @@ def test_saving_an_unchanged_editor_says_so_and_records_nothing(data_env):
 
 
 def _add_org_photo(folder, org_id: str, caption: str) -> None:
-    """A photo of a Party organisation through the real pipeline (worker, files, save)."""
-    from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
-
-    store = Store(folder)
-    bundle = store.load().bundle
-    quota = PhotoQuota()
-    photo = prepare_photo(
-        store, bundle, "party_orgs", org_id, "活动室.png", encoded("PNG"), quota=quota
-    )
-    store.save(
-        add_photos_change(
-            store, bundle, "party_orgs", org_id, [photo], captions=[caption], user="t", quota=quota
-        )
-    )
+    add_photos(folder, "party_orgs", org_id, [encoded("PNG")], [caption])
 
 
 def test_the_organisation_page_shows_the_photos_of_the_organisations_in_view(data_env):

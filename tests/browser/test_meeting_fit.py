@@ -24,8 +24,7 @@ import yaml
 from helpers import block_remote, streamlit_server
 from PIL import Image
 
-from township_atlas.storage.files.store import Store
-from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
+from tests.photo_images import add_photos
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1920, 1080), (1366, 768))
@@ -107,27 +106,13 @@ def _photos(folder: Path) -> None:
         ("sites", "S038", 1),
     )
     for layer, feature, n in adds:
-        store = Store(folder)
-        bundle = store.load().bundle
-        prepared = []
+        images = []
         for i in range(n):
             buf = io.BytesIO()
             Image.new("RGB", (400 + 50 * i, 300), (90, 140 + 20 * i, 60)).save(buf, "PNG")
-            prepared.append(
-                prepare_photo(store, bundle, layer, feature, f"{i}.png", buf.getvalue(), already=i)
-            )
+            images.append(buf.getvalue())
         captions = [f"示范基地新建标准化牛舍和青贮窖全景第{i + 1}张" for i in range(n)]
-        change = add_photos_change(
-            store,
-            bundle,
-            layer,
-            feature,
-            prepared,
-            captions=captions,
-            user="li",
-            quota=PhotoQuota(),
-        )
-        store.save(change)
+        add_photos(folder, layer, feature, images, captions)
 
 
 @pytest.fixture(scope="module")
