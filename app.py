@@ -4,7 +4,7 @@ import streamlit as st
 
 from township_atlas.text.labels import tr
 from township_atlas.ui.auth import account_sidebar, menu_visibility, pages_for, session_user
-from township_atlas.ui.chrome import current_lang, language_switch, township_switch
+from township_atlas.ui.chrome import current_lang, language_switch, phone_layout, township_switch
 
 lang = current_lang(in_app=True)
 # An emoji favicon is drawn inline; a ":material/...:" one would be fetched from Google.
@@ -103,4 +103,5 @@ st.sidebar.markdown(f"### {tr('app_title', lang)}\n{tr('app_subtitle', lang)}")
 language_switch()
 township_switch(lang)
 account_sidebar(user, lang, login_page=LOGIN)
+phone_layout()
 page.run()

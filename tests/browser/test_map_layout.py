@@ -1,6 +1,6 @@
 """The home map on a projector and a phone, measured in real Chromium by bounding boxes
 (no timings): it fills the window below its controls, and its names and symbols do not
-hide one another."""
+hide one another; a page's title fits a phone."""
 
 from __future__ import annotations
 
@@ -168,3 +168,29 @@ def test_names_and_symbols_never_hide_one_another(browser, app_url, width, heigh
             _assert_nothing_hidden(page, view)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "height"),
+    [("/village?village=V01", 390, 844), ("/overview", 390, 844), ("/overview", 1920, 1080)],
+)
+def test_a_page_title_fits_a_phone_and_keeps_its_size_on_a_projector(
+    browser, app_url, path, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    block_remote(context)
+    page = context.new_page()
+    page.goto(app_url + path)
+    title = page.locator('[data-testid="stMainBlockContainer"] h1').first
+    title.wait_for(timeout=45_000)
+    page.locator("[data-test-script-state=notRunning]").wait_for(timeout=60_000)
+    size = float(
+        page.evaluate("(h) => parseFloat(getComputedStyle(h).fontSize)", title.element_handle())
+    )
+    lines = title.bounding_box()["height"] / size
+    if width <= 640:
+        # A phone: no larger than 1.5rem, the township's name and page on at most two lines.
+        assert size <= 24.5 and lines < 3.2, (size, lines)
+    else:
+        assert size >= 32, size  # the projector keeps Streamlit's large title
+    context.close()

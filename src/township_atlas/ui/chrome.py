@@ -193,6 +193,25 @@ def township_switch(lang: str) -> None:
     )
 
 
+# On a phone (Streamlit stacks columns below 640 px) Streamlit's headings are sized for a
+# desk: a page title took three lines of a 390 px screen. Sized down there only.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.5rem; line-height: 1.3; }
+  [data-testid="stMainBlockContainer"] h2 { font-size: 1.3rem; }
+  [data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; }
+  [data-testid="stMainBlockContainer"] h4 { font-size: 1.05rem; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+}
+</style>"""
+
+
+def phone_layout() -> None:
+    """Headings and margins for a phone's width (a style only: it takes no room)."""
+    st.html(PHONE_CSS)
+
+
 def page_header(title: str, *, sample: bool, lang: str) -> None:
     """Title and, for sample data, a notice that the figures are fictional.
 
