@@ -24,6 +24,7 @@ from fpdf.fonts import FontFace
 from township_atlas.briefing.fonts import cjk_font
 from township_atlas.briefing.model import Deck, Figure, Slide
 from township_atlas.briefing.pictures import SHEET_PHOTOS, PhotoReader, shown_photos, slide_picture
+from township_atlas.briefing.sized import print_px, sized_jpeg
 from township_atlas.maps.style import PARTY_RED, RAG
 from township_atlas.model.bundle import Bundle
 from township_atlas.text.bilingual import pick
@@ -482,7 +483,11 @@ def _photo_page(
         photo = item.photo
         r, c = divmod(i, PHOTO_COLUMNS)
         x, y = MARGIN + c * (cell_w + PHOTO_GAP), top + r * (cell_h + PHOTO_GAP)
-        if item.data is None:
+        # The stored picture (up to 2048 px) made the size of its box at 300 dpi.
+        data = (
+            None if item.data is None else sized_jpeg(item.data, print_px(cell_w), print_px(box_h))
+        )
+        if data is None:
             pdf.set_fill_color(255, 244, 214)
             pdf.rect(x, y, cell_w, box_h, style="F")
             pdf.set_fill_color(255, 255, 255)
@@ -496,7 +501,7 @@ def _photo_page(
             )
             alt = tr("mtg_photo_alt", lang).format(feature=photo.feature, label=photo.label())
             pdf.image(
-                io.BytesIO(item.data),
+                io.BytesIO(data),
                 x=x + (cell_w - w) / 2,
                 y=y + (box_h - h),
                 w=w,
