@@ -87,6 +87,7 @@ def test_a_photo_taken_far_away_asks_is_this_the_right_place(data_env):
     at.file_uploader(key=UPLOADER).set_value(
         [("远处.jpg", camera_jpeg(lon, lat + 0.01), "image/jpeg")]
     ).run()
+    widget(at, "text_input", "远处.jpg 的英文说明").set_value("Far field")
     widget(at, "button", "添加照片").click().run()
     assert not at.exception, at.exception
     assert "是这个地方吗" in texts(at)
@@ -97,7 +98,8 @@ def test_a_photo_taken_far_away_asks_is_this_the_right_place(data_env):
     widget(at, "checkbox", "是的").check().run()
     widget(at, "button", "添加照片").click().run()
     assert not at.exception, at.exception
-    assert len(feature_photos(Store(data_env).load().bundle, "sites", SITE)) == 1
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_en"]) == ["Far field"]  # kept while the page asked
 
 
 @pytest.mark.usefixtures("accounts")
