@@ -91,10 +91,12 @@ def add_photos(
     images: list[bytes],
     captions: list[str] | None = None,
     *,
+    captions_en: list[str] | None = None,
     user: str = "li",
 ) -> None:
     """Add ``images`` to a site or organisation of the data folder through the real
-    pipeline: the upload worker (``prepare_photo``), the index change and the save."""
+    pipeline: the upload worker (``prepare_photo``), the index change and the save, with
+    Chinese ``captions`` and English ``captions_en``."""
     from township_atlas.storage.files.store import Store
     from township_atlas.transfer.photo_add import PhotoQuota, add_photos_change, prepare_photo
 
@@ -115,6 +117,14 @@ def add_photos(
         for n, data in enumerate(images)
     ]
     change = add_photos_change(
-        store, bundle, layer, feature_id, prepared, captions=captions, user=user, quota=quota
+        store,
+        bundle,
+        layer,
+        feature_id,
+        prepared,
+        captions=captions,
+        captions_en=captions_en,
+        user=user,
+        quota=quota,
     )
     store.save(change)

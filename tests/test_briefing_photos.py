@@ -36,21 +36,30 @@ from .photo_images import add_photos, camera_jpeg, encoded
 
 TODAY = dt.date(2026, 3, 15)
 HOSTILE = "<img src=x onerror=alert(1)>"
+HOSTILE_EN = "<script>alert('en')</script>"  # the English caption of the same photo
 BASE = "S002"  # 上庄肉牛养殖示范基地, a demonstration base of V01 (slide 3)
 BASE_NAME = "上庄肉牛养殖示范基地"
 
 
-def _add(folder: Path, layer: str, feature: str, images: list[bytes], captions: list[str]):
-    add_photos(folder, layer, feature, images, captions)
+def _add(
+    folder: Path,
+    layer: str,
+    feature: str,
+    images: list[bytes],
+    captions: list[str],
+    captions_en: list[str] | None = None,
+):
+    add_photos(folder, layer, feature, images, captions, captions_en=captions_en)
 
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory) -> Path:
-    """The sample with three photos added to the demonstration base S002 (V01)."""
+    """The sample with three photos added to the demonstration base S002 (V01), the first
+    two with English captions too."""
     folder = tmp_path_factory.mktemp("three") / "geodata"
     shutil.copytree(SAMPLE_DIR, folder)
     images = [camera_jpeg(), encoded("PNG", 300, 400), camera_jpeg(width=500, height=300)]
-    _add(folder, "sites", BASE, images, ["牛舍", HOSTILE, ""])
+    _add(folder, "sites", BASE, images, ["牛舍", HOSTILE, ""], ["Cowshed", HOSTILE_EN, ""])
     return folder
 
 
@@ -300,3 +309,42 @@ def test_only_people_allowed_to_view_reach_the_photos(three, tmp_path, monkeypat
     assert not at.exception
     (body,) = [h.proto.body for h in at.get("html") if 'class="mtg-slide' in h.proto.body]
     assert body.count('src="data:image/jpeg;base64,') == 3
+
+
+# --- an English deck ----------------------------------------------------------------------
+BASE_EN = "Shangzhuang beef cattle demonstration base"
+
+
+def test_an_english_deck_captions_in_english_escaped_with_the_chinese_as_fallback(six, tmp_path):
+    store, bundle, deck = _deck(six, "en")
+    index = _index(deck, "V01")
+    photos = deck.slides[index].photos
+    # S001's photo has only a Chinese caption: shown as it is; S002's in English.
+    assert [p.caption for p in photos] == ["育肥牛舍", "Cowshed", HOSTILE_EN, "", "", ""]
+    assert photos[1].feature == BASE_EN
+
+    html = slide_html(deck, index, no_picture, store.photo_file)
+    assert "<b>Cowshed</b>" in html and "<b>育肥牛舍</b>" in html and "<b>牛舍</b>" not in html
+    assert "&lt;script&gt;alert(&#x27;en&#x27;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and HOSTILE not in html
+
+    pdf = village_sheets_pdf(bundle, deck, ["V01"], store.photo_file)
+    text = _pdf_text(pdf, tmp_path, page=2)
+    assert "Cowshed" in text and HOSTILE_EN in text and "育肥牛舍" in text
+
+    prs = Presentation(io.BytesIO(deck_pptx(bundle, deck, store.photo_file)))
+    village = prs.slides[index]
+    texts = " ".join(s.text_frame.text for s in village.shapes if s.has_text_frame)
+    assert "Cowshed" in texts and "<script>" in texts  # plain text, cut to the picture
+    notes = village.notes_slide.notes_text_frame.text
+    assert f"• {BASE_EN}:{HOSTILE_EN}" in notes and f"• {BASE_EN}:Cowshed · 2025-04-30" in notes
+
+
+def test_the_english_meeting_page_shows_the_english_captions_escaped(three, monkeypatch):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_DATA_DIR", str(three))
+    at = open_page("pages/meeting.py", query={"slide": "3", "lang": "en"})
+    assert not at.exception
+    (body,) = [h.proto.body for h in at.get("html") if 'class="mtg-slide' in h.proto.body]
+    assert "Cowshed" in body and body.count('src="data:image/jpeg;base64,') == 3
+    assert "&lt;script&gt;alert(&#x27;en&#x27;)&lt;/script&gt;" in body
+    assert "<script>alert" not in body

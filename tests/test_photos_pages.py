@@ -87,6 +87,7 @@ def test_a_photo_taken_far_away_asks_is_this_the_right_place(data_env):
     at.file_uploader(key=UPLOADER).set_value(
         [("远处.jpg", camera_jpeg(lon, lat + 0.01), "image/jpeg")]
     ).run()
+    widget(at, "text_input", "远处.jpg 的英文说明").set_value("Far field")
     widget(at, "button", "添加照片").click().run()
     assert not at.exception, at.exception
     assert "是这个地方吗" in texts(at)
@@ -97,7 +98,8 @@ def test_a_photo_taken_far_away_asks_is_this_the_right_place(data_env):
     widget(at, "checkbox", "是的").check().run()
     widget(at, "button", "添加照片").click().run()
     assert not at.exception, at.exception
-    assert len(feature_photos(Store(data_env).load().bundle, "sites", SITE)) == 1
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_en"]) == ["Far field"]  # kept while the page asked
 
 
 @pytest.mark.usefixtures("accounts")
@@ -251,3 +253,85 @@ def test_the_organisation_page_has_no_photo_part_without_photos(data_env):
     assert not at.exception, at.exception
     assert not any(s.value == "党组织照片" for s in at.subheader)
     assert _images(at) == 0
+
+
+# --- English captions (caption_en) ------------------------------------------------------
+# Markdown and HTML an English caption might carry: it must stay text wherever it is shown.
+HOSTILE_EN = "[log in](http://evil.example) ![x](http://evil.example/x.png) <img src=x>"
+
+
+def _dialog_titles(at: AppTest) -> list[str]:
+    """The titles of the dialogs open on the page."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "dialog":
+                found.append(child.proto.dialog.title)
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_planner_adds_and_edits_english_captions_and_english_pages_show_them(data_env):
+    at = edit_page("pia", layer="sites", id=SITE)
+    lon, lat = feature_point(Store(data_env).load().bundle, "sites", SITE)
+    at.file_uploader(key=UPLOADER).set_value(
+        [
+            ("牛舍.jpg", camera_jpeg(lon, lat), "image/jpeg"),
+            ("草场.png", encoded("PNG"), "image/png"),
+        ]
+    ).run()
+    # Optional and folded away: one English box per photo, inside one expander.
+    assert any(e.label == "英文说明(可选)" for e in at.expander)
+    widget(at, "text_input", "牛舍.jpg 的说明").set_value("[新建](http://evil.example)牛舍")
+    widget(at, "text_input", "牛舍.jpg 的英文说明").set_value("New cowshed")
+    widget(at, "text_input", "草场.png 的英文说明").set_value(HOSTILE_EN)
+    at = widget(at, "button", "添加照片").click().run()
+    assert not at.exception, at.exception
+    assert "已添加 2 张照片" in texts(at)
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_en"]) == ["New cowshed", HOSTILE_EN]
+
+    # The form's editor has an English column; an edit there is saved.
+    key = f"photo_edit_sites_{SITE}_1"
+    assert at.data_editor(key=key).value["caption_en"].tolist() == ["New cowshed", HOSTILE_EN]
+    at.session_state[key] = {
+        "edited_rows": {0: {"caption_en": "Cowshed, rebuilt"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = widget(at.run(), "button", "保存说明和顺序").click().run()
+    assert not at.exception, at.exception
+    rows = feature_photos(Store(data_env).load().bundle, "sites", SITE)
+    assert list(rows["caption_en"]) == ["Cowshed, rebuilt", HOSTILE_EN]
+    assert list(rows["caption_zh"].fillna("")) == ["[新建](http://evil.example)牛舍", ""]
+
+    # In English the English captions (as plain image captions); in Chinese the Chinese.
+    english = open_page("pages/map.py", query={"sel": f"site:{SITE}", "lang": "en"}, direct=True)
+    assert not english.exception, english.exception
+    shown = [str(i.proto.imgs[0].caption) for i in english.get("image")]
+    assert shown[0].startswith("Cowshed, rebuilt") and shown[1].startswith("[log in](http")
+    chinese = open_page("pages/map.py", query={"sel": f"site:{SITE}"}, direct=True)
+    shown = [str(i.proto.imgs[0].caption) for i in chinese.get("image")]
+    assert shown[0].startswith("[新建](http") and "Cowshed" not in " ".join(shown)
+    # The larger view's title is Markdown: the caption is escaped there, in either language.
+    [b for b in english.button if b.label == "View larger"][1].click().run()
+    (title,) = _dialog_titles(english)
+    assert title.startswith("\\[log in\\](http") and "!\\[x\\]" in title and "\\<img" in title
+    widget(chinese, "button", "查看大图").click().run()
+    (title,) = _dialog_titles(chinese)
+    assert title.startswith("\\[新建\\](http")
+
+
+@pytest.mark.usefixtures("accounts")
+def test_a_photo_without_an_english_caption_shows_its_chinese_one_in_english(data_env):
+    add_photos(
+        data_env, "sites", SITE, [encoded("PNG"), encoded("PNG", 200, 100)], ["牛舍", "草场"]
+    )
+    village = open_page("pages/village.py", query={"village": "V01", "lang": "en"}, direct=True)
+    assert not village.exception, village.exception
+    shown = [str(i.proto.imgs[0].caption) for i in village.get("image")]
+    assert shown == ["牛舍", "草场"]

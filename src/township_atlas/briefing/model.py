@@ -105,7 +105,7 @@ class Photo:
     of the stored files only (renderers read the bytes through a reader they are given)."""
 
     feature: str  # the site's or organisation's name
-    caption: str  # as the planner wrote it ("" for none)
+    caption: str  # in the deck's language, as the planner wrote it ("" for none)
     taken: str  # the date taken, "2025-04-30", or ""
     file: str  # the stored picture, "photos/ab/<sha256>.jpg"
     thumb: str  # its thumbnail, "thumbs/ab/<sha256>.jpg"

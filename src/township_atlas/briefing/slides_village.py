@@ -168,11 +168,12 @@ def _facts(data: DeckData, code: str) -> tuple[Figure, ...]:
 
 def village_photo_list(data: DeckData, code: str) -> tuple[Photo, ...]:
     """The village's photos as the village page lists them: its sites', then its
-    organisations', each feature's in their order (names of stored files, no bytes)."""
+    organisations', each feature's in their order (names of stored files, no bytes),
+    captioned in the deck's language (Chinese where a photo has no English caption)."""
     return tuple(
         Photo(
             feature=feature,
-            caption=item.caption,
+            caption=item.caption(data.lang),
             taken=item.taken[:10],
             file=item.file,
             thumb=item.thumb,

@@ -45,6 +45,10 @@ class Field(Labelled):
     min: float | None = None
     max: float | None = None
     unit_zh: str = ""
+    # A column added after data folders were written (optional, text): a CSV table leaves
+    # it out while no row has a value and reads a blank as missing, so a file written
+    # before the column existed reads, re-saves and copies byte for byte as it was.
+    written_when_used: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,7 +267,15 @@ PHOTOS = LayerSpec(
         Field("layer", "str", "所属图层", "Layer", allowed=PHOTO_LAYERS),
         Field("feature_id", "str", "所属对象", "Feature"),
         Field("seq", "int", "顺序", "Order", min=1, max=1000),
-        Field("caption_zh", "str", "说明", "Caption", required=False),
+        Field("caption_zh", "str", "说明", "Caption (Chinese)", required=False),
+        Field(
+            "caption_en",
+            "str",
+            "英文说明",
+            "Caption (English)",
+            required=False,
+            written_when_used=True,
+        ),
         Field("taken", "str", "拍摄时间", "Date taken", required=False),
         Field("file", "str", "图片文件", "Image file"),
         Field("thumb", "str", "缩略图文件", "Thumbnail file"),

@@ -80,12 +80,27 @@ class SaveResult:
     versions: dict[str, str | None]
 
 
+#: Properties of fields written only when used (``Field.written_when_used``): added to the
+#: schema after records were saved, so a record (or a history entry) from before has no
+#: such key where a record read now has it null.
+_LATER_FIELDS = frozenset(
+    f.name for spec in LAYERS_BY_NAME.values() for f in spec.fields if f.written_when_used
+)
+
+
 def feature_version(feature: dict[str, Any] | None) -> str | None:
-    """A short hash of a feature's properties and geometry (None for no feature)."""
+    """A short hash of a feature's properties and geometry (None for no feature).
+
+    A field added to the schema later that is null counts as absent, so a record saved
+    before the field existed has the version it had then (its undo does not conflict).
+    """
     if feature is None:
         return None
+    props = feature.get("properties")
+    if isinstance(props, dict) and _LATER_FIELDS.intersection(props):
+        props = {k: v for k, v in props.items() if not (k in _LATER_FIELDS and v is None)}
     text = json.dumps(
-        {"p": feature.get("properties"), "g": feature.get("geometry")},
+        {"p": props, "g": feature.get("geometry")},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

@@ -86,7 +86,9 @@ def _coerce_record(
     record: dict[str, Any] = {}
     for fld in spec.fields:
         try:
-            record[fld.name] = _coerce(raw.get(fld.name), fld)
+            value = _coerce(raw.get(fld.name), fld)
+            # Blank or absent: the same, as the column is only written when used.
+            record[fld.name] = None if fld.written_when_used and value == "" else value
         except (TypeError, ValueError) as exc:
             raise DataFileError(
                 path.name,
@@ -291,14 +293,32 @@ def geojson_text(frame: gpd.GeoDataFrame, spec: LayerSpec) -> str:
     return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
 
 
+def _blank(value: Any) -> bool:
+    value = plain(value)
+    return value is None or value == ""
+
+
+def csv_fields(frame: pd.DataFrame, spec: LayerSpec) -> list[Field]:
+    """The columns a CSV table of ``frame`` has: the schema's, less a column
+    :attr:`~township_atlas.model.schema.Field.written_when_used` that no row uses."""
+    return [
+        fld
+        for fld in spec.fields
+        if not fld.written_when_used or not frame[fld.name].map(_blank).all()
+    ]
+
+
 def csv_text(frame: pd.DataFrame, spec: LayerSpec) -> str:
-    """CSV text with the schema's columns; numbers without trailing '.0' where whole."""
+    """CSV text with the schema's columns (see :func:`csv_fields`); numbers without
+    trailing '.0' where whole."""
+    fields = csv_fields(frame, spec)
+    names = [f.name for f in fields]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(spec.field_names())
-    for row in frame[spec.field_names()].itertuples(index=False):
+    writer.writerow(names)
+    for row in frame[names].itertuples(index=False):
         cells = []
-        for fld, value in zip(spec.fields, row, strict=True):
+        for fld, value in zip(fields, row, strict=True):
             value = plain(value)
             if value is None:
                 cells.append("")

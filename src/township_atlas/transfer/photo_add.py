@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from township_atlas.transfer.worker_sandbox import WorkerLimits
 
 _MB = 2**20
+#: A caption (Chinese or English) is cut to this many characters, as the forms allow.
+CAPTION_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,13 @@ def prepare_photo(
     )
 
 
+def _caption(captions: list[str] | None, index: int) -> str:
+    """The caption at ``index`` of ``captions``, trimmed and cut short ("" for none)."""
+    if captions is None or index >= len(captions) or not captions[index]:
+        return ""
+    return captions[index].strip()[:CAPTION_CHARS]
+
+
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"properties": {f.name: row.get(f.name) for f in PHOTOS.fields}}
 
@@ -225,11 +234,16 @@ def add_photos_change(
     photos: list[PreparedPhoto],
     *,
     captions: list[str] | None = None,
+    captions_en: list[str] | None = None,
     user: str,
     quota: PhotoQuota | None = None,
 ) -> ChangeSet:
     """The index change adding ``photos`` (in this order, after the feature's photos) to
     the feature; save it with ``store.save``.
+
+    ``captions`` and ``captions_en`` are the Chinese and English captions, in the order of
+    ``photos`` (either may be shorter or missing: no caption); each is trimmed and cut to
+    :data:`CAPTION_CHARS` characters.
 
     Raises
     ------
@@ -253,11 +267,9 @@ def add_photos_change(
         and str(r["properties"].get("feature_id")) == str(feature_id)
     ]
     start = max(seqs, default=0)
-    captions = list(captions or [])
     upserts, base = [], {}
     for n, photo in enumerate(photos, start=1):
         photo_id = "PH" + uuid.uuid4().hex[:12]
-        caption = captions[n - 1].strip() if n <= len(captions) and captions[n - 1] else ""
         upserts.append(
             _record(
                 {
@@ -265,7 +277,8 @@ def add_photos_change(
                     "layer": layer,
                     "feature_id": str(feature_id),
                     "seq": start + n,
-                    "caption_zh": caption[:200] or None,
+                    "caption_zh": _caption(captions, n - 1) or None,
+                    "caption_en": _caption(captions_en, n - 1) or None,
                     "taken": photo.taken or None,
                     "file": photo.file,
                     "thumb": photo.thumb,
@@ -288,8 +301,10 @@ def photo_edits_change(
     user: str,
 ) -> ChangeSet:
     """The change that gives the feature's photos the captions and order of ``rows`` (one
-    per photo kept, each with ``photo_id`` and ``caption_zh``, in the new order) and
-    deletes the feature's photos not in ``rows``. The files stay (undo brings rows back).
+    per photo kept, each with ``photo_id``, ``caption_zh`` and optionally ``caption_en``,
+    in the new order) and deletes the feature's photos not in ``rows``. A row without a
+    ``caption_en`` key leaves the English caption as it is. The files stay (undo brings
+    rows back).
     """
     current = store.read_records(PHOTOS.name)
     mine = {
@@ -306,11 +321,12 @@ def photo_edits_change(
             continue
         kept.add(key)
         props = dict(old["properties"])
-        caption = str(row.get("caption_zh") or "").strip()[:200]
         props["seq"] = seq
-        # A blank caption reads back from the file as "": only a different text is a change.
-        if caption != str(props.get("caption_zh") or ""):
-            props["caption_zh"] = caption or None
+        for name in ("caption_zh", "caption_en") if "caption_en" in row else ("caption_zh",):
+            caption = str(row.get(name) or "").strip()[:CAPTION_CHARS]
+            # A blank caption reads back as "" or None: only a different text is a change.
+            if caption != str(props.get(name) or ""):
+                props[name] = caption or None
         if props != old["properties"]:
             upserts.append({"properties": props})
             base[key] = feature_version(old)

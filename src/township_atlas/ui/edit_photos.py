@@ -19,6 +19,7 @@ from township_atlas.model.bundle import Bundle
 from township_atlas.text.bilingual import pick
 from township_atlas.text.labels import tr
 from township_atlas.transfer.photo_add import (
+    CAPTION_CHARS,
     PhotoQuota,
     PreparedPhoto,
     add_photos_change,
@@ -77,7 +78,8 @@ def _edit_existing(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
         {
             "keep": [True] * len(items),
             "order": list(range(1, len(items) + 1)),
-            "caption": [i.caption for i in items],
+            "caption": [i.caption_zh for i in items],
+            "caption_en": [i.caption_en for i in items],
             "taken": [i.taken for i in items],
         },
         index=[i.photo_id for i in items],
@@ -96,7 +98,10 @@ def _edit_existing(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
                     tr("photo_col_order", lang), min_value=1, step=1
                 ),
                 "caption": st.column_config.TextColumn(
-                    tr("photo_col_caption", lang), max_chars=200
+                    tr("photo_col_caption", lang), max_chars=CAPTION_CHARS
+                ),
+                "caption_en": st.column_config.TextColumn(
+                    tr("photo_col_caption_en", lang), max_chars=CAPTION_CHARS
                 ),
                 "taken": st.column_config.TextColumn(tr("photo_col_taken", lang), disabled=True),
             },
@@ -106,7 +111,11 @@ def _edit_existing(bundle: Bundle, lang: str, layer: str, fid: str) -> None:
             kept["pos"] = range(len(kept))
             kept = kept.sort_values(["order", "pos"], kind="stable")
             rows = [
-                {"photo_id": pid, "caption_zh": str(row["caption"] or "")}
+                {
+                    "photo_id": pid,
+                    "caption_zh": str(row["caption"] or ""),
+                    "caption_en": str(row["caption_en"] or ""),
+                }
                 for pid, row in kept.iterrows()
             ]
             change = photo_edits_change(current_store(), layer, fid, rows, user="")
@@ -151,10 +160,11 @@ def _add(bundle: Bundle, lang: str, layer: str, fid: str, quota: PhotoQuota) -> 
         st.text_input(
             tr("photo_caption_for", lang).format(name=md_escape(up.name)),
             key=f"{prefix}_caption_{n}",
-            max_chars=200,
+            max_chars=CAPTION_CHARS,
         )
         for n, up in enumerate(uploads)
     ]
+    captions_en = _english_captions(lang, prefix, uploads)
     for refused in st.session_state.pop(REFUSED, []):
         st.error(refused, icon=":material/no_photography:")  # kept across the rerun
     pending_key = f"{PENDING}_{layer}_{fid}"
@@ -175,8 +185,9 @@ def _add(bundle: Bundle, lang: str, layer: str, fid: str, quota: PhotoQuota) -> 
             return
         prepared: list[PreparedPhoto] = []
         kept_captions: list[str] = []
+        kept_captions_en: list[str] = []
         store = current_store()
-        for up, caption in zip(uploads, captions, strict=True):
+        for up, caption, caption_en in zip(uploads, captions, captions_en, strict=True):
             try:
                 prepared.append(
                     prepare_photo(
@@ -191,6 +202,7 @@ def _add(bundle: Bundle, lang: str, layer: str, fid: str, quota: PhotoQuota) -> 
                     )
                 )
                 kept_captions.append(caption)
+                kept_captions_en.append(caption_en)
             except AtlasError as exc:
                 refused = tr("photo_refused", lang).format(
                     name=md_escape(up.name), message=exc.message(lang)
@@ -199,9 +211,29 @@ def _add(bundle: Bundle, lang: str, layer: str, fid: str, quota: PhotoQuota) -> 
         if not prepared:
             st.rerun()
         if any(p.far for p in prepared):
-            st.session_state[pending_key] = {"photos": prepared, "captions": kept_captions}
+            st.session_state[pending_key] = {
+                "photos": prepared,
+                "captions": kept_captions,
+                "captions_en": kept_captions_en,
+            }
             st.rerun()  # the question replaces the add button
-        _save(bundle, lang, layer, fid, quota, prepared, kept_captions)
+        _save(bundle, lang, layer, fid, quota, prepared, kept_captions, kept_captions_en)
+
+
+def _english_captions(lang: str, prefix: str, uploads: list[Any]) -> list[str]:
+    """An English caption box per upload, optional, folded away in one expander so the
+    form stays short on a phone; "" for each when none is typed."""
+    if not uploads:
+        return []
+    with st.expander(tr("photo_captions_en", lang)):
+        return [
+            st.text_input(
+                tr("photo_caption_en_for", lang).format(name=md_escape(up.name)),
+                key=f"{prefix}_caption_en_{n}",
+                max_chars=CAPTION_CHARS,
+            )
+            for n, up in enumerate(uploads)
+        ]
 
 
 def _confirm_far(
@@ -233,7 +265,16 @@ def _confirm_far(
             st.error(tr("photo_far_unconfirmed", lang), icon=":material/wrong_location:")
             return
         st.session_state.pop(pending_key, None)
-        _save(bundle, lang, layer, fid, quota, pending["photos"], pending["captions"])
+        _save(
+            bundle,
+            lang,
+            layer,
+            fid,
+            quota,
+            pending["photos"],
+            pending["captions"],
+            pending["captions_en"],
+        )
     if c2.button(tr("photo_cancel", lang), key=f"{pending_key}_cancel"):
         st.session_state.pop(pending_key, None)
         st.rerun()
@@ -247,10 +288,19 @@ def _save(
     quota: PhotoQuota,
     prepared: list[PreparedPhoto],
     captions: list[str],
+    captions_en: list[str],
 ) -> None:
     try:
         change = add_photos_change(
-            current_store(), bundle, layer, fid, prepared, captions=captions, user="", quota=quota
+            current_store(),
+            bundle,
+            layer,
+            fid,
+            prepared,
+            captions=captions,
+            captions_en=captions_en,
+            user="",
+            quota=quota,
         )
     except AtlasError as exc:
         show_error(exc, lang)

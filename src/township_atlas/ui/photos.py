@@ -11,7 +11,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.text.labels import tr
 from township_atlas.ui.auth import allowed
 from township_atlas.ui.data import current_store
-from township_atlas.ui.text import shorten
+from township_atlas.ui.text import md_escape, shorten
 from township_atlas.views.photos import PhotoItem
 
 # A thumbnail's width in CSS pixels: two across on a 390 px phone, three in the map's
@@ -34,7 +34,9 @@ def _bytes(name: str, lang: str) -> bytes | None:
 
 
 def _caption(item: PhotoItem, lang: str) -> str:
-    parts = [item.caption] if item.caption else []
+    """The caption in the page's language (Chinese when there is no English) and date."""
+    caption = item.caption(lang)
+    parts = [caption] if caption else []
     if item.taken:
         parts.append(tr("photo_taken", lang).format(taken=item.taken[:10]))
     return " · ".join(parts)
@@ -75,6 +77,6 @@ def photo_gallery(items: list[PhotoItem], lang: str, *, key: str) -> None:
                     icon=":material/zoom_in:",
                     type="tertiary",
                 ):
-                    st.dialog(item.caption or tr("photo_heading", lang), width="large")(_larger)(
-                        item, lang
-                    )
+                    # A dialog's title is Markdown: the caption is escaped (no link, no image).
+                    title = md_escape(item.caption(lang)) or tr("photo_heading", lang)
+                    st.dialog(title, width="large")(_larger)(item, lang)

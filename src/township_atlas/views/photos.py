@@ -11,20 +11,26 @@ import pandas as pd
 
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS_BY_NAME, PHOTO_LAYERS
-from township_atlas.text.bilingual import pick
+from township_atlas.text.bilingual import bilingual, pick
 
 
 @dataclass(frozen=True)
 class PhotoItem:
-    """One photo as shown: caption, date taken, the stored picture and thumbnail names."""
+    """One photo as shown: captions (Chinese, English or ""), date taken, the stored
+    picture and thumbnail names."""
 
     photo_id: str
-    caption: str
+    caption_zh: str
+    caption_en: str
     taken: str
     file: str
     thumb: str
     width: int
     height: int
+
+    def caption(self, lang: str) -> str:
+        """The caption in ``lang``; the Chinese one when there is no English caption."""
+        return bilingual(self, "caption", lang)
 
 
 def feature_photos(bundle: Bundle, layer: str, feature_id: str) -> pd.DataFrame:
@@ -54,6 +60,7 @@ def photo_items(bundle: Bundle, layer: str, feature_id: str) -> list[PhotoItem]:
         PhotoItem(
             str(row["photo_id"]),
             _text(row["caption_zh"]),
+            _text(row["caption_en"]),
             _text(row["taken"]),
             str(row["file"]),
             str(row["thumb"]),
