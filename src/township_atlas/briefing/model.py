@@ -118,6 +118,13 @@ class Photo:
         """Width / height (1.0 when unknown)."""
         return self.width / self.height if self.width > 0 and self.height > 0 else 1.0
 
+    def fitted(self, width: float, height: float) -> tuple[float, float]:
+        """The picture's size drawn whole in a ``width`` × ``height`` box, its aspect
+        kept (any unit)."""
+        if self.aspect >= width / height:
+            return width, width / self.aspect
+        return height * self.aspect, height
+
     def label(self) -> str:
         """The photo in one line (alt text): caption (or the feature's name) and date."""
         return " · ".join(p for p in (self.caption or self.feature, self.taken) if p)

@@ -495,10 +495,7 @@ def _photo_page(
             pdf.style(9, False, (138, 90, 0))
             pdf.cell(cell_w, 6, tr("mtg_photo_missing", lang), align="C")
         else:
-            aspect = photo.aspect
-            w, h = (
-                (cell_w, cell_w / aspect) if aspect >= cell_w / box_h else (box_h * aspect, box_h)
-            )
+            w, h = photo.fitted(cell_w, box_h)
             alt = tr("mtg_photo_alt", lang).format(feature=photo.feature, label=photo.label())
             pdf.image(
                 io.BytesIO(data),

@@ -379,7 +379,7 @@ def _photo(slide, shown: ShownPhoto, x: float, y: float, w: float, h: float, lan
             anchor=MSO_ANCHOR.MIDDLE,
         )
     else:
-        pw, ph = (w, w / photo.aspect) if photo.aspect >= w / h else (h * photo.aspect, h)
+        pw, ph = photo.fitted(w, h)
         picture = slide.shapes.add_picture(
             io.BytesIO(shown.data),
             Inches(x + (w - pw) / 2),

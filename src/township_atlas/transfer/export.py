@@ -33,8 +33,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
-import pandas as pd
-
 from township_atlas.errors import AtlasError
 from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME, PLANS_FILE, REPORT_FILE, LayerSpec
 from township_atlas.storage.formats import csv_text, geojson_text
@@ -48,6 +46,7 @@ from township_atlas.transfer.namemap import MANIFEST_NAME, manifest_bytes
 from township_atlas.transfer.progress import ProgressCallback, Reporter
 from township_atlas.transfer.values import stored_features, yaml_bytes
 from township_atlas.views.indicator_export import FORMULA_STARTS, csv_bytes, xlsx_bytes
+from township_atlas.views.photos import photo_volume
 
 if TYPE_CHECKING:
     from township_atlas.model.bundle import Bundle
@@ -124,11 +123,19 @@ def photo_file_names(bundle: Bundle) -> list[str]:
     return list(names)
 
 
-def photo_volume(bundle: Bundle) -> int:
-    """Bytes of the photo files ``photos.csv`` names, by its ``bytes`` column (picture +
-    thumbnail of each row): what the township's photo limit counts, known without reading
-    a picture."""
-    return int(pd.to_numeric(bundle.photos["bytes"], errors="coerce").fillna(0).sum())
+def photos_over_limit(bundle: Bundle, limit_bytes: int) -> Note | None:
+    """What the page tells a planner before the export when the township's photos (by
+    the index, :func:`photo_volume`) pass ``limit_bytes`` and will be left out; None
+    when they fit."""
+    volume = photo_volume(bundle)
+    if volume <= limit_bytes:
+        return None
+    return Note.of(
+        "xfer_export_photos_over_limit",
+        size_mb=f"{volume / 2**20:.0f}",
+        limit_mb=f"{limit_bytes / 2**20:.0f}",
+        count=len(photo_file_names(bundle)),
+    )
 
 
 def _write_photos(

@@ -18,14 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from township_atlas.model.schema import LAYERS_BY_NAME, PHOTO_LAYERS, PHOTOS
 from township_atlas.storage.changes import ChangeSet, feature_version
 from township_atlas.transfer.errors import PhotoLimitReached, TransferError
 from township_atlas.transfer.photos import PhotoLimits
 from township_atlas.transfer.worker_jobs import process_photo_isolated
-from township_atlas.views.photos import feature_photos
+from township_atlas.views.photos import feature_photos, photo_volume
 
 if TYPE_CHECKING:
     from township_atlas.model.bundle import Bundle
@@ -150,7 +148,7 @@ def check_quota(
             adding=adding,
             limit=quota.max_per_feature,
         )
-    used = int(pd.to_numeric(bundle.photos["bytes"], errors="coerce").fillna(0).sum())
+    used = photo_volume(bundle)
     if used + adding_bytes > quota.max_township_bytes:
         raise PhotoLimitReached(
             "xfer_photo_limit_township",

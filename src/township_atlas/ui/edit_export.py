@@ -11,8 +11,7 @@ from township_atlas.errors import AtlasError
 from township_atlas.model.bundle import Bundle
 from township_atlas.model.schema import LAYERS, LAYERS_BY_NAME
 from township_atlas.text.labels import tr
-from township_atlas.transfer.export import photo_file_names, photo_volume
-from township_atlas.transfer.messages import Note
+from township_atlas.transfer.export import photos_over_limit
 from township_atlas.ui.auth import allowed, current_user, require_action
 from township_atlas.ui.chrome import show_error
 from township_atlas.ui.data import current_store
@@ -65,7 +64,7 @@ def export_tab(bundle: Bundle, lang: str) -> None:
     if what != DATASET:
         for note in transfer.export_warnings(bundle, what, fmt):
             st.caption(md_escape(note.message(lang)))
-    photo_limit, volume = None, 0
+    photo_limit, over = None, None
     if what == DATASET:
         # The zip is built in this process and Streamlit keeps it for the download: above
         # the setting the pictures stay out, and the planner is told before asking.
@@ -74,14 +73,8 @@ def export_tab(bundle: Bundle, lang: str) -> None:
         except AtlasError as exc:
             show_error(exc, lang)
             return
-        volume = photo_volume(bundle)
-        if volume > photo_limit:
-            over = Note.of(
-                "xfer_export_photos_over_limit",
-                size_mb=f"{volume / 2**20:.0f}",
-                limit_mb=f"{photo_limit / 2**20:.0f}",
-                count=len(photo_file_names(bundle)),
-            )
+        over = photos_over_limit(bundle, photo_limit)
+        if over is not None:
             st.warning(md_escape(over.message(lang)), icon=":material/photo_library:")
     if not st.button(
         tr("xfer_ui_make_file", lang), icon=":material/file_export:", key="edit_export_make"
@@ -115,8 +108,7 @@ def export_tab(bundle: Bundle, lang: str) -> None:
         show_error(exc, lang)
         return
     for note in notes:
-        said_above = photo_limit is not None and volume > photo_limit
-        if note.key == "xfer_export_photos_over_limit" and said_above:
+        if note.key == "xfer_export_photos_over_limit" and over is not None:
             continue  # said above the button already
         st.warning(md_escape(note.message(lang)), icon=":material/warning:")
     st.download_button(

@@ -33,6 +33,13 @@ class PhotoItem:
         return bilingual(self, "caption", lang)
 
 
+def photo_volume(bundle: Bundle) -> int:
+    """Bytes of the township's photo files by the index's ``bytes`` column (picture +
+    thumbnail of each row), known without reading a picture: what the township's photo
+    limit and the page export's photo limit count."""
+    return int(pd.to_numeric(bundle.photos["bytes"], errors="coerce").fillna(0).sum())
+
+
 def feature_photos(bundle: Bundle, layer: str, feature_id: str) -> pd.DataFrame:
     """The feature's photo rows (``photos.csv`` columns) in their order."""
     photos = bundle.photos

@@ -17,7 +17,6 @@ are copied too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from township_atlas.storage.files.history import HISTORY_DIR
 from township_atlas.storage.files.store import DATA_FILES, Store
 from township_atlas.storage.formats import parse_yaml
 from township_atlas.storage.layer_codec import codec, is_spatial, layer_text, plans_rest_text
-from township_atlas.storage.photo_files import PHOTO_DIR, THUMB_DIR, is_photo_name
+from township_atlas.storage.photo_files import PHOTO_DIR, THUMB_DIR, content_name, is_photo_name
 from township_atlas.storage.postgis import listen
 from township_atlas.storage.postgis.records import geometry_wkb
 from township_atlas.storage.postgis.saving import new_rev_sql, notify
@@ -253,7 +252,7 @@ def _photo_rows(
             data = (folder / name).read_bytes()
         except OSError as exc:
             raise _missing_photo(folder, name, "无法读取", "cannot be read") from exc
-        if hashlib.sha256(data).hexdigest() != name.rsplit("/", 1)[1].removesuffix(".jpg"):
+        if content_name(name.split("/", 1)[0], data) != name:
             if indexed:
                 raise _missing_photo(
                     folder,
