@@ -539,9 +539,10 @@ def village_sheets(
     """One A4 page per village slide of ``deck`` (all villages, or those in ``codes``): a
     village whose plan continues on a second slide "(续)" gets a second page, split at the
     same goal as the slides; a page whose content still does not fit above its foot line
-    continues on one more page "(续)" (see :class:`_Flow`). With ``photo_bytes(name)`` (a reader of stored photos the
-    caller makes from its store after its role check), a village with photos gets one
-    more page, its photos; without it, or without photos, no photo page.
+    continues on one more page "(续)" (see :class:`_Flow`). With ``photo_bytes(name)`` (a
+    reader of stored photos the caller makes from its store after its role check), a
+    village with photos gets one more page, its photos; without it, or without photos, no
+    photo page.
 
     Raises
     ------

@@ -3,9 +3,9 @@
 Text stays text (editable in PowerPoint and WPS), maps and charts are pictures drawn
 locally, tables are real tables, and each slide's speaker notes list its figures with
 their sources. A village slide shows its photos (one per site or organisation first) in a
-strip under its map, read through the reader the caller passes (never from a path). Fonts are named, not embedded: "Microsoft YaHei" (微软雅黑) for Latin and
-East Asian text, which Windows, PowerPoint and WPS have; other systems substitute their
-own Chinese font.
+strip under its map, read through the reader the caller passes (never from a path). Fonts
+are named, not embedded: "Microsoft YaHei" (微软雅黑) for Latin and East Asian text, which
+Windows, PowerPoint and WPS have; other systems substitute their own Chinese font.
 """
 
 from __future__ import annotations
